@@ -1,0 +1,36 @@
+package dev.sparktrain.nn;
+
+import java.io.Serializable;
+
+/**
+ * A loss with PyTorch's mean reduction, split so that partitions can work on slices of a batch:
+ * each slice returns the SUM of its rows' loss terms and adds its share of the normalizer; the
+ * driver divides both sums by the global normalizer. For CrossEntropyLoss the normalizer is the
+ * number of rows (or the sum of the targets' class weights), for MSELoss and BCEWithLogitsLoss it
+ * is rows × outputs — exactly the denominators PyTorch's 'mean' uses.
+ *
+ * <p>Outputs and targets are row-major: {@code out[r*c + j]}; targets hold one value per row for
+ * class-index losses ({@link #targetWidth(int)} == 1) or {@code c} values per row otherwise.
+ */
+public interface Loss extends Serializable {
+
+    /** PyTorch class name, e.g. "CrossEntropyLoss". */
+    String name();
+
+    /** Target values per row for a model with {@code outputs} outputs (1 for class indices). */
+    int targetWidth(int outputs);
+
+    /**
+     * Sum of the per-row loss terms of rows [0, n) and, into {@code dOut}, the gradient of that
+     * sum with respect to {@code out} (overwritten, n × c).
+     *
+     * @param y    targets, {@code targetWidth(c)} values per row starting at {@code yOff}
+     */
+    double sumAndGradient(double[] out, int n, int c, double[] y, int yOff, double[] dOut);
+
+    /** Sum of the per-row loss terms only (evaluation; no gradient). */
+    double sum(double[] out, int n, int c, double[] y, int yOff);
+
+    /** This slice's share of the mean's denominator. */
+    double normalizer(int n, int c, double[] y, int yOff);
+}

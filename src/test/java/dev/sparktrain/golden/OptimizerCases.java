@@ -1,0 +1,70 @@
+package dev.sparktrain.golden;
+
+import dev.sparktrain.optim.GroupSpec;
+import dev.sparktrain.optim.Optimizer;
+import dev.sparktrain.optim.Optimizers;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+/** kind=optimizer: gradients fed straight to the optimizer, params compared after every step. */
+final class OptimizerCases {
+    static final double RTOL = 1e-9;
+    static final double ATOL = 1e-12;
+
+    private OptimizerCases() {
+    }
+
+    static void run(Map<String, Object> c) {
+        String id = (String) c.get("id");
+        double[][] grads = Golden.matrix(c.get("grads"));
+        double[][] expected = Golden.matrix(c.get("expected"));
+        double[] params = Golden.doubles(c.get("params0"));
+        Optimizer opt = create(c);
+        Map<Integer, Double> lrChanges = lrChanges(c);
+        int half = grads.length / 2;
+        Map<String, Object> savedState = null;
+        double[] savedParams = null;
+        for (int i = 0; i < grads.length; i++) {
+            if (i == half) {
+                savedState = opt.state();
+                savedParams = params.clone();
+            }
+            applyLrChange(opt, lrChanges, i);
+            opt.step(params, grads[i]);
+            Golden.assertClose(expected[i], params, RTOL, ATOL, id + " step " + i);
+        }
+        // State round trip: a fresh optimizer loaded at the half-way point continues identically.
+        Optimizer resumed = create(c);
+        resumed.loadState(savedState);
+        for (int i = half; i < grads.length; i++) {
+            applyLrChange(resumed, lrChanges, i);
+            resumed.step(savedParams, grads[i]);
+        }
+        assertArrayEquals(params, savedParams, id + ": resumed from state at step " + half + " diverged");
+    }
+
+    static Optimizer create(Map<String, Object> c) {
+        int size = Golden.doubles(c.get("params0")).length;
+        List<GroupSpec> groups = GroupSpec.all(size);
+        return Optimizers.create((String) c.get("optimizer"), Golden.options(c.get("options"), (String) c.get("id")), groups);
+    }
+
+    private static Map<Integer, Double> lrChanges(Map<String, Object> c) {
+        Map<Integer, Double> m = new java.util.HashMap<>();
+        if (c.get("lr_changes") != null) {
+            for (Object o : Golden.list(c.get("lr_changes"))) {
+                Map<String, Object> ch = Golden.map(o);
+                m.put(((Number) ch.get("before_step")).intValue(), ((Number) ch.get("lr")).doubleValue());
+            }
+        }
+        return m;
+    }
+
+    private static void applyLrChange(Optimizer opt, Map<Integer, Double> changes, int step) {
+        Double lr = changes.get(step);
+        if (lr != null) opt.paramGroups().forEach(g -> g.setLr(lr));
+    }
+}
