@@ -1,0 +1,70 @@
+package dev.sparktrain.nn;
+
+/**
+ * Element-wise activations without parameters. The backward pass uses the stored output only
+ * (ReLU: y>0, Tanh: 1-y², Sigmoid: y(1-y)), so no extra buffer is needed.
+ */
+public final class Activation implements Layer {
+    public enum Kind { RELU, TANH, SIGMOID }
+
+    private final Kind kind;
+    private final int features;
+
+    public Activation(Kind kind, int features) {
+        this.kind = kind;
+        this.features = features;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    @Override
+    public int inFeatures() {
+        return features;
+    }
+
+    @Override
+    public int outFeatures() {
+        return features;
+    }
+
+    @Override
+    public void forward(double[] params, int off, double[] x, int xOff, int n, double[] y) {
+        int len = n * features;
+        switch (kind) {
+            case RELU -> {
+                for (int i = 0; i < len; i++) y[i] = Math.max(x[xOff + i], 0.0);
+            }
+            case TANH -> {
+                for (int i = 0; i < len; i++) y[i] = Math.tanh(x[xOff + i]);
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < len; i++) y[i] = 1.0 / (1.0 + Math.exp(-x[xOff + i]));
+            }
+        }
+    }
+
+    @Override
+    public void backward(double[] params, int off, double[] x, int xOff, double[] y, double[] dY, int n,
+                         double[] grad, double[] dX) {
+        if (dX == null) return;
+        int len = n * features;
+        switch (kind) {
+            case RELU -> {
+                for (int i = 0; i < len; i++) dX[i] = y[i] > 0 ? dY[i] : 0.0;
+            }
+            case TANH -> {
+                for (int i = 0; i < len; i++) dX[i] = dY[i] * (1 - y[i] * y[i]);
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < len; i++) dX[i] = dY[i] * y[i] * (1 - y[i]);
+            }
+        }
+    }
+
+    @Override
+    public String spec() {
+        return kind.name().toLowerCase();
+    }
+}

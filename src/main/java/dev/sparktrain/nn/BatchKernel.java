@@ -1,0 +1,115 @@
+package dev.sparktrain.nn;
+
+import java.util.List;
+
+/**
+ * Forward and backward of a model plus loss over a run of packed rows — the arithmetic one
+ * executor does for its slice of a mini-batch, with no Spark in it. Results accumulate into a
+ * "sums" vector laid out as {@code [grad(0..d), lossSum, normalizer, rows, correct]}, so slices
+ * from any number of partitions add up element-wise. Not thread-safe: one instance per thread.
+ */
+public final class BatchKernel {
+    public static final int LOSS = 0;
+    public static final int NORM = 1;
+    public static final int ROWS = 2;
+    public static final int CORRECT = 3;
+    public static final int STATS = 4;
+
+    /** Rows per forward/backward chunk: bounds workspace memory for full-batch steps. */
+    private static final int CHUNK = 4096;
+
+    private final Sequential model;
+    private final Loss loss;
+    private final boolean classifier;
+    private Workspace ws;
+
+    public BatchKernel(Sequential model, Loss loss) {
+        this.model = model;
+        this.loss = loss;
+        this.classifier = !loss.name().equals("MSELoss");
+    }
+
+    /** Length of a sums vector for this model. */
+    public int sumsLength() {
+        return model.paramCount() + STATS;
+    }
+
+    /** Index of stat {@code k} (LOSS, NORM, ROWS, CORRECT) in a sums vector. */
+    public static int stat(double[] sums, int k) {
+        return sums.length - STATS + k;
+    }
+
+    /**
+     * Adds the gradient of the summed loss over rows [row, row+n) of {@code x} (row-major, width
+     * {@code inFeatures}) and the loss/normalizer/row/correct counts into {@code sums}.
+     */
+    public void accumulate(double[] params, double[] x, double[] y, int row, int n, double[] sums) {
+        run(params, x, y, row, n, sums, true);
+    }
+
+    /** Like {@link #accumulate} but without the backward pass (validation, evaluation). */
+    public void evaluate(double[] params, double[] x, double[] y, int row, int n, double[] sums) {
+        run(params, x, y, row, n, sums, false);
+    }
+
+    private void run(double[] params, double[] x, double[] y, int row, int n, double[] sums, boolean backward) {
+        int d = model.inFeatures();
+        int c = model.outFeatures();
+        int tw = loss.targetWidth(c);
+        for (int start = 0; start < n; start += CHUNK) {
+            int m = Math.min(CHUNK, n - start);
+            int r = row + start;
+            double[] out = forward(params, x, r * d, m);
+            double[] dOut = ws.delta[ws.delta.length - 1];
+            double l = backward ? loss.sumAndGradient(out, m, c, y, r * tw, dOut) : loss.sum(out, m, c, y, r * tw);
+            sums[stat(sums, LOSS)] += l;
+            sums[stat(sums, NORM)] += loss.normalizer(m, c, y, r * tw);
+            sums[stat(sums, ROWS)] += m;
+            if (classifier) sums[stat(sums, CORRECT)] += correct(out, m, c, y, r * tw, tw);
+            if (backward) backwardPass(params, x, r * d, m, sums);
+        }
+    }
+
+    /** Forward over m rows starting at element {@code xOff}; returns the last activation buffer. */
+    public double[] forward(double[] params, double[] x, int xOff, int m) {
+        ensure(m);
+        List<Layer> layers = model.layers();
+        double[] in = x;
+        int inOff = xOff;
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).forward(params, model.offset(i), in, inOff, m, ws.act[i]);
+            in = ws.act[i];
+            inOff = 0;
+        }
+        return ws.act[layers.size() - 1];
+    }
+
+    private void backwardPass(double[] params, double[] x, int xOff, int m, double[] grad) {
+        List<Layer> layers = model.layers();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            double[] in = i == 0 ? x : ws.act[i - 1];
+            int inOff = i == 0 ? xOff : 0;
+            double[] dIn = i == 0 ? null : ws.delta[i - 1];
+            layers.get(i).backward(params, model.offset(i), in, inOff, ws.act[i], ws.delta[i], m, grad, dIn);
+        }
+    }
+
+    /** Rows whose prediction matches the target: argmax for class indices, logit>0 for binary. */
+    private static double correct(double[] out, int m, int c, double[] y, int yOff, int tw) {
+        int ok = 0;
+        if (tw == 1 && c > 1) {
+            for (int r = 0; r < m; r++) {
+                int best = 0;
+                for (int j = 1; j < c; j++) if (out[r * c + j] > out[r * c + best]) best = j;
+                if (best == (int) y[yOff + r]) ok++;
+            }
+        } else if (tw == 1) {
+            for (int r = 0; r < m; r++) if ((out[r] > 0) == (y[yOff + r] > 0.5)) ok++;
+        }
+        return ok;
+    }
+
+    private void ensure(int m) {
+        if (ws == null || ws.capacity < m) ws = new Workspace(model, Math.max(m, ws == null ? 0 : ws.capacity));
+    }
+}

@@ -1,0 +1,42 @@
+package dev.sparktrain.nn;
+
+import java.io.Serializable;
+import java.util.Random;
+
+/**
+ * One layer of a {@link Sequential}, working on a whole batch at once. Activations are row-major
+ * {@code n × features}; parameters are a slice of the model's one flat vector starting at
+ * {@code off}. A layer holds no mutable state, so one instance serves every thread.
+ */
+public interface Layer extends Serializable {
+    int inFeatures();
+
+    int outFeatures();
+
+    /** Number of parameters this layer owns in the flat vector. */
+    default int paramCount() {
+        return 0;
+    }
+
+    /** Sizes of this layer's parameter tensors in order (e.g. weight then bias), for clipping. */
+    default int[] tensorSizes() {
+        return new int[0];
+    }
+
+    /** PyTorch's default initialisation of this layer's slice. */
+    default void init(double[] params, int off, Random rng) {
+    }
+
+    /** {@code out[0 .. n*outFeatures)} = layer(in rows starting at {@code inOff}). */
+    void forward(double[] params, int off, double[] in, int inOff, int n, double[] out);
+
+    /**
+     * Adds this layer's parameter gradients into {@code grad} (same offsets as params) and, when
+     * {@code dIn} is not null, writes the gradient with respect to the input.
+     */
+    void backward(double[] params, int off, double[] in, int inOff, double[] out, double[] dOut, int n,
+                  double[] grad, double[] dIn);
+
+    /** How the layer is written in a job file, e.g. {@code linear(64,128)} or {@code relu}. */
+    String spec();
+}

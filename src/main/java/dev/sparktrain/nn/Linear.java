@@ -1,0 +1,77 @@
+package dev.sparktrain.nn;
+
+import dev.ludovic.netlib.blas.BLAS;
+
+import java.util.Random;
+
+/**
+ * {@code torch.nn.Linear}: {@code y = x·Wᵀ + b}, W stored {@code [out, in]} row-major then b, as
+ * PyTorch lays them out. Batch products go through netlib BLAS (column-major), reading our
+ * row-major matrices as their transposes.
+ */
+public final class Linear implements Layer {
+    private final int in;
+    private final int out;
+
+    public Linear(int in, int out) {
+        if (in <= 0 || out <= 0) throw new IllegalArgumentException("linear(" + in + "," + out + "): sizes must be positive");
+        this.in = in;
+        this.out = out;
+    }
+
+    @Override
+    public int inFeatures() {
+        return in;
+    }
+
+    @Override
+    public int outFeatures() {
+        return out;
+    }
+
+    @Override
+    public int paramCount() {
+        return in * out + out;
+    }
+
+    @Override
+    public int[] tensorSizes() {
+        return new int[] {in * out, out};
+    }
+
+    /** Kaiming-uniform with a=√5 for W and uniform for b: both come to ±1/√fan_in. */
+    @Override
+    public void init(double[] params, int off, Random rng) {
+        double bound = 1.0 / Math.sqrt(in);
+        for (int i = 0; i < paramCount(); i++) params[off + i] = (2 * rng.nextDouble() - 1) * bound;
+    }
+
+    @Override
+    public void forward(double[] params, int off, double[] x, int xOff, int n, double[] y) {
+        int b = off + in * out;
+        for (int r = 0; r < n; r++) System.arraycopy(params, b, y, r * out, out);
+        BLAS.getInstance().dgemm("T", "N", out, n, in, 1.0, params, off, in, x, xOff, in, 1.0, y, 0, out);
+    }
+
+    @Override
+    public void backward(double[] params, int off, double[] x, int xOff, double[] y, double[] dY, int n,
+                         double[] grad, double[] dX) {
+        BLAS blas = BLAS.getInstance();
+        // dW (col-major in×out) += X(col-major in×n) · dY(col-major out×n)ᵀ
+        blas.dgemm("N", "T", in, out, n, 1.0, x, xOff, in, dY, 0, out, 1.0, grad, off, in);
+        int b = off + in * out;
+        for (int r = 0; r < n; r++) {
+            int ro = r * out;
+            for (int j = 0; j < out; j++) grad[b + j] += dY[ro + j];
+        }
+        if (dX != null) {
+            // dX (col-major in×n) = W(col-major in×out) · dY(col-major out×n)
+            blas.dgemm("N", "N", in, n, out, 1.0, params, off, in, dY, 0, out, 0.0, dX, 0, in);
+        }
+    }
+
+    @Override
+    public String spec() {
+        return "linear(" + in + "," + out + ")";
+    }
+}

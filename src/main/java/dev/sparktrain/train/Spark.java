@@ -1,0 +1,24 @@
+package dev.sparktrain.train;
+
+import dev.sparktrain.SparkTrainException;
+
+import java.util.function.Supplier;
+
+/** Runs a Spark action and turns its failure into one clear {@link SparkTrainException}. */
+public final class Spark {
+    private Spark() {
+    }
+
+    public static <T> T call(String what, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            SparkTrainException ours = SparkTrainException.find(e);
+            if (ours != null) throw new SparkTrainException(ours.getMessage(), e);
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+            throw new SparkTrainException(what + ": Spark job failed: " + root.getClass().getSimpleName()
+                    + ": " + root.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.sparktrain.train;
+
+import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.data.EpochOrder;
+import dev.sparktrain.nn.BatchKernel;
+import dev.sparktrain.optim.Optimizer;
+import dev.sparktrain.optim.ParamGroup;
+import dev.sparktrain.optim.clip.GradientClipper;
+import dev.sparktrain.optim.lr.Scheduler;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The driver's training loop, independent of where gradients are computed. One step: get the
+ * batch's sums from the backend, divide by the global normalizer (PyTorch's mean), clip, step
+ * the optimizer, step a per-step scheduler. At the end of an epoch: validation, the per-epoch
+ * scheduler (ReduceLROnPlateau gets the validation loss, or the training loss without one).
+ */
+public final class Trainer {
+    private final Optimizer optimizer;
+    private final Scheduler scheduler;
+    private final GradientClipper clipper;
+    private final TrainSettings settings;
+    private final List<TrainListener> listeners = new ArrayList<>();
+
+    public Trainer(Optimizer optimizer, Scheduler scheduler, GradientClipper clipper, TrainSettings settings) {
+        this.optimizer = optimizer;
+        this.scheduler = scheduler;
+        this.clipper = clipper;
+        this.settings = settings;
+    }
+
+    public Trainer listen(TrainListener l) {
+        listeners.add(l);
+        return this;
+    }
+
+    private Scheduler.Interval interval() {
+        if (scheduler == null) return null;
+        return settings.schedulerInterval() != null ? settings.schedulerInterval() : scheduler.naturalInterval();
+    }
+
+    /** Trains {@code params} in place for the configured epochs; returns every epoch's figures. */
+    public List<EpochStats> fit(double[] params, StepBackend backend) {
+        long n = backend.trainRows();
+        if (n == 0) throw new SparkTrainException("training set is empty");
+        long batch = settings.batchSize() == 0 ? n : settings.batchSize();
+        long stepsPerEpoch = (n + batch - 1) / batch;
+        List<EpochStats> history = new ArrayList<>();
+        long globalStep = 0;
+        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+            long t0 = System.nanoTime();
+            double[] lrAtStart = lrs();
+            EpochOrder order = new EpochOrder(n, settings.shuffle(), settings.seed(), epoch);
+            double lossWeighted = 0;
+            double correct = 0;
+            double gradNorm = Double.NaN;
+            for (long s = 0; s < stepsPerEpoch; s++, globalStep++) {
+                long from = s * batch;
+                long to = Math.min(n, from + batch);
+                double[] sums = backend.batchSums(params, order, epoch, (int) s, from, to);
+                int d = params.length;
+                double norm = sums[d + BatchKernel.NORM];
+                double rows = sums[d + BatchKernel.ROWS];
+                double meanLoss = sums[d + BatchKernel.LOSS] / norm;
+                if (!Double.isFinite(meanLoss)) {
+                    throw new SparkTrainException("epoch " + (epoch + 1) + " step " + (s + 1) + ": the loss is "
+                            + meanLoss + " (diverged or bad data); lower the lr or enable clipping");
+                }
+                double[] grad = new double[d];
+                for (int i = 0; i < d; i++) grad[i] = sums[i] / norm;
+                gradNorm = clipper == null ? Double.NaN : clipper.clip(grad);
+                if (clipper != null && !Double.isFinite(gradNorm)) {
+                    throw new SparkTrainException("epoch " + (epoch + 1) + " step " + (s + 1)
+                            + ": the gradient norm is " + gradNorm);
+                }
+                for (TrainListener l : listeners) l.beforeStep(epoch, globalStep, optimizer);
+                optimizer.step(params, grad);
+                if (interval() == Scheduler.Interval.STEP) scheduler.step(meanLoss);
+                lossWeighted += meanLoss * rows;
+                correct += sums[d + BatchKernel.CORRECT];
+            }
+            double trainLoss = lossWeighted / n;
+            double[] val = backend.validationSums(params);
+            int d = params.length;
+            double valLoss = val == null ? Double.NaN : val[d + BatchKernel.LOSS] / val[d + BatchKernel.NORM];
+            double valAcc = val == null ? Double.NaN : val[d + BatchKernel.CORRECT] / val[d + BatchKernel.ROWS];
+            if (interval() == Scheduler.Interval.EPOCH) scheduler.step(val == null ? trainLoss : valLoss);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            EpochStats st = new EpochStats(epoch + 1, globalStep, trainLoss, correct / n, valLoss, valAcc,
+                    lrAtStart, gradNorm, secs, n / secs);
+            history.add(st);
+            for (TrainListener l : listeners) l.afterEpoch(st, params);
+        }
+        return history;
+    }
+
+    private double[] lrs() {
+        List<ParamGroup> gs = optimizer.paramGroups();
+        double[] lr = new double[gs.size()];
+        for (int i = 0; i < lr.length; i++) lr[i] = gs.get(i).lr();
+        return lr;
+    }
+}
