@@ -1,0 +1,83 @@
+package dev.sparktrain.nn;
+
+import dev.sparktrain.config.Options;
+
+import java.util.List;
+
+/**
+ * {@code torch.nn.BCEWithLogitsLoss} (1.13.1): per element, with pos_weight P and weight w of
+ * the column (1 when absent), {@code w·[(1-y)·softplus(x) + P·y·softplus(-x)]}; the mean
+ * divides by n × C (weights do not change the denominator, as in PyTorch).
+ *
+ * <p>Written with both softplus sides sharing {@code log1p(exp(-|x|))} — algebraically PyTorch's
+ * {@code (1-y)x + (1+(P-1)y)·softplus(-x)} but without its cancellation at large |x|; the
+ * gradient {@code w·[(1-y)·σ(x) - P·y·σ(-x)]} likewise avoids {@code σ(x) - 1}.
+ * Targets may be soft (any value); PyTorch does not check them either.
+ */
+public final class BCEWithLogitsLoss implements Loss {
+    private static final long serialVersionUID = 1L;
+    public static final List<String> OPTIONS = List.of("pos_weight", "weight", "reduction");
+
+    private final double[] posWeight;   // null = all ones
+    private final double[] weight;      // null = all ones
+
+    public BCEWithLogitsLoss(Options o, int outputs) {
+        o.requireOnly(OPTIONS);
+        LossSupport.requireMeanReduction(o);
+        LossSupport.requireOutputs(name(), outputs);
+        this.posWeight = LossSupport.nonNegativeList(o, "pos_weight", outputs, "output column");
+        this.weight = LossSupport.nonNegativeList(o, "weight", outputs, "output column");
+    }
+
+    @Override
+    public String name() {
+        return "BCEWithLogitsLoss";
+    }
+
+    @Override
+    public int targetWidth(int outputs) {
+        return outputs;
+    }
+
+    @Override
+    public double sumAndGradient(double[] out, int n, int c, double[] y, int yOff, double[] dOut) {
+        return run(out, n, c, y, yOff, dOut);
+    }
+
+    @Override
+    public double sum(double[] out, int n, int c, double[] y, int yOff) {
+        return run(out, n, c, y, yOff, null);
+    }
+
+    private double run(double[] out, int n, int c, double[] y, int yOff, double[] dOut) {
+        LossSupport.checkWidth(name(), posWeight, c);
+        LossSupport.checkWidth(name(), weight, c);
+        double total = 0;
+        for (int r = 0, i = 0; r < n; r++) {
+            for (int j = 0; j < c; j++, i++) {
+                final double x = out[i];
+                final double t = y[yOff + i];
+                final double pw = posWeight == null ? 1.0 : posWeight[j];
+                final double w = weight == null ? 1.0 : weight[j];
+                final double e = Math.exp(-Math.abs(x));         // in (0, 1]: never overflows
+                final double tail = Math.log1p(e);
+                final double spPos = Math.max(x, 0) + tail;       // softplus(x)  = -log σ(-x)
+                final double spNeg = Math.max(-x, 0) + tail;      // softplus(-x) = -log σ(x)
+                total += w * ((1 - t) * spPos + pw * t * spNeg);
+                if (dOut != null) {
+                    final double big = 1 / (1 + e);               // σ(|x|)
+                    final double small = e * big;                 // σ(-|x|)
+                    final double sig = x >= 0 ? big : small;      // σ(x)
+                    final double sigNeg = x >= 0 ? small : big;   // σ(-x)
+                    dOut[i] = w * ((1 - t) * sig - pw * t * sigNeg);
+                }
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public double normalizer(int n, int c, double[] y, int yOff) {
+        return (double) n * c;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.sparktrain.nn;
+
+import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.config.Options;
+
+import java.util.List;
+
+/**
+ * {@code torch.nn.CrossEntropyLoss} (1.13.1) on logits {@code [n, C]} with class-index targets.
+ *
+ * <p>Per row with target y, weights w (all 1 when absent) and smoothing ε, the loss term is
+ * {@code Σ_c a_c·(-log p_c)} with {@code a_c = (1-ε)·w_y·[c=y] + (ε/C)·w_c}; the mean divides by
+ * {@code Σ w_y} over the batch (n without weights). That is PyTorch's formula: its smoothing term
+ * is weighted per class and divided by the same sum of target weights as the NLL term.
+ * Gradient of a row: {@code A·p_j - a_j} with {@code A = Σ_c a_c}.
+ */
+public final class CrossEntropyLoss implements Loss {
+    private static final long serialVersionUID = 1L;
+    public static final List<String> OPTIONS = List.of("weight", "label_smoothing", "reduction");
+
+    private final int classes;
+    private final double[] weight;      // null = all ones
+    private final double smoothing;
+    private final double weightSum;     // Σ_c w_c, for the smoothing part of A
+
+    public CrossEntropyLoss(Options o, int classes) {
+        o.requireOnly(OPTIONS);
+        LossSupport.requireMeanReduction(o);
+        LossSupport.requireOutputs(name(), classes);
+        this.classes = classes;
+        this.weight = LossSupport.nonNegativeList(o, "weight", classes, "class");
+        this.smoothing = o.getDouble("label_smoothing", 0.0);
+        if (!(smoothing >= 0 && smoothing <= 1)) throw o.error("label_smoothing", "must be in [0, 1], got " + smoothing);
+        double s = 0;
+        for (int k = 0; k < classes; k++) s += w(k);
+        this.weightSum = s;
+    }
+
+    @Override
+    public String name() {
+        return "CrossEntropyLoss";
+    }
+
+    @Override
+    public int targetWidth(int outputs) {
+        return 1;
+    }
+
+    private double w(int k) {
+        return weight == null ? 1.0 : weight[k];
+    }
+
+    /** The class index of row r, refused unless it is an integer in [0, C). */
+    private int target(double[] y, int yOff, int r) {
+        double t = y[yOff + r];
+        if (!(t >= 0 && t < classes) || t != Math.rint(t)) {
+            throw new SparkTrainException(name() + ": target of row " + r + " is " + t
+                    + "; expected an integer class index in [0, " + classes + ")");
+        }
+        return (int) t;
+    }
+
+    @Override
+    public double sumAndGradient(double[] out, int n, int c, double[] y, int yOff, double[] dOut) {
+        return run(out, n, c, y, yOff, dOut);
+    }
+
+    @Override
+    public double sum(double[] out, int n, int c, double[] y, int yOff) {
+        return run(out, n, c, y, yOff, null);
+    }
+
+    private double run(double[] out, int n, int c, double[] y, int yOff, double[] dOut) {
+        checkClasses(c);
+        final double eps = smoothing;
+        final double epsPerClass = eps / c;
+        double total = 0;
+        for (int r = 0; r < n; r++) {
+            final int t = target(y, yOff, r);
+            final int o = r * c;
+            double m = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < c; j++) m = Math.max(m, out[o + j]);
+            // exp(z - m) is kept in dOut (when asked for) so the gradient pass needs no second exp.
+            double s = 0;
+            for (int j = 0; j < c; j++) {
+                double e = Math.exp(out[o + j] - m);
+                if (dOut != null) dOut[o + j] = e;
+                s += e;
+            }
+            final double logS = Math.log(s);
+            final double wy = w(t);
+            final double nllCoef = (1 - eps) * wy;
+            // -log p_c = (m - z_c) + log s: both parts >= 0, so the weighted sum has no cancellation.
+            double row = nllCoef * (m - out[o + t] + logS);
+            if (eps != 0) {
+                double smooth = 0;
+                for (int j = 0; j < c; j++) smooth += w(j) * (m - out[o + j] + logS);
+                row += epsPerClass * smooth;
+            }
+            total += row;
+            if (dOut != null) {
+                final double a = nllCoef + epsPerClass * weightSum;
+                final double aOverS = a / s;
+                for (int j = 0; j < c; j++) dOut[o + j] = aOverS * dOut[o + j] - epsPerClass * w(j);
+                dOut[o + t] -= nllCoef;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public double normalizer(int n, int c, double[] y, int yOff) {
+        checkClasses(c);
+        if (weight == null) {
+            for (int r = 0; r < n; r++) target(y, yOff, r);
+            return n;
+        }
+        double s = 0;
+        for (int r = 0; r < n; r++) s += weight[target(y, yOff, r)];
+        return s;
+    }
+
+    private void checkClasses(int c) {
+        if (c != classes) throw new SparkTrainException(name() + ": configured for " + classes + " classes, called with " + c);
+    }
+}

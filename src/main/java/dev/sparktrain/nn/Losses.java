@@ -1,0 +1,36 @@
+package dev.sparktrain.nn;
+
+import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.config.Options;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/** Creates a loss from its PyTorch class name (case-insensitive) and keyword options. */
+public final class Losses {
+    private static final Map<String, BiFunction<Options, Integer, Loss>> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        REGISTRY.put("CrossEntropyLoss", CrossEntropyLoss::new);
+        REGISTRY.put("MSELoss", MSELoss::new);
+        REGISTRY.put("BCEWithLogitsLoss", BCEWithLogitsLoss::new);
+    }
+
+    private Losses() {
+    }
+
+    public static List<String> names() {
+        return List.copyOf(REGISTRY.keySet());
+    }
+
+    /** @param outputs model outputs per row (the number of classes for CrossEntropyLoss) */
+    public static Loss create(String name, Options options, int outputs) {
+        for (Map.Entry<String, BiFunction<Options, Integer, Loss>> e : REGISTRY.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name == null ? "" : name.trim())) return e.getValue().apply(options, outputs);
+        }
+        throw new SparkTrainException(options.source() + ": unknown loss '" + name + "'; allowed: "
+                + String.join(", ", REGISTRY.keySet()));
+    }
+}

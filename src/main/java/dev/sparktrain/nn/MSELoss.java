@@ -1,0 +1,55 @@
+package dev.sparktrain.nn;
+
+import dev.sparktrain.config.Options;
+
+import java.util.List;
+
+/** {@code torch.nn.MSELoss}: mean over all n × C elements of {@code (x - y)²}. */
+public final class MSELoss implements Loss {
+    private static final long serialVersionUID = 1L;
+    public static final List<String> OPTIONS = List.of("reduction");
+
+    public MSELoss(Options o, int outputs) {
+        o.requireOnly(OPTIONS);
+        LossSupport.requireMeanReduction(o);
+        LossSupport.requireOutputs(name(), outputs);
+    }
+
+    @Override
+    public String name() {
+        return "MSELoss";
+    }
+
+    @Override
+    public int targetWidth(int outputs) {
+        return outputs;
+    }
+
+    @Override
+    public double sumAndGradient(double[] out, int n, int c, double[] y, int yOff, double[] dOut) {
+        final int len = n * c;
+        double s = 0;
+        for (int i = 0; i < len; i++) {
+            double d = out[i] - y[yOff + i];
+            s += d * d;
+            dOut[i] = 2 * d;
+        }
+        return s;
+    }
+
+    @Override
+    public double sum(double[] out, int n, int c, double[] y, int yOff) {
+        final int len = n * c;
+        double s = 0;
+        for (int i = 0; i < len; i++) {
+            double d = out[i] - y[yOff + i];
+            s += d * d;
+        }
+        return s;
+    }
+
+    @Override
+    public double normalizer(int n, int c, double[] y, int yOff) {
+        return (double) n * c;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.sparktrain.optim.clip;
+
+import dev.sparktrain.SparkTrainException;
+
+/**
+ * {@code torch.nn.utils.clip_grad_norm_} (1.13.1) over one flat gradient holding several tensors.
+ *
+ * <p>The total norm is the p-norm of the per-tensor p-norms (for ∞: the max of the per-tensor
+ * max-abs), which is why the tensor boundaries are needed: for p ≠ 2 it is not the same rounding
+ * as one norm over the flat vector. Every element is multiplied by
+ * {@code min(1, max_norm / (total + 1e-6))}; a NaN total makes the gradient NaN, as in PyTorch
+ * unless {@code error_if_nonfinite}.
+ */
+public final class ClipGradNorm implements GradientClipper {
+    private static final long serialVersionUID = 1L;
+    /** PyTorch adds this to the total norm before dividing. */
+    public static final double EPS = 1e-6;
+
+    private final double maxNorm;
+    private final double normType;
+    private final boolean errorIfNonfinite;
+    private final int[] tensorSizes;
+
+    /**
+     * @param tensorSizes element counts of the tensors in {@code grad}, in order (sizes may be 0)
+     */
+    public ClipGradNorm(double maxNorm, double normType, boolean errorIfNonfinite, int[] tensorSizes) {
+        if (!(maxNorm > 0)) throw new SparkTrainException("clip_grad_norm_: max_norm must be > 0, got " + maxNorm);
+        if (!(normType > 0)) {
+            throw new SparkTrainException("clip_grad_norm_: norm_type must be > 0 or inf, got " + normType);
+        }
+        for (int i = 0; i < tensorSizes.length; i++) {
+            if (tensorSizes[i] < 0) throw new SparkTrainException("clip_grad_norm_: tensor " + i + " has negative size " + tensorSizes[i]);
+        }
+        this.maxNorm = maxNorm;
+        this.normType = normType;
+        this.errorIfNonfinite = errorIfNonfinite;
+        this.tensorSizes = tensorSizes.clone();
+    }
+
+    public double maxNorm() {
+        return maxNorm;
+    }
+
+    public double normType() {
+        return normType;
+    }
+
+    /** The norm clip_grad_norm_ would compute, without changing {@code grad}. */
+    public double totalNorm(double[] grad) {
+        checkLength(grad);
+        double[] tensorNorms = new double[tensorSizes.length];   // one per tensor, not per element
+        for (int t = 0, off = 0; t < tensorSizes.length; off += tensorSizes[t], t++) {
+            tensorNorms[t] = Norms.norm(grad, off, tensorSizes[t], normType);
+        }
+        return Norms.norm(tensorNorms, 0, tensorNorms.length, normType);
+    }
+
+    /** The factor clip_grad_norm_ applies for this total norm. */
+    public double coefficient(double totalNorm) {
+        return Math.min(1.0, maxNorm / (totalNorm + EPS));   // Math.min keeps NaN, like torch.clamp
+    }
+
+    @Override
+    public double clip(double[] grad) {
+        double total = totalNorm(grad);
+        if (errorIfNonfinite && !Double.isFinite(total)) {
+            throw new SparkTrainException("clip_grad_norm_: the total norm of order " + normType
+                    + " of the gradients is " + total + ", so it cannot be clipped");
+        }
+        double coef = coefficient(total);
+        if (coef != 1.0) {            // multiplying by exactly 1 changes nothing
+            for (int i = 0; i < grad.length; i++) grad[i] *= coef;
+        }
+        return total;
+    }
+
+    private void checkLength(double[] grad) {
+        long sum = 0;
+        for (int s : tensorSizes) sum += s;
+        if (sum != grad.length) {
+            throw new SparkTrainException("clip_grad_norm_: tensor sizes add up to " + sum + " but the gradient has "
+                    + grad.length + " values");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ClipGradNorm(max_norm=" + maxNorm + ", norm_type=" + normType + ")";
+    }
+}

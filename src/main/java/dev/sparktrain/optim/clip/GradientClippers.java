@@ -1,0 +1,41 @@
+package dev.sparktrain.optim.clip;
+
+import dev.sparktrain.config.Options;
+
+import java.util.List;
+
+/**
+ * Builds a clipper from options: {@code max_norm} (with optional {@code norm_type}, a number or
+ * "inf", default 2, and {@code error_if_nonfinite}, default false) for clip_grad_norm_, or
+ * {@code clip_value} for clip_grad_value_ — never both.
+ */
+public final class GradientClippers {
+    public static final List<String> OPTIONS = List.of("max_norm", "norm_type", "error_if_nonfinite", "clip_value");
+
+    private GradientClippers() {
+    }
+
+    /** Whether the options ask for any clipping at all. */
+    public static boolean requested(Options o) {
+        return o.has("max_norm") || o.has("clip_value");
+    }
+
+    /** @param tensorSizes element counts of the tensors in the flat gradient, in order */
+    public static GradientClipper create(Options o, int[] tensorSizes) {
+        o.requireOnly(OPTIONS);
+        if (o.has("clip_value")) {
+            for (String k : List.of("max_norm", "norm_type", "error_if_nonfinite")) {
+                if (o.has(k)) throw o.error(k, "not allowed with clip_value (choose clip_grad_value_ or clip_grad_norm_)");
+            }
+            double v = o.getDouble("clip_value");
+            if (!(v > 0)) throw o.error("clip_value", "must be > 0, got " + v);
+            return new ClipGradValue(v);
+        }
+        if (!o.has("max_norm")) throw o.error("max_norm", "required (or give clip_value for value clipping)");
+        double maxNorm = o.getDouble("max_norm");
+        if (!(maxNorm > 0)) throw o.error("max_norm", "must be > 0, got " + maxNorm);
+        double p = o.getDouble("norm_type", 2.0);
+        if (!(p > 0)) throw o.error("norm_type", "must be a number > 0 or 'inf', got " + o.raw("norm_type"));
+        return new ClipGradNorm(maxNorm, p, o.getBool("error_if_nonfinite", false), tensorSizes);
+    }
+}
