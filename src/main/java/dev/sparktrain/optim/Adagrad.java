@@ -14,8 +14,16 @@ public final class Adagrad extends Optimizer {
             "lr", 1e-2, "lr_decay", 0.0, "weight_decay", 0.0, "initial_accumulator_value", 0.0,
             "eps", 1e-10, "maximize", false);
 
+    /**
+     * PyTorch 1.13 fills every group's accumulator from the constructor's
+     * initial_accumulator_value, ignoring a group's own override; we do the same for parity.
+     */
+    private final double initialAccumulator;
+
     public Adagrad(Options options, List<GroupSpec> groups) {
         super("Adagrad", DEFAULTS, options, groups);
+        initialAccumulator = options.getDouble("initial_accumulator_value", 0.0);
+        check(initialAccumulator >= 0, options, "initial_accumulator_value", "must be >= 0");
     }
 
     @Override
@@ -35,7 +43,7 @@ public final class Adagrad extends Optimizer {
         final long t = s.nextStep();
         final double clr = g.lr() / (1 + (t - 1) * g.getDouble("lr_decay"));
         // PyTorch fills the accumulator at construction; lazily on the first step is equivalent.
-        final double[] sum = s.buffer("sum", g.size(), g.getDouble("initial_accumulator_value"));
+        final double[] sum = s.buffer("sum", g.size(), initialAccumulator);
         g.forEachRange((po, so, len) -> {
             for (int i = 0; i < len; i++) {
                 int pi = po + i, si = so + i;
