@@ -70,7 +70,7 @@ public abstract class Optimizer {
         if (dflt instanceof double[] pair) {
             double[] v = src.getDoubles(key, pair);
             if (v.length != pair.length) throw src.error(key, "expected " + pair.length + " numbers, got " + v.length);
-            return v;
+            return v.clone(); // never share the DEFAULTS array with a group
         }
         if (dflt instanceof Number n) return src.getDouble(key, n.doubleValue());
         if (dflt instanceof String s) return src.getString(key, s);
@@ -135,7 +135,12 @@ public abstract class Optimizer {
 
     /** PyTorch's check message: {@code Invalid <what> value: <v>}. */
     protected static void check(boolean ok, Options where, String key, String rule) {
-        if (!ok) throw where.error(key, "invalid value " + where.raw(key) + ": " + rule);
+        if (!ok) throw where.error(key, "invalid value " + show(where.raw(key)) + ": " + rule);
+    }
+
+    /** A value as written in messages: tuples such as betas print as {@code [0.9, 1.0]}. */
+    private static String show(Object v) {
+        return v instanceof double[] d ? java.util.Arrays.toString(d) : String.valueOf(v);
     }
 
     /** Helper for subclasses: an ordered map literal of defaults. */

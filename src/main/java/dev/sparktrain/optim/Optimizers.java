@@ -14,6 +14,14 @@ public final class Optimizers {
 
     static {
         REGISTRY.put("SGD", SGD::new);
+        REGISTRY.put("Adam", Adam::new);
+        REGISTRY.put("AdamW", AdamW::new);
+        REGISTRY.put("RMSprop", RMSprop::new);
+        REGISTRY.put("Adagrad", Adagrad::new);
+        REGISTRY.put("Adadelta", Adadelta::new);
+        REGISTRY.put("Adamax", Adamax::new);
+        REGISTRY.put("NAdam", NAdam::new);
+        REGISTRY.put("RAdam", RAdam::new);
     }
 
     private Optimizers() {

@@ -35,6 +35,13 @@ public final class Golden {
         return Arrays.stream(fs).map(File::toPath).sorted().toList();
     }
 
+    /** Every case file in {@code folder}, sorted (index.json excluded). */
+    public static List<Path> files(Path folder) {
+        File[] fs = folder.toFile().listFiles((f, n) -> n.endsWith(".json") && !n.equals("index.json"));
+        if (fs == null || fs.length == 0) throw new IllegalStateException("no golden cases in " + folder);
+        return Arrays.stream(fs).map(File::toPath).sorted().toList();
+    }
+
     @SuppressWarnings("unchecked")
     public static Map<String, Object> read(Path file) {
         try {

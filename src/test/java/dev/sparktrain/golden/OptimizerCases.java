@@ -48,8 +48,32 @@ final class OptimizerCases {
 
     static Optimizer create(Map<String, Object> c) {
         int size = Golden.doubles(c.get("params0")).length;
-        List<GroupSpec> groups = GroupSpec.all(size);
+        List<GroupSpec> groups = c.get("param_groups") == null ? GroupSpec.all(size) : groupSpecs(c);
         return Optimizers.create((String) c.get("optimizer"), Golden.options(c.get("options"), (String) c.get("id")), groups);
+    }
+
+    /**
+     * Optional {@code param_groups} (golden-extra cases): each {@code {"tensors": [i...], "options": {...}}}
+     * becomes a group over those tensors' flat ranges, in the given order, with those overrides.
+     */
+    private static List<GroupSpec> groupSpecs(Map<String, Object> c) {
+        int[] sizes = Golden.shapeSizes(c.get("param_shapes"));
+        int[] starts = new int[sizes.length];
+        for (int i = 1; i < sizes.length; i++) starts[i] = starts[i - 1] + sizes[i - 1];
+        List<GroupSpec> groups = new java.util.ArrayList<>();
+        List<Object> pgs = Golden.list(c.get("param_groups"));
+        for (int g = 0; g < pgs.size(); g++) {
+            Map<String, Object> pg = Golden.map(pgs.get(g));
+            int[] tensors = Golden.ints(pg.get("tensors"));
+            int[] offsets = new int[tensors.length];
+            int[] lengths = new int[tensors.length];
+            for (int k = 0; k < tensors.length; k++) {
+                offsets[k] = starts[tensors[k]];
+                lengths[k] = sizes[tensors[k]];
+            }
+            groups.add(new GroupSpec(offsets, lengths, Golden.options(pg.get("options"), c.get("id") + " param group " + g)));
+        }
+        return groups;
     }
 
     private static Map<Integer, Double> lrChanges(Map<String, Object> c) {
