@@ -1,14 +1,16 @@
 package dev.sparktrain.golden;
 
+import dev.sparktrain.train.LocalBackend;
+
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
+/** kind=train through the plain-Java backend (the Spark backend: SparkTrainerGoldenTest). */
 final class TrainCases {
     private TrainCases() {
     }
 
     static void runLocal(Map<String, Object> c) {
-        fail(c.get("id") + ": not implemented yet");
+        TrainCase tc = new TrainCase(c);
+        tc.runAndCheck(new LocalBackend(tc.model, tc.loss, tc.oneBlock(), null), "local");
     }
 }

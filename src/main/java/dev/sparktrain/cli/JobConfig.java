@@ -1,0 +1,138 @@
+package dev.sparktrain.cli;
+
+import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.config.Options;
+import dev.sparktrain.data.DataSettings;
+import dev.sparktrain.optim.lr.Scheduler;
+import dev.sparktrain.train.TrainSettings;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The job file turned into typed settings. Keys are grouped by prefix: {@code data.*},
+ * {@code model}, {@code loss} (+ {@code loss.*} = the PyTorch constructor keywords),
+ * {@code optimizer} (+ {@code optimizer.*}), {@code scheduler} (+ {@code scheduler.*}, and
+ * {@code scheduler.interval}), {@code clip.*}, {@code train.*}, {@code output.dir}. Anything else
+ * is refused with the list of allowed keys.
+ */
+public final class JobConfig {
+    static final List<String> DATA_KEYS = List.of("path", "format", "header", "features", "label_column", "classes",
+            "validation_fraction", "partitions", "standardize");
+    static final List<String> TRAIN_KEYS = List.of("epochs", "batch_size", "shuffle", "seed");
+    static final List<String> TOP_KEYS = List.of("model", "loss", "optimizer", "scheduler", "output.dir");
+    static final List<String> OPEN_PREFIXES = List.of("loss.", "optimizer.", "scheduler.", "clip.");
+
+    public final DataSettings data;
+    public final String model;
+    public final String loss;
+    public final Options lossOptions;
+    public final String optimizer;
+    public final Options optimizerOptions;
+    public final String scheduler;
+    public final Options schedulerOptions;
+    public final Scheduler.Interval schedulerInterval;
+    public final Options clipOptions;
+    public final TrainSettings train;
+    public final String outputDir;
+    private final JobFile file;
+
+    public JobConfig(JobFile f) {
+        this.file = f;
+        Map<String, String> v = f.values();
+        for (String k : v.keySet()) checkKnown(k);
+        Options dataO = section("data.");
+        Options trainO = section("train.");
+        String format = dataO.getChoice("format", "csv", "csv");
+        String label = dataO.getString("label_column", "last");
+        int features = dataO.getInt("features");
+        if (features < 1) throw dataO.error("features", "must be >= 1, got " + features);
+        int classes = dataO.getInt("classes", 0);
+        if (classes < 0 || classes == 1) throw dataO.error("classes", "must be 0 (regression) or >= 2, got " + classes);
+        double frac = dataO.getDouble("validation_fraction", 0.2);
+        if (frac < 0 || frac >= 1) throw dataO.error("validation_fraction", "must be in [0, 1), got " + frac);
+        int parts = dataO.getInt("partitions", 0);
+        if (parts < 0) throw dataO.error("partitions", "must be >= 0, got " + parts);
+        long seed = trainO.getLong("seed", 42);
+        int labelCol = label.equalsIgnoreCase("last") ? -1 : dataO.getInt("label_column");
+        if (labelCol < -1 || labelCol > features) throw dataO.error("label_column", "must be 'last' or 0.." + features);
+        this.data = new DataSettings(dataO.getString("path"), dataO.getBool("header", false), features, labelCol,
+                classes, frac, parts, seed, dataO.getBool("standardize", false));
+        this.model = require("model");
+        this.loss = v.getOrDefault("loss", classes > 0 ? "CrossEntropyLoss" : "MSELoss");
+        this.lossOptions = section("loss.");
+        this.optimizer = require("optimizer");
+        this.optimizerOptions = section("optimizer.");
+        this.scheduler = v.get("scheduler");
+        Options sched = section("scheduler.");
+        String interval = sched.getChoice("interval", "natural", "natural", "epoch", "step");
+        this.schedulerInterval = switch (interval) {
+            case "epoch" -> Scheduler.Interval.EPOCH;
+            case "step" -> Scheduler.Interval.STEP;
+            default -> null;
+        };
+        Map<String, Object> so = new LinkedHashMap<>(sched.asMap());
+        so.remove("interval");
+        this.schedulerOptions = new Options(sched.source(), so);
+        if (scheduler == null && !so.isEmpty()) {
+            throw new SparkTrainException(origin("scheduler." + so.keySet().iterator().next())
+                    + ": scheduler options given but no 'scheduler' is named");
+        }
+        this.clipOptions = section("clip.");
+        int epochs = trainO.getInt("epochs", 10);
+        if (epochs < 1) throw trainO.error("epochs", "must be >= 1, got " + epochs);
+        int batch = trainO.getInt("batch_size", 64);
+        if (batch < 0) throw trainO.error("batch_size", "must be >= 1 (or 0 for full batch), got " + batch);
+        this.train = new TrainSettings(epochs, batch, trainO.getBool("shuffle", true), seed, schedulerInterval);
+        this.outputDir = v.getOrDefault("output.dir", "runs/latest");
+    }
+
+    private void checkKnown(String k) {
+        if (TOP_KEYS.contains(k)) return;
+        for (String p : OPEN_PREFIXES) if (k.startsWith(p) && k.length() > p.length()) return;
+        if (k.startsWith("data.") && DATA_KEYS.contains(k.substring(5))) return;
+        if (k.startsWith("train.") && TRAIN_KEYS.contains(k.substring(6))) return;
+        TreeSet<String> allowed = new TreeSet<>(TOP_KEYS);
+        DATA_KEYS.forEach(d -> allowed.add("data." + d));
+        TRAIN_KEYS.forEach(t -> allowed.add("train." + t));
+        OPEN_PREFIXES.forEach(p -> allowed.add(p + "<option>"));
+        throw new SparkTrainException(origin(k) + ": unknown key '" + k + "'; allowed: " + String.join(", ", allowed));
+    }
+
+    /** The keys under {@code prefix}, as Options whose errors name the job file line. */
+    private Options section(String prefix) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        String firstOrigin = null;
+        for (Map.Entry<String, String> e : file.values().entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                m.put(e.getKey().substring(prefix.length()), e.getValue());
+                if (firstOrigin == null) firstOrigin = file.origin(e.getKey());
+            }
+        }
+        return new SectionOptions(prefix, m).options();
+    }
+
+    private String require(String key) {
+        String v = file.values().get(key);
+        if (v == null) throw new SparkTrainException("job file: required key '" + key + "' is missing");
+        return v;
+    }
+
+    public String origin(String key) {
+        return file.origin(key);
+    }
+
+    /** Options for one section; the error source names the section, e.g. "job file [optimizer.*]". */
+    private record SectionOptions(String prefix, Map<String, Object> values) {
+        Options options() {
+            return new Options("job file " + prefix + "*", values);
+        }
+    }
+
+    /** Every effective key and value, for the run's record. */
+    public Map<String, String> resolved() {
+        return new LinkedHashMap<>(file.values());
+    }
+}

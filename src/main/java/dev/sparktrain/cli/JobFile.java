@@ -1,0 +1,66 @@
+package dev.sparktrain.cli;
+
+import dev.sparktrain.SparkTrainException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A job file: {@code key = value} lines, {@code #} comments, blank lines. Command-line
+ * {@code key=value} arguments override it. Every value remembers where it came from
+ * ({@code conf/x.conf:12} or {@code command line}) so errors can point at it.
+ */
+public final class JobFile {
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, String> origins = new LinkedHashMap<>();
+
+    public static JobFile read(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new SparkTrainException("job file not found: " + file);
+        } catch (IOException e) {
+            throw new SparkTrainException("cannot read job file " + file + ": " + e.getMessage());
+        }
+        JobFile j = new JobFile();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            j.put(line, file + ":" + (i + 1));
+        }
+        return j;
+    }
+
+    /** Applies a {@code key=value} override from the command line. */
+    public void override(String arg) {
+        put(arg, "command line '" + arg + "'");
+    }
+
+    private void put(String line, String origin) {
+        int eq = line.indexOf('=');
+        if (eq <= 0) throw new SparkTrainException(origin + ": expected 'key = value', got '" + line + "'");
+        String key = line.substring(0, eq).strip();
+        String value = line.substring(eq + 1).strip();
+        if (!key.matches("[A-Za-z_][A-Za-z0-9_.]*")) {
+            throw new SparkTrainException(origin + ": '" + key + "' is not a valid key (letters, digits, '_' and '.')");
+        }
+        if (value.isEmpty()) throw new SparkTrainException(origin + ": '" + key + "' has no value");
+        values.put(key, value);
+        origins.put(key, origin);
+    }
+
+    public Map<String, String> values() {
+        return values;
+    }
+
+    public String origin(String key) {
+        return origins.getOrDefault(key, "job file");
+    }
+}
