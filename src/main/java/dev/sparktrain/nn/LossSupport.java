@@ -37,9 +37,4 @@ final class LossSupport {
             throw new SparkTrainException(loss + ": configured for " + perColumn.length + " outputs, called with " + c);
         }
     }
-
-    /** log(1 + exp(-|x|)) without overflow or loss of precision; the shared tail of both softplus sides. */
-    static double softplusTail(double absX) {
-        return Math.log1p(Math.exp(-absX));
-    }
 }
