@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs the sparktrain job.
+#   ./submit.sh                                   # default job (conf/digits-mlp.conf), local[*]
+#   ./submit.sh conf/my-job.conf optimizer.lr=0.01
+#   ./submit.sh --master spark://host:7077 conf/my-job.conf
+# Options starting with -- go to spark-submit; the rest (job file, key=value overrides) go to
+# the job. With SPARK_HOME set, $SPARK_HOME/bin/spark-submit runs the jar; without it, Spark's
+# SparkSubmit runs from the Maven classpath (a machine with only Java 17 and Maven is enough).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+JAR=target/sparktrain.jar
+CLASS=dev.sparktrain.cli.Main
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+
+spark_args=()
+app_args=()
+have_master=no
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --verbose|--supervise) spark_args+=("$1"); shift ;;
+    --master) have_master=yes; spark_args+=("$1" "$2"); shift 2 ;;
+    --*) spark_args+=("$1" "${2:?option $1 needs a value}"); shift 2 ;;
+    *) app_args+=("$1"); shift ;;
+  esac
+done
+[ "$have_master" = yes ] || spark_args+=(--master "local[*]")
+
+newest_source=$(find pom.xml src/main -newer "$JAR" -print -quit 2>/dev/null || echo rebuild)
+if [ ! -f "$JAR" ] || [ -n "$newest_source" ]; then
+  echo "submit.sh: building $JAR" >&2
+  mvn -q -B -DskipTests package >&2
+fi
+
+LOG4J="-Dlog4j2.configurationFile=$(pwd)/conf/log4j2.properties"
+if [ -n "${SPARK_HOME:-}" ]; then
+  exec "$SPARK_HOME/bin/spark-submit" --properties-file conf/spark-defaults.conf \
+    --driver-java-options "$LOG4J" "${spark_args[@]}" --class "$CLASS" "$JAR" "${app_args[@]+"${app_args[@]}"}"
+fi
+
+CP_FILE=target/classpath.txt
+if [ ! -f "$CP_FILE" ] || [ pom.xml -nt "$CP_FILE" ]; then
+  mvn -q -B dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=provided >&2
+fi
+# The --add-opens list Spark itself passes on Java 17 (the pom keeps the same list for tests).
+JVM_FLAGS=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' pom.xml)
+# shellcheck disable=SC2086
+exec java $JVM_FLAGS -Xmx"${SPARKTRAIN_DRIVER_MEMORY:-2g}" "$LOG4J" -cp "$JAR:$(cat "$CP_FILE")" \
+  org.apache.spark.deploy.SparkSubmit --properties-file conf/spark-defaults.conf \
+  "${spark_args[@]}" --class "$CLASS" "$JAR" "${app_args[@]+"${app_args[@]}"}"
