@@ -68,7 +68,38 @@ public abstract class LRScheduler implements Scheduler {
         return baseLrs.length;
     }
 
-    private void apply(double[] lrs) {
+    /** Every group's current lr times {@code f}: the recursive step the chainable schedulers share. */
+    protected final double[] scaled(double f) {
+        double[] lr = new double[groupCount()];
+        for (int i = 0; i < lr.length; i++) lr[i] = currentLr(i) * f;
+        return lr;
+    }
+
+    /** Every group's current lr, unchanged. */
+    protected final double[] unchanged() {
+        double[] lr = new double[groupCount()];
+        for (int i = 0; i < lr.length; i++) lr[i] = currentLr(i);
+        return lr;
+    }
+
+    /** Every group's base lr times {@code f}: the closed forms. */
+    protected final double[] baseScaled(double f) {
+        double[] lr = new double[groupCount()];
+        for (int i = 0; i < lr.length; i++) lr[i] = baseLrs[i] * f;
+        return lr;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** SequentialLR "undoes" the constructor's step of its children before restarting the first. */
+    void rewind() {
+        lastEpoch--;
+    }
+
+    /** Writes the lrs into the groups and remembers them as the last lr. */
+    protected final void apply(double[] lrs) {
         List<ParamGroup> groups = optimizer.paramGroups();
         for (int i = 0; i < lrs.length; i++) groups.get(i).setLr(lrs[i]);
         lastLr = lrs.clone();

@@ -1,0 +1,136 @@
+package dev.sparktrain.optim.lr;
+
+import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.config.Options;
+import dev.sparktrain.optim.Optimizer;
+import dev.sparktrain.optim.ParamGroup;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code torch.optim.lr_scheduler.ReduceLROnPlateau}: lr × factor (floored at min_lr) once the
+ * monitored metric has not improved for more than {@code patience} steps. In PyTorch 1.13 it is
+ * not an {@code _LRScheduler}: no initial_lr, no initial step, construction leaves the lr alone.
+ */
+public final class ReduceLROnPlateau implements Scheduler {
+    private final Optimizer optimizer;
+    private final boolean maxMode;
+    private final boolean relative;
+    private final double factor;
+    private final int patience;
+    private final double threshold;
+    private final int cooldown;
+    private final double[] minLrs;
+    private final double eps;
+
+    private double best;
+    private int numBadEpochs;
+    private int cooldownCounter;
+    private int lastEpoch;
+    private double[] lastLr;
+
+    public ReduceLROnPlateau(Optimizer optimizer, Options o) {
+        o.requireOnly(List.of("mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lr", "eps",
+                "verbose"));
+        if (SchedulerArgs.present(o, "verbose")) o.getBool("verbose", false);
+        this.optimizer = optimizer;
+        factor = o.getDouble("factor", 0.1);
+        if (factor >= 1.0) throw o.error("factor", "must be < 1.0, got " + o.raw("factor"));
+        maxMode = o.getChoice("mode", "min", "min", "max").equals("max");
+        relative = o.getChoice("threshold_mode", "rel", "rel", "abs").equals("rel");
+        patience = o.getInt("patience", 10);
+        threshold = o.getDouble("threshold", 1e-4);
+        cooldown = o.getInt("cooldown", 0);
+        minLrs = SchedulerArgs.perGroup(o, "min_lr", 0.0, optimizer);
+        eps = o.getDouble("eps", 1e-8);
+        best = maxMode ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    }
+
+    @Override
+    public Interval naturalInterval() {
+        return Interval.EPOCH;
+    }
+
+    /** @param metric the monitored value; NaN (no metric, or a diverged loss) is refused */
+    @Override
+    public void step(double metric) {
+        if (Double.isNaN(metric)) {
+            throw new SparkTrainException("ReduceLROnPlateau: step needs the monitored metric (e.g. the validation "
+                    + "loss) and got NaN: either no metric was passed or the metric diverged");
+        }
+        lastEpoch++;
+        if (isBetter(metric)) {
+            best = metric;
+            numBadEpochs = 0;
+        } else {
+            numBadEpochs++;
+        }
+        if (cooldownCounter > 0) {
+            cooldownCounter--;
+            numBadEpochs = 0; // bad epochs during cooldown do not count
+        }
+        if (numBadEpochs > patience) {
+            reduceLr();
+            cooldownCounter = cooldown;
+            numBadEpochs = 0;
+        }
+        lastLr = currentLrs();
+    }
+
+    private boolean isBetter(double a) {
+        if (!maxMode) return relative ? a < best * (1. - threshold) : a < best - threshold;
+        return relative ? a > best * (threshold + 1.) : a > best + threshold;
+    }
+
+    private void reduceLr() {
+        List<ParamGroup> groups = optimizer.paramGroups();
+        for (int i = 0; i < groups.size(); i++) {
+            double old = groups.get(i).lr();
+            double lr = Math.max(old * factor, minLrs[i]);
+            if (old - lr > eps) groups.get(i).setLr(lr); // reductions smaller than eps are skipped
+        }
+    }
+
+    private double[] currentLrs() {
+        List<ParamGroup> groups = optimizer.paramGroups();
+        double[] lr = new double[groups.size()];
+        for (int i = 0; i < lr.length; i++) lr[i] = groups.get(i).lr();
+        return lr;
+    }
+
+    /** The lr of every group after the last step (the optimizer's lrs before the first). */
+    public double[] lastLr() {
+        return lastLr == null ? currentLrs() : lastLr.clone();
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** {@code best} is ±Infinity until a first metric is seen. */
+    @Override
+    public Map<String, Object> state() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("scheduler", "ReduceLROnPlateau");
+        m.put("last_epoch", lastEpoch);
+        m.put("best", best);
+        m.put("num_bad_epochs", numBadEpochs);
+        m.put("cooldown_counter", cooldownCounter);
+        if (lastLr != null) m.put("last_lr", lastLr.clone());
+        return m;
+    }
+
+    @Override
+    public void loadState(Map<String, Object> m) {
+        if (!"ReduceLROnPlateau".equals(m.get("scheduler"))) {
+            throw new SparkTrainException("ReduceLROnPlateau state: saved by scheduler '" + m.get("scheduler") + "'");
+        }
+        lastEpoch = ((Number) m.get("last_epoch")).intValue();
+        best = ((Number) m.get("best")).doubleValue();
+        numBadEpochs = ((Number) m.get("num_bad_epochs")).intValue();
+        cooldownCounter = ((Number) m.get("cooldown_counter")).intValue();
+        lastLr = m.get("last_lr") instanceof double[] d ? d.clone() : null;
+    }
+}
