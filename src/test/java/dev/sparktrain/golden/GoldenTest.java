@@ -22,7 +22,8 @@ class GoldenTest {
         return Golden.files().stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> run(f)));
     }
 
-    private static void run(Path file) {
+    /** Runs one case file through the runner of its kind (also used by ExtraGoldenTest). */
+    static void run(Path file) {
         Map<String, Object> c = Golden.read(file);
         String excluded = Exclusions.reason(c);
         Assumptions.assumeTrue(excluded == null, excluded);
