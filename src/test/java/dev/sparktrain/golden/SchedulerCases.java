@@ -7,6 +7,8 @@ import dev.sparktrain.optim.ParamGroup;
 import dev.sparktrain.optim.lr.Scheduler;
 import dev.sparktrain.optim.lr.Schedulers;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,17 +31,22 @@ final class SchedulerCases {
         double[] expectedMom = c.get("momentum") == null ? null : Golden.doubles(c.get("momentum"));
         String momKey = (String) c.get("momentum_key");
         double[] metrics = c.get("metrics") == null ? null : Golden.doubles(c.get("metrics"));
+        double[][] lrGroups = c.get("lr_groups") == null ? null : Golden.matrix(c.get("lr_groups"));
 
         Optimizer opt = optimizer(c);
         Scheduler sched = Schedulers.create((String) c.get("scheduler"), opt, Golden.options(c.get("options"), id));
-        double[] p = {0.5};
-        double[] g = {0.25};
+        int size = paramCount(c);
+        double[] p = new double[size];
+        double[] g = new double[size];
+        java.util.Arrays.fill(p, 0.5);
+        java.util.Arrays.fill(g, 0.25);
         int half = steps / 2;
         Map<String, Object> optState = null;
         Map<String, Object> schedState = null;
         double[] lrs = new double[steps + 1];
         lrs[0] = lr(opt);
         check(id, 0, expectedLr, expectedMom, momKey, opt);
+        checkGroups(id, 0, lrGroups, opt);
         for (int i = 0; i < steps; i++) {
             if (i == half) {
                 optState = opt.state();
@@ -49,6 +56,7 @@ final class SchedulerCases {
             sched.step(metrics == null ? Double.NaN : metrics[i]);
             lrs[i + 1] = lr(opt);
             check(id, i + 1, expectedLr, expectedMom, momKey, opt);
+            checkGroups(id, i + 1, lrGroups, opt);
         }
         Optimizer opt2 = optimizer(c);
         Scheduler sched2 = Schedulers.create((String) c.get("scheduler"), opt2, Golden.options(c.get("options"), id));
@@ -58,13 +66,51 @@ final class SchedulerCases {
             opt2.step(p.clone(), g);
             sched2.step(metrics == null ? Double.NaN : metrics[i]);
             assertEquals(lrs[i + 1], lr(opt2), 0.0, id + ": lr after resuming at " + half + ", step " + i);
+            checkGroups(id + " (resumed)", i + 1, lrGroups, opt2);
         }
     }
 
     private static Optimizer optimizer(Map<String, Object> c) {
         Map<String, Object> o = Golden.map(c.get("optimizer"));
         return Optimizers.create((String) o.get("name"), Golden.options(o.get("options"), c.get("id") + " optimizer"),
-                GroupSpec.all(1));
+                groups(c));
+    }
+
+    /** One dummy scalar, or (extra cases) {@code param_groups} over the tensors of {@code param_shapes}. */
+    private static List<GroupSpec> groups(Map<String, Object> c) {
+        if (c.get("param_groups") == null) return GroupSpec.all(1);
+        int[] sizes = Golden.shapeSizes(c.get("param_shapes"));
+        int[] starts = new int[sizes.length];
+        for (int i = 1; i < sizes.length; i++) starts[i] = starts[i - 1] + sizes[i - 1];
+        List<GroupSpec> specs = new ArrayList<>();
+        for (Object o : Golden.list(c.get("param_groups"))) {
+            Map<String, Object> grp = Golden.map(o);
+            int[] tensors = Golden.ints(grp.get("tensors"));
+            int[] offsets = new int[tensors.length];
+            int[] lengths = new int[tensors.length];
+            for (int k = 0; k < tensors.length; k++) {
+                offsets[k] = starts[tensors[k]];
+                lengths[k] = sizes[tensors[k]];
+            }
+            specs.add(new GroupSpec(offsets, lengths, Golden.options(grp.get("options"), c.get("id") + " param group")));
+        }
+        return specs;
+    }
+
+    private static int paramCount(Map<String, Object> c) {
+        if (c.get("param_shapes") == null) return 1;
+        int n = 0;
+        for (int s : Golden.shapeSizes(c.get("param_shapes"))) n += s;
+        return n;
+    }
+
+    private static void checkGroups(String id, int i, double[][] lrGroups, Optimizer opt) {
+        if (lrGroups == null) return;
+        List<ParamGroup> gs = opt.paramGroups();
+        if (gs.size() != lrGroups.length) throw new AssertionError(id + ": " + gs.size() + " param groups, expected " + lrGroups.length);
+        for (int k = 0; k < gs.size(); k++) {
+            Golden.assertClose(lrGroups[k][i], gs.get(k).lr(), RTOL, ATOL, id + " group " + k + " lr[" + i + "]");
+        }
     }
 
     private static double lr(Optimizer opt) {
