@@ -23,7 +23,7 @@ public final class JobConfig {
             "validation_fraction", "partitions", "standardize");
     static final List<String> TRAIN_KEYS = List.of("epochs", "batch_size", "shuffle", "seed");
     static final List<String> TOP_KEYS = List.of("model", "loss", "optimizer", "scheduler", "output.dir");
-    static final List<String> OPEN_PREFIXES = List.of("loss.", "optimizer.", "scheduler.", "clip.");
+    static final List<String> OPEN_PREFIXES = List.of("loss.", "optimizer.", "scheduler.", "clip.", "param_groups.bias.");
 
     public final DataSettings data;
     public final String model;
@@ -35,6 +35,8 @@ public final class JobConfig {
     public final Options schedulerOptions;
     public final Scheduler.Interval schedulerInterval;
     public final Options clipOptions;
+    /** Overrides for a second param group holding every bias (e.g. weight_decay = 0); null for one group. */
+    public final Options biasGroupOptions;
     public final TrainSettings train;
     public final String outputDir;
     private final JobFile file;
@@ -75,12 +77,17 @@ public final class JobConfig {
         };
         Map<String, Object> so = new LinkedHashMap<>(sched.asMap());
         so.remove("interval");
+        if (so.get("schedulers") instanceof String list) {
+            so.put("schedulers", SchedulerList.parse(list, origin("scheduler.schedulers")));
+        }
         this.schedulerOptions = new Options(sched.source(), so);
         if (scheduler == null && !so.isEmpty()) {
             throw new SparkTrainException(origin("scheduler." + so.keySet().iterator().next())
                     + ": scheduler options given but no 'scheduler' is named");
         }
         this.clipOptions = section("clip.");
+        Options bias = section("param_groups.bias.");
+        this.biasGroupOptions = bias.keys().isEmpty() ? null : bias;
         int epochs = trainO.getInt("epochs", 10);
         if (epochs < 1) throw trainO.error("epochs", "must be >= 1, got " + epochs);
         int batch = trainO.getInt("batch_size", 64);

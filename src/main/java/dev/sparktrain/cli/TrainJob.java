@@ -1,6 +1,7 @@
 package dev.sparktrain.cli;
 
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.config.Options;
 import dev.sparktrain.data.Blocks;
 import dev.sparktrain.data.LoadedData;
 import dev.sparktrain.nn.Loss;
@@ -54,10 +55,25 @@ public final class TrainJob {
                     + " outputs but data.classes is " + classes + " (CrossEntropyLoss needs one output per class)");
         }
         this.params = model.initParams(cfg.train.seed());
-        this.optimizer = Optimizers.create(cfg.optimizer, cfg.optimizerOptions, GroupSpec.all(params.length));
+        this.optimizer = Optimizers.create(cfg.optimizer, cfg.optimizerOptions, groups(model, cfg));
         this.scheduler = cfg.scheduler == null ? null : Schedulers.create(cfg.scheduler, optimizer, cfg.schedulerOptions);
         this.clipper = GradientClippers.requested(cfg.clipOptions)
                 ? GradientClippers.create(cfg.clipOptions, model.tensorSizes()) : null;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** One group, or weights and biases apart when the job sets {@code param_groups.bias.*}. */
+    static List<GroupSpec> groups(Sequential model, JobConfig cfg) {
+        if (cfg.biasGroupOptions == null) return GroupSpec.all(model.paramCount());
+        return List.of(model.groupSpec(false, Options.empty("param group 0 (weights)")),
+                model.groupSpec(true, cfg.biasGroupOptions));
     }
 
     /** Runs the job on {@code jsc}; returns the epoch history. */
