@@ -19,8 +19,7 @@ import java.util.TreeSet;
  * is refused with the list of allowed keys.
  */
 public final class JobConfig {
-    static final List<String> DATA_KEYS = List.of("path", "format", "header", "features", "label_column", "classes",
-            "validation_fraction", "partitions", "standardize");
+    static final List<String> DATA_KEYS = DataSettings.KEYS;
     static final List<String> TRAIN_KEYS = List.of("epochs", "batch_size", "shuffle", "seed");
     static final List<String> TOP_KEYS = List.of("model", "loss", "optimizer", "scheduler", "output.dir");
     static final List<String> OPEN_PREFIXES = List.of("loss.", "optimizer.", "scheduler.", "clip.", "param_groups.bias.");
@@ -47,21 +46,9 @@ public final class JobConfig {
         for (String k : v.keySet()) checkKnown(k);
         Options dataO = section("data.");
         Options trainO = section("train.");
-        String format = dataO.getChoice("format", "csv", "csv");
-        String label = dataO.getString("label_column", "last");
-        int features = dataO.getInt("features");
-        if (features < 1) throw dataO.error("features", "must be >= 1, got " + features);
-        int classes = dataO.getInt("classes", 0);
-        if (classes < 0 || classes == 1) throw dataO.error("classes", "must be 0 (regression) or >= 2, got " + classes);
-        double frac = dataO.getDouble("validation_fraction", 0.2);
-        if (frac < 0 || frac >= 1) throw dataO.error("validation_fraction", "must be in [0, 1), got " + frac);
-        int parts = dataO.getInt("partitions", 0);
-        if (parts < 0) throw dataO.error("partitions", "must be >= 0, got " + parts);
         long seed = trainO.getLong("seed", 42);
-        int labelCol = label.equalsIgnoreCase("last") ? -1 : dataO.getInt("label_column");
-        if (labelCol < -1 || labelCol > features) throw dataO.error("label_column", "must be 'last' or 0.." + features);
-        this.data = new DataSettings(dataO.getString("path"), dataO.getBool("header", false), features, labelCol,
-                classes, frac, parts, seed, dataO.getBool("standardize", false));
+        this.data = DataSettings.fromOptions(dataO, seed);
+        int classes = data.classes();
         this.model = require("model");
         this.loss = v.getOrDefault("loss", classes > 0 ? "CrossEntropyLoss" : "MSELoss");
         this.lossOptions = section("loss.");

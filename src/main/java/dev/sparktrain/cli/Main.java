@@ -8,7 +8,8 @@ import java.nio.file.Path;
 
 /**
  * {@code spark-submit --class dev.sparktrain.cli.Main sparktrain.jar [job-file] [key=value ...]}.
- * Without a job file the default digits job runs. Errors print one line and exit with status 2.
+ * Without a job file the default digits job runs. With {@code generate} as the first argument it
+ * writes a synthetic data set instead ({@link GenerateCommand}). Errors print one line and exit with status 2.
  */
 public final class Main {
     public static final String DEFAULT_JOB = "conf/digits-mlp.conf";
@@ -23,6 +24,7 @@ public final class Main {
 
     static int run(String[] args) {
         try {
+            if (args.length > 0 && args[0].equals("generate")) return generate(java.util.Arrays.copyOfRange(args, 1, args.length));
             JobConfig cfg = parse(args);
             TrainJob job = new TrainJob(cfg);
             SparkConf conf = new SparkConf().setAppName("sparktrain");
@@ -38,6 +40,20 @@ public final class Main {
             System.err.println("sparktrain: error: " + e.getMessage());
             return 2;
         }
+    }
+
+    /** {@code generate key=value ...}: a synthetic data set (see {@link GenerateCommand}). */
+    private static int generate(String[] args) {
+        SparkConf conf = new SparkConf().setAppName("sparktrain generate");
+        if (!conf.contains("spark.master")) conf.setMaster("local[*]");
+        GenerateCommand cmd = new GenerateCommand(args, 0);
+        JavaSparkContext jsc = new JavaSparkContext(conf);
+        try {
+            new GenerateCommand(args, cmd.partitions > 0 ? cmd.partitions : jsc.defaultParallelism()).run(jsc, System.out);
+        } finally {
+            jsc.stop();
+        }
+        return 0;
     }
 
     /** The job file (first argument without '=', default {@value #DEFAULT_JOB}) plus overrides. */

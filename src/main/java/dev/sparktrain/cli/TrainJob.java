@@ -2,7 +2,7 @@ package dev.sparktrain.cli;
 
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
-import dev.sparktrain.data.Blocks;
+import dev.sparktrain.data.DataLoader;
 import dev.sparktrain.data.LoadedData;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Losses;
@@ -81,12 +81,8 @@ public final class TrainJob {
         out.printf(Locale.ROOT, "sparktrain: model %s (%d parameters), loss %s, optimizer %s, scheduler %s, BLAS %s%n",
                 model.spec(), params.length, loss.name(), optimizer.name(), cfg.scheduler == null ? "none" : cfg.scheduler,
                 dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName());
-        LoadedData data = Blocks.loadCsv(jsc, cfg.data);
-        long raw = 8L * (data.trainRows() + data.validationRows()) * (cfg.data.features() + 1);
-        out.printf(Locale.ROOT, "data: %s: %d training rows, %d validation rows, %d partitions, cached %d bytes "
-                        + "(%.1f bytes/row; raw float64 %d bytes)%n",
-                cfg.data.path(), data.trainRows(), data.validationRows(), data.train().getNumPartitions(),
-                data.cachedBytes(), data.cachedBytes() / (double) (data.trainRows() + data.validationRows()), raw);
+        LoadedData data = DataLoader.load(jsc, cfg.data);
+        out.println(dataLine(cfg.data.path(), data, cfg.data.features()));
         Trainer trainer = new Trainer(optimizer, scheduler, clipper, cfg.train)
                 .listen(new ProgressPrinter(out, cfg.train.epochs()));
         List<EpochStats> history;
@@ -111,12 +107,30 @@ public final class TrainJob {
         m.put("features", cfg.data.features());
         m.put("classes", cfg.data.classes());
         m.put("tensor_sizes", model.tensorSizes());
+        if (data.labels() != null) m.put("labels", data.labels().names());
+        m.put("storage", data.layout());
         if (data.standardizer() != null) {
-            m.put("standardize", Map.of("mean", data.standardizer().mean(), "std", data.standardizer().std()));
+            m.put("standardize", Map.of("mean", data.standardizer().mean(), "std", data.standardizer().std(),
+                    "centered", data.layout().startsWith("dense")));
         }
         m.put("job", cfg.resolved());
         m.put("history", history.stream().map(TrainJob::epochJson).toList());
         return m;
+    }
+
+    /**
+     * The data line printed at start: rows, partitions, storage, cached bytes and bytes per row
+     * next to the raw dense float64 size N×(d+1)×8 (and the non-zeros for sparse storage).
+     */
+    static String dataLine(String path, LoadedData data, int features) {
+        long rows = data.trainRows() + data.validationRows();
+        long raw = 8L * rows * (features + 1);
+        String nz = data.nonZeros() < 0 ? "" : String.format(Locale.ROOT, ", %d non-zeros (density %.4g%%)",
+                data.nonZeros(), 100.0 * data.nonZeros() / Math.max(1.0, (double) rows * features));
+        return String.format(Locale.ROOT, "data: %s: %d training rows, %d validation rows, %d partitions, %s%s, cached %d bytes "
+                        + "(%.1f bytes/row; raw float64 %d bytes)",
+                path, data.trainRows(), data.validationRows(), data.train().getNumPartitions(), data.layout(), nz,
+                data.cachedBytes(), data.cachedBytes() / (double) Math.max(1, rows), raw);
     }
 
     static Map<String, Object> epochJson(EpochStats s) {

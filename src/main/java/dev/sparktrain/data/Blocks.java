@@ -1,79 +1,61 @@
 package dev.sparktrain.data;
 
-import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.train.Spark;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.Partitioner;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
-import scala.Tuple2;
 
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.List;
 
-/** Builds cached RDDs of {@link PackedBlock}s: one block per partition, contiguous row ranges. */
+/** Cached RDDs of {@link PackedBlock}s: one block per partition, contiguous row ranges. */
 public final class Blocks {
     private Blocks() {
     }
 
-    /** Splits in-memory rows into {@code partitions} contiguous blocks (tests, Java API). */
+    /** Splits in-memory rows into {@code partitions} contiguous blocks of equal size (tests, Java API). */
     public static JavaRDD<PackedBlock> fromArrays(JavaSparkContext jsc, double[] x, double[] y, int features,
                                                   int targetWidth, int partitions) {
         int n = y.length / targetWidth;
-        List<PackedBlock> blocks = new ArrayList<>();
+        int[] sizes = new int[partitions];
         for (int p = 0; p < partitions; p++) {
-            int lo = (int) ((long) n * p / partitions);
-            int hi = (int) ((long) n * (p + 1) / partitions);
-            double[] bx = java.util.Arrays.copyOfRange(x, lo * features, hi * features);
-            double[] by = java.util.Arrays.copyOfRange(y, lo * targetWidth, hi * targetWidth);
-            blocks.add(new PackedBlock(lo, hi - lo, features, targetWidth, bx, by));
+            sizes[p] = (int) ((long) n * (p + 1) / partitions - (long) n * p / partitions);
         }
-        return cache(jsc.parallelize(blocks, partitions), "training blocks");
+        return fromArrays(jsc, x, y, features, targetWidth, sizes);
+    }
+
+    /**
+     * Splits in-memory rows into one contiguous block per entry of {@code sizes} (rows per
+     * partition, in order; zeros make empty partitions).
+     */
+    public static JavaRDD<PackedBlock> fromArrays(JavaSparkContext jsc, double[] x, double[] y, int features,
+                                                  int targetWidth, int[] sizes) {
+        int n = y.length / targetWidth;
+        if (Arrays.stream(sizes).asLongStream().sum() != n) {
+            throw new IllegalArgumentException("partition sizes " + Arrays.toString(sizes) + " do not add up to " + n + " rows");
+        }
+        List<PackedBlock> blocks = new ArrayList<>();
+        int lo = 0;
+        for (int size : sizes) {
+            int hi = lo + size;
+            double[] bx = Arrays.copyOfRange(x, lo * features, hi * features);
+            double[] by = Arrays.copyOfRange(y, lo * targetWidth, hi * targetWidth);
+            blocks.add(new PackedBlock(lo, hi - lo, features, targetWidth, bx, by));
+            lo = hi;
+        }
+        return fromBlocks(jsc, blocks);
+    }
+
+    /** Blocks made in Java, one per partition, in row order (contiguous {@code firstRow} ranges). */
+    public static JavaRDD<PackedBlock> fromBlocks(JavaSparkContext jsc, List<PackedBlock> blocks) {
+        return cache(jsc.parallelize(blocks, blocks.size()), "training blocks");
     }
 
     /** Reads a CSV file (any Hadoop path, .gz too), validates every row, splits and packs it. */
     public static LoadedData loadCsv(JavaSparkContext jsc, DataSettings s) {
-        requireExists(jsc, s.path());
-        CsvRowParser parser = new CsvRowParser(s.path(), s.features(), s.labelColumn(), s.classes());
-        boolean header = s.header();
-        double frac = s.validationFraction();
-        long seed = s.seed();
-        int features = s.features();
-        JavaPairRDD<Boolean, LabeledRow> parsed = jsc.textFile(s.path()).zipWithIndex().flatMapToPair(t -> {
-            long idx = t._2();
-            String line = t._1();
-            if ((header && idx == 0) || line.isBlank()) return java.util.Collections.emptyIterator();
-            double[] x = new double[features];
-            double y = parser.parse(line, idx + 1, x);
-            boolean val = frac > 0 && unitHash(seed, idx) < frac;
-            return List.of(new Tuple2<>(val, new LabeledRow(x, y))).iterator();
-        });
-        parsed.persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-            int parts = s.partitions() > 0 ? s.partitions() : jsc.defaultParallelism();
-            JavaRDD<LabeledRow> trainRows = parsed.filter(t -> !t._1()).values();
-            JavaRDD<LabeledRow> valRows = parsed.filter(Tuple2::_1).values();
-            JavaRDD<PackedBlock> train = pack(trainRows, features, parts);
-            JavaRDD<PackedBlock> val = frac > 0 ? pack(valRows, features, parts) : null;
-            long nTrain = rows(train);
-            long nVal = val == null ? 0 : rows(val);
-            if (nTrain == 0) throw new SparkTrainException(s.path() + ": no training rows");
-            Standardizer st = null;
-            if (s.standardize()) {
-                st = fit(train, features, nTrain);
-                train = scaled(train, st, "training blocks");
-                val = val == null ? null : scaled(val, st, "validation blocks");
-            }
-            long bytes = bytes(train) + (val == null ? 0 : bytes(val));
-            return new LoadedData(train, val, nTrain, nVal, st, bytes);
-        } finally {
-            parsed.unpersist(false);
-        }
+        return DataLoader.load(jsc, s);
     }
 
     /** A uniform number in [0,1) from (seed, row): decides validation membership per row. */
@@ -81,37 +63,7 @@ public final class Blocks {
         return (EpochOrder.mix(seed * 0x2545F4914F6CDD1DL + row) >>> 11) * 0x1.0p-53;
     }
 
-    private static void requireExists(JavaSparkContext jsc, String path) {
-        try {
-            Path p = new Path(path);
-            FileSystem fs = p.getFileSystem(jsc.hadoopConfiguration());
-            if (!fs.exists(p)) throw new SparkTrainException("data.path: no such file: " + path);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new SparkTrainException("data.path: cannot read " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Numbers rows in data-set order, sends contiguous ranges to partitions, packs each. */
-    private static JavaRDD<PackedBlock> pack(JavaRDD<LabeledRow> rows, int features, int parts) {
-        JavaPairRDD<Long, LabeledRow> indexed = Spark.call("reading the data", () -> rows.zipWithIndex().mapToPair(Tuple2::swap));
-        long n = Spark.call("counting rows", indexed::count);
-        JavaRDD<PackedBlock> blocks = indexed.partitionBy(new RangePartitioner(parts, n)).mapPartitionsWithIndex((p, it) -> {
-            List<Tuple2<Long, LabeledRow>> list = new ArrayList<>();
-            it.forEachRemaining(list::add);
-            list.sort((a, b) -> Long.compare(a._1(), b._1()));
-            double[] x = new double[list.size() * features];
-            double[] y = new double[list.size()];
-            for (int i = 0; i < list.size(); i++) {
-                System.arraycopy(list.get(i)._2().x(), 0, x, i * features, features);
-                y[i] = list.get(i)._2().y();
-            }
-            long first = list.isEmpty() ? RangePartitioner.start(p, parts, n) : list.get(0)._1();
-            return List.of(new PackedBlock(first, list.size(), features, 1, x, y)).iterator();
-        }, true);
-        return cache(blocks, "blocks");
-    }
-
-    private static JavaRDD<PackedBlock> cache(JavaRDD<PackedBlock> blocks, String what) {
+    static JavaRDD<PackedBlock> cache(JavaRDD<PackedBlock> blocks, String what) {
         blocks.persist(StorageLevel.MEMORY_ONLY());
         Spark.call("caching " + what, blocks::count);
         return blocks;
@@ -123,34 +75,6 @@ public final class Blocks {
 
     public static long bytes(JavaRDD<PackedBlock> blocks) {
         return Spark.call("measuring blocks", () -> blocks.map(PackedBlock::bytes).fold(0L, Long::sum));
-    }
-
-    /** Mean and std of every feature over the training blocks, in one distributed pass. */
-    private static Standardizer fit(JavaRDD<PackedBlock> train, int d, long n) {
-        double[] m = Spark.call("feature statistics", () -> train.map(b -> {
-            double[] acc = new double[2 * d];
-            double[] x = b.x();
-            for (int i = 0; i < x.length; i++) {
-                acc[i % d] += x[i];
-                acc[d + i % d] += x[i] * x[i];
-            }
-            return acc;
-        }).reduce((a, b) -> {
-            for (int i = 0; i < a.length; i++) a[i] += b[i];
-            return a;
-        }));
-        return Standardizer.fromMoments(java.util.Arrays.copyOf(m, d), java.util.Arrays.copyOfRange(m, d, 2 * d), n);
-    }
-
-    private static JavaRDD<PackedBlock> scaled(JavaRDD<PackedBlock> blocks, Standardizer st, String what) {
-        JavaRDD<PackedBlock> out = blocks.map(b -> {
-            double[] x = b.x().clone();
-            st.apply(x);
-            return new PackedBlock(b.firstRow(), b.rows(), b.features(), b.targetWidth(), x, b.y());
-        });
-        cache(out, what);
-        blocks.unpersist(false);
-        return out;
     }
 
     /** Partition p holds global rows [start(p), start(p+1)). */
@@ -167,6 +91,15 @@ public final class Blocks {
             return Math.max(1, n) * p / parts;
         }
 
+        /** The partition holding row i of n rows split into {@code parts} ranges. */
+        static int partitionOf(long i, int parts, long n) {
+            long m = Math.max(1, n);
+            int p = (int) Math.min(parts - 1, (long) ((double) i * parts / m));
+            while (p + 1 < parts && start(p + 1, parts, m) <= i) p++;
+            while (p > 0 && start(p, parts, m) > i) p--;
+            return p;
+        }
+
         @Override
         public int numPartitions() {
             return parts;
@@ -174,11 +107,7 @@ public final class Blocks {
 
         @Override
         public int getPartition(Object key) {
-            long i = (Long) key;
-            int p = (int) (i * parts / n);
-            while (p + 1 < parts && start(p + 1, parts, n) <= i) p++;
-            while (p > 0 && start(p, parts, n) > i) p--;
-            return p;
+            return partitionOf((Long) key, parts, n);
         }
 
         @Override

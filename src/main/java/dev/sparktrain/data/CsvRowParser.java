@@ -5,65 +5,83 @@ import dev.sparktrain.SparkTrainException;
 import java.io.Serializable;
 
 /**
- * Parses one CSV line into features and a class-index (or real) label, refusing anything that
- * is not what the job file promised, with the file and line in the message.
+ * Parses one CSV line into features and a target (class index, mapped name, or real value),
+ * refusing anything that is not what the job file promised, with the file and line in the
+ * message. Columns are resolved beforehand ({@link #CsvRowParser(String, int, int, int, int[], Labels)}).
  */
 public final class CsvRowParser implements Serializable {
     private final String file;
     private final int features;
+    private final int columns;
     private final int labelColumn;
-    private final int classes;
+    private final int[] featureColumns;
+    private final Labels labels;
 
     /**
-     * @param labelColumn 0-based column of the label, or -1 for the last column
-     * @param classes     number of classes, or 0 for a real-valued (regression) label
+     * @param columns        columns every line must have, or -1 when unknown (then at least the
+     *                       ones used; without a feature list, features + 1)
+     * @param labelColumn    0-based column of the label, or -1 for the last column of each line
+     * @param featureColumns 0-based feature columns in order, or null for every other column
      */
-    public CsvRowParser(String file, int features, int labelColumn, int classes) {
+    public CsvRowParser(String file, int features, int columns, int labelColumn, int[] featureColumns, Labels labels) {
         this.file = file;
         this.features = features;
+        this.columns = columns >= 0 ? columns : featureColumns == null ? features + 1 : -1;
         this.labelColumn = labelColumn;
-        this.classes = classes;
+        this.featureColumns = featureColumns;
+        this.labels = labels;
     }
 
-    /** Parses {@code line} (1-based {@code lineNo}) into x[0..features) and returns the label. */
+    /** The old form: every column but the label is a feature; class indices or real labels. */
+    public CsvRowParser(String file, int features, int labelColumn, int classes) {
+        this(file, features, -1, labelColumn, null, Labels.indices(classes));
+    }
+
+    /** Parses {@code line} (1-based {@code lineNo}) into x[0..features) and returns the target. */
     public double parse(String line, long lineNo, double[] x) {
         String[] cols = line.split(",", -1);
-        int expected = features + 1;
         String where = file + ":" + lineNo;
-        if (cols.length != expected) {
-            throw new SparkTrainException(where + ": expected " + expected + " columns (" + features
-                    + " features and a label), found " + cols.length);
+        if (columns >= 0 && cols.length != columns) {
+            throw new SparkTrainException(where + ": expected " + columns + " columns"
+                    + (featureColumns == null ? " (" + features + " features and a label)" : "") + ", found " + cols.length);
         }
-        int label = labelColumn < 0 ? features : labelColumn;
-        double y = Double.NaN;
-        int j = 0;
-        for (int c = 0; c < cols.length; c++) {
-            double v = number(cols[c], where, c);
-            if (c == label) {
-                y = v;
-            } else {
-                if (!Double.isFinite(v)) {
-                    throw new SparkTrainException(where + ": column " + (c + 1) + " is " + cols[c].trim()
-                            + "; features must be finite numbers");
-                }
-                x[j++] = v;
+        int label = labelColumn < 0 ? cols.length - 1 : labelColumn;
+        if (label >= cols.length) throw new SparkTrainException(where + ": no column " + (label + 1) + " (label); found " + cols.length + " columns");
+        if (featureColumns == null) {
+            int j = 0;
+            for (int c = 0; c < cols.length; c++) if (c != label) x[j++] = feature(cols, c, where);
+        } else {
+            for (int j = 0; j < featureColumns.length; j++) {
+                int c = featureColumns[j];
+                if (c >= cols.length) throw new SparkTrainException(where + ": no column " + (c + 1) + "; found " + cols.length + " columns");
+                x[j] = feature(cols, c, where);
             }
         }
-        if (classes > 0 && (y != Math.rint(y) || y < 0 || y >= classes)) {
-            throw new SparkTrainException(where + ": label " + cols[label].trim() + " is not a class index in 0.."
-                    + (classes - 1));
+        try {
+            return labels.ofText(cols[label]);
+        } catch (SparkTrainException e) {
+            throw new SparkTrainException(where + ": " + e.getMessage());
         }
-        if (classes == 0 && !Double.isFinite(y)) {
-            throw new SparkTrainException(where + ": label " + cols[label].trim() + " is not a finite number");
-        }
-        return y;
     }
 
-    private static double number(String s, String where, int c) {
+    /** The label field of a line, as text (for {@code data.labels = auto}). */
+    public String labelText(String line) {
+        String[] cols = line.split(",", -1);
+        int label = labelColumn < 0 ? cols.length - 1 : labelColumn;
+        return label < cols.length ? cols[label].strip() : "";
+    }
+
+    private static double feature(String[] cols, int c, String where) {
+        String s = cols[c].trim();
+        double v;
         try {
-            return Double.parseDouble(s.trim());
+            v = Double.parseDouble(s);
         } catch (NumberFormatException e) {
-            throw new SparkTrainException(where + ": column " + (c + 1) + " is '" + s.trim() + "', expected a number");
+            throw new SparkTrainException(where + ": column " + (c + 1) + " is '" + s + "', expected a number");
         }
+        if (!Double.isFinite(v)) {
+            throw new SparkTrainException(where + ": column " + (c + 1) + " is " + s + "; features must be finite numbers");
+        }
+        return v;
     }
 }

@@ -16,7 +16,7 @@ public final class BatchKernel {
     public static final int STATS = 4;
 
     /** Rows per forward/backward chunk: bounds workspace memory for full-batch steps. */
-    private static final int CHUNK = 4096;
+    public static final int CHUNK = 4096;
 
     private final Sequential model;
     private final Loss loss;
@@ -44,30 +44,55 @@ public final class BatchKernel {
      * {@code inFeatures}) and the loss/normalizer/row/correct counts into {@code sums}.
      */
     public void accumulate(double[] params, double[] x, double[] y, int row, int n, double[] sums) {
-        run(params, x, y, row, n, sums, true);
+        run(params, x, null, null, null, y, row, n, sums, true);
     }
 
     /** Like {@link #accumulate} but without the backward pass (validation, evaluation). */
     public void evaluate(double[] params, double[] x, double[] y, int row, int n, double[] sums) {
-        run(params, x, y, row, n, sums, false);
+        run(params, x, null, null, null, y, row, n, sums, false);
     }
 
-    private void run(double[] params, double[] x, double[] y, int row, int n, double[] sums, boolean backward) {
+    /**
+     * {@link #accumulate} over CSR rows [row, row+n): row r's non-zeros are
+     * {@code idx/val[ptr[r] .. ptr[r+1])}. The first layer (a Linear) reads the CSR arrays
+     * directly, forward and backward; the input is never densified.
+     */
+    public void accumulateCsr(double[] params, int[] ptr, int[] idx, double[] val, double[] y, int row, int n, double[] sums) {
+        run(params, null, ptr, idx, val, y, row, n, sums, true);
+    }
+
+    /** {@link #evaluate} over CSR rows. */
+    public void evaluateCsr(double[] params, int[] ptr, int[] idx, double[] val, double[] y, int row, int n, double[] sums) {
+        run(params, null, ptr, idx, val, y, row, n, sums, false);
+    }
+
+    private void run(double[] params, double[] x, int[] ptr, int[] idx, double[] val, double[] y, int row, int n,
+                     double[] sums, boolean backward) {
         int d = model.inFeatures();
         int c = model.outFeatures();
         int tw = loss.targetWidth(c);
+        Linear first = ptr == null ? null : firstLinear();
         for (int start = 0; start < n; start += CHUNK) {
             int m = Math.min(CHUNK, n - start);
             int r = row + start;
-            double[] out = forward(params, x, r * d, m);
+            double[] out = ptr == null ? forward(params, x, r * d, m) : forwardCsr(first, params, ptr, idx, val, r, m);
             double[] dOut = ws.delta[ws.delta.length - 1];
             double l = backward ? loss.sumAndGradient(out, m, c, y, r * tw, dOut) : loss.sum(out, m, c, y, r * tw);
             sums[stat(sums, LOSS)] += l;
             sums[stat(sums, NORM)] += loss.normalizer(m, c, y, r * tw);
             sums[stat(sums, ROWS)] += m;
             if (classifier) sums[stat(sums, CORRECT)] += correct(out, m, c, y, r * tw, tw);
-            if (backward) backwardPass(params, x, r * d, m, sums);
+            if (backward) {
+                backwardPass(params, x, r * d, m, sums, ptr == null ? 0 : 1);
+                if (ptr != null) first.backwardCsr(model.offset(0), ptr, idx, val, r, m, ws.delta[0], sums);
+            }
         }
+    }
+
+    private Linear firstLinear() {
+        if (model.layers().get(0) instanceof Linear l) return l;
+        throw new dev.sparktrain.SparkTrainException("sparse input needs a linear first layer, not "
+                + model.layers().get(0).spec());
     }
 
     /** Forward over m rows starting at element {@code xOff}; returns the last activation buffer. */
@@ -84,9 +109,18 @@ public final class BatchKernel {
         return ws.act[layers.size() - 1];
     }
 
-    private void backwardPass(double[] params, double[] x, int xOff, int m, double[] grad) {
+    private double[] forwardCsr(Linear first, double[] params, int[] ptr, int[] idx, double[] val, int row, int m) {
+        ensure(m);
         List<Layer> layers = model.layers();
-        for (int i = layers.size() - 1; i >= 0; i--) {
+        first.forwardCsr(params, model.offset(0), ptr, idx, val, row, m, ws.act[0]);
+        for (int i = 1; i < layers.size(); i++) layers.get(i).forward(params, model.offset(i), ws.act[i - 1], 0, m, ws.act[i]);
+        return ws.act[layers.size() - 1];
+    }
+
+    /** Backward through layers {@code last .. lowest} (lowest 1 when the first layer is handled apart). */
+    private void backwardPass(double[] params, double[] x, int xOff, int m, double[] grad, int lowest) {
+        List<Layer> layers = model.layers();
+        for (int i = layers.size() - 1; i >= lowest; i--) {
             double[] in = i == 0 ? x : ws.act[i - 1];
             int inOff = i == 0 ? xOff : 0;
             double[] dIn = i == 0 ? null : ws.delta[i - 1];

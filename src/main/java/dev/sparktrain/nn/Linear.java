@@ -70,6 +70,42 @@ public final class Linear implements Layer {
         }
     }
 
+    /**
+     * Forward over CSR rows {@code row .. row+n}: row r's non-zeros are
+     * {@code idx/val[ptr[r] .. ptr[r+1])}. {@code y[r,j] = b[j] + Σ_k val[k]·W[j, idx[k]]}: only
+     * the columns of W at present features are read; nothing is densified.
+     */
+    public void forwardCsr(double[] params, int off, int[] ptr, int[] idx, double[] val, int row, int n, double[] y) {
+        int b = off + in * out;
+        for (int r = 0; r < n; r++) {
+            int yo = r * out;
+            System.arraycopy(params, b, y, yo, out);
+            for (int k = ptr[row + r], end = ptr[row + r + 1]; k < end; k++) {
+                int w = off + idx[k];
+                double v = val[k];
+                for (int j = 0; j < out; j++) y[yo + j] += v * params[w + j * in];
+            }
+        }
+    }
+
+    /**
+     * Backward for CSR input (a first layer: no gradient with respect to the input). Adds
+     * {@code dW[j, f] += Σ_r dY[r,j]·x[r,f]} at the present features f only, and the bias
+     * gradient, into the flat {@code grad}.
+     */
+    public void backwardCsr(int off, int[] ptr, int[] idx, double[] val, int row, int n, double[] dY, double[] grad) {
+        int b = off + in * out;
+        for (int r = 0; r < n; r++) {
+            int ro = r * out;
+            for (int k = ptr[row + r], end = ptr[row + r + 1]; k < end; k++) {
+                int w = off + idx[k];
+                double v = val[k];
+                for (int j = 0; j < out; j++) grad[w + j * in] += v * dY[ro + j];
+            }
+            for (int j = 0; j < out; j++) grad[b + j] += dY[ro + j];
+        }
+    }
+
     @Override
     public String spec() {
         return "linear(" + in + "," + out + ")";
