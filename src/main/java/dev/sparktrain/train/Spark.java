@@ -4,7 +4,11 @@ import dev.sparktrain.SparkTrainException;
 
 import java.util.function.Supplier;
 
-/** Runs a Spark action and turns its failure into one clear {@link SparkTrainException}. */
+/**
+ * Runs a Spark action and turns its failure into one clear {@link SparkTrainException}: ours
+ * (raised on an executor while reading or checking data) with its message as it is, anything
+ * else named by what was being done and its root cause.
+ */
 public final class Spark {
     private Spark() {
     }
@@ -12,7 +16,9 @@ public final class Spark {
     public static <T> T call(String what, Supplier<T> action) {
         try {
             return action.get();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Not only RuntimeException: Scala code throws the checked SparkException (a failed
+            // job) undeclared, and the executor's own exception is inside it.
             SparkTrainException ours = SparkTrainException.find(e);
             if (ours != null) throw new SparkTrainException(ours.getMessage(), e);
             Throwable root = e;
