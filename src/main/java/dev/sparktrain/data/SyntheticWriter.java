@@ -29,6 +29,15 @@ public final class SyntheticWriter {
     private SyntheticWriter() {
     }
 
+    private static boolean exists(JavaSparkContext jsc, String path) {
+        try {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+            return p.getFileSystem(jsc.hadoopConfiguration()).exists(p);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new SparkTrainException("generate: output " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The formats {@code generate} writes. */
     public static final List<String> FORMATS = List.of("parquet", "libsvm", "csv", "orc", "json");
 
@@ -94,17 +103,13 @@ public final class SyntheticWriter {
         }
         if (partitions < 1) throw new SparkTrainException("generate: partitions must be >= 1, got " + partitions);
         Dataset<Row> df = dataset(jsc, spec, partitions, vector);
+        if (!overwrite && exists(jsc, output)) {
+            throw new SparkTrainException("generate: output " + output + " already exists; add overwrite=true to replace it");
+        }
         Spark.call("writing " + output, () -> {
-            try {
-                var w = df.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists);
-                if (format.equals("csv")) w = w.option("header", "true");
-                w.format(format).save(output);
-            } catch (RuntimeException e) {
-                if (e.getClass().getSimpleName().equals("AnalysisException") && String.valueOf(e.getMessage()).contains("already exists")) {
-                    throw new SparkTrainException("generate: output " + output + " already exists; add overwrite=true to replace it");
-                }
-                throw e;
-            }
+            var w = df.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists);
+            if (format.equals("csv")) w = w.option("header", "true");
+            w.format(format).save(output);
             return null;
         });
     }
