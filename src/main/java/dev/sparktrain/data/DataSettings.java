@@ -98,11 +98,15 @@ public final class DataSettings implements Serializable {
         if (features < 1) throw o.error("features", "must be >= 1, got " + features);
         Builder b = builder(path, features).format(format).seed(seed);
         if (o.has("header")) {
-            if (format != Format.CSV) throw o.error("header", "only for data.format = csv (" + name(format) + " knows its columns)");
+            if (format != Format.CSV && o.getBool("header", false)) {
+                throw o.error("header", "only for data.format = csv (" + name(format) + " knows its columns)");
+            }
             b.header(o.getBool("header", false));
         }
         if (o.has("label_column")) {
-            if (format == Format.LIBSVM) throw o.error("label_column", "not for libsvm (the label is the first field of each line)");
+            if (format == Format.LIBSVM && !o.getString("label_column").equals("label")) {
+                throw o.error("label_column", "not for libsvm (the label is the first field of each line)");
+            }
             String lc = o.getString("label_column");
             if (format == Format.CSV && !o.getBool("header", false) && !lc.equalsIgnoreCase("last")) {
                 int i = o.getInt("label_column");
