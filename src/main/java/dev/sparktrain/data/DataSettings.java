@@ -63,6 +63,17 @@ public final class DataSettings implements Serializable {
         this.precision = b.precision;
     }
 
+    /**
+     * The CSV settings of the first slice (kept for existing callers): {@code labelColumn} 0-based
+     * or -1 for the last column, class indices or real labels.
+     */
+    public DataSettings(String path, boolean header, int features, int labelColumn, int classes,
+                        double validationFraction, int partitions, long seed, boolean standardize) {
+        this(builder(path, features).header(header).labelColumn(labelColumn < 0 ? "last" : String.valueOf(labelColumn))
+                .classes(classes).validationFraction(validationFraction).partitions(partitions).seed(seed)
+                .standardize(standardize));
+    }
+
     /** Settings for {@code features} features read from {@code path} (null for a Dataset/RDD from Java). */
     public static Builder builder(String path, int features) {
         return new Builder(path, features);

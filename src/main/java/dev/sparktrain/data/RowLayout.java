@@ -214,7 +214,7 @@ final class RowLayout implements Serializable {
     private int checkWidth(int size, int pos, int i, Where where) {
         if (vectorWidth >= 0 && size != vectorWidth) {
             throw bad(where, "feature column '" + names[i] + "' is a vector of size " + size + ", expected " + vectorWidth
-                    + " (data.features = " + features + ")");
+                    + " (data.features = " + features + (names.length > 1 ? "; feature columns: " + String.join(", ", names) : "") + ")");
         }
         if (pos + size > features) {
             throw bad(where, "feature column '" + names[i] + "' (size " + size + ") takes the row past data.features = " + features);
