@@ -54,6 +54,10 @@ public final class TrainJob {
             throw new SparkTrainException(cfg.origin("model") + ": the last layer gives " + model.outFeatures()
                     + " outputs but data.classes is " + classes + " (CrossEntropyLoss needs one output per class)");
         }
+        if (loss.targetWidth(model.outFeatures()) != 1) {
+            throw new SparkTrainException(cfg.origin("model") + ": " + loss.name() + " with " + model.outFeatures()
+                    + " outputs needs " + model.outFeatures() + " targets per row, but the data has one label per row");
+        }
         this.params = model.initParams(cfg.train.seed());
         this.optimizer = Optimizers.create(cfg.optimizer, cfg.optimizerOptions, groups(model, cfg));
         this.scheduler = cfg.scheduler == null ? null : Schedulers.create(cfg.scheduler, optimizer, cfg.schedulerOptions);

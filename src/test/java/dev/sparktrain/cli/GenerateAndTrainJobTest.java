@@ -139,6 +139,9 @@ class GenerateAndTrainJobTest {
         Files.writeString(job, "data.path = x\ndata.features = 2\ndata.labels = auto\nmodel = linear(2,2)\noptimizer = SGD\noptimizer.lr = 0.1\n");
         e = assertThrows(SparkTrainException.class, () -> Main.parse(new String[] {job.toString()}));
         assertTrue(e.getMessage().contains("set data.classes"), e.getMessage());
+        Files.writeString(job, "data.path = x\ndata.features = 2\nmodel = linear(2,3)\nloss = MSELoss\noptimizer = SGD\noptimizer.lr = 0.1\n");
+        e = assertThrows(SparkTrainException.class, () -> new TrainJob(Main.parse(new String[] {job.toString()})));
+        assertTrue(e.getMessage().endsWith("MSELoss with 3 outputs needs 3 targets per row, but the data has one label per row"), e.getMessage());
     }
 
 }
