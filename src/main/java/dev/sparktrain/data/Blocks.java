@@ -44,7 +44,9 @@ public final class Blocks {
         double frac = s.validationFraction();
         long seed = s.seed();
         int features = s.features();
-        JavaPairRDD<Boolean, LabeledRow> parsed = jsc.textFile(s.path()).zipWithIndex().flatMapToPair(t -> {
+        // zipWithIndex runs a job (counting lines per split) when the file has several splits
+        JavaPairRDD<String, Long> lines = Spark.call(s.path() + ": reading", () -> jsc.textFile(s.path()).zipWithIndex());
+        JavaPairRDD<Boolean, LabeledRow> parsed = lines.flatMapToPair(t -> {
             long idx = t._2();
             String line = t._1();
             if ((header && idx == 0) || line.isBlank()) return java.util.Collections.emptyIterator();
@@ -58,8 +60,8 @@ public final class Blocks {
             int parts = s.partitions() > 0 ? s.partitions() : jsc.defaultParallelism();
             JavaRDD<LabeledRow> trainRows = parsed.filter(t -> !t._1()).values();
             JavaRDD<LabeledRow> valRows = parsed.filter(Tuple2::_1).values();
-            JavaRDD<PackedBlock> train = pack(trainRows, features, parts);
-            JavaRDD<PackedBlock> val = frac > 0 ? pack(valRows, features, parts) : null;
+            JavaRDD<PackedBlock> train = pack(trainRows, features, parts, s.path() + ": training rows");
+            JavaRDD<PackedBlock> val = frac > 0 ? pack(valRows, features, parts, s.path() + ": validation rows") : null;
             long nTrain = rows(train);
             long nVal = val == null ? 0 : rows(val);
             if (nTrain == 0) throw new SparkTrainException(s.path() + ": no training rows");
@@ -92,9 +94,9 @@ public final class Blocks {
     }
 
     /** Numbers rows in data-set order, sends contiguous ranges to partitions, packs each. */
-    private static JavaRDD<PackedBlock> pack(JavaRDD<LabeledRow> rows, int features, int parts) {
-        JavaPairRDD<Long, LabeledRow> indexed = Spark.call("reading the data", () -> rows.zipWithIndex().mapToPair(Tuple2::swap));
-        long n = Spark.call("counting rows", indexed::count);
+    private static JavaRDD<PackedBlock> pack(JavaRDD<LabeledRow> rows, int features, int parts, String what) {
+        JavaPairRDD<Long, LabeledRow> indexed = Spark.call(what + ": reading", () -> rows.zipWithIndex().mapToPair(Tuple2::swap));
+        long n = Spark.call(what + ": counting", indexed::count);
         JavaRDD<PackedBlock> blocks = indexed.partitionBy(new RangePartitioner(parts, n)).mapPartitionsWithIndex((p, it) -> {
             List<Tuple2<Long, LabeledRow>> list = new ArrayList<>();
             it.forEachRemaining(list::add);
@@ -108,7 +110,7 @@ public final class Blocks {
             long first = list.isEmpty() ? RangePartitioner.start(p, parts, n) : list.get(0)._1();
             return List.of(new PackedBlock(first, list.size(), features, 1, x, y)).iterator();
         }, true);
-        return cache(blocks, "blocks");
+        return cache(blocks, what);
     }
 
     private static JavaRDD<PackedBlock> cache(JavaRDD<PackedBlock> blocks, String what) {

@@ -123,6 +123,13 @@ class CsvLoadingTest {
     }
 
     @Test
+    void corruptGzipNamesFile() throws IOException {
+        Path f = dir.resolve("broken.csv.gz");
+        Files.write(f, new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+        refused(settings(f.toString(), false, 3, 3, 0.2, 2, 1, false), f.toString());
+    }
+
+    @Test
     void headerSkipsFirstLine() throws IOException {
         String f = csv("h.csv", "a,b,label", "1,2,0", "3,4,1", "5,6,0", "", "7,8,1");
         LoadedData d = load(settings(f, true, 2, 2, 0.0, 2, 1, false));
