@@ -75,14 +75,13 @@ public final class JobConfig {
             case "step" -> Scheduler.Interval.STEP;
             default -> null;
         };
-        Map<String, Object> so = new LinkedHashMap<>(sched.asMap());
-        so.remove("interval");
-        if (so.get("schedulers") instanceof String list) {
-            so.put("schedulers", SchedulerList.parse(list, origin("scheduler.schedulers")));
+        Options so = sched.without("interval");
+        if (so.raw("schedulers") instanceof String list) {
+            so = so.with("schedulers", SchedulerList.parse(list, origin("scheduler.schedulers")));
         }
-        this.schedulerOptions = new Options(sched.source(), so);
-        if (scheduler == null && !so.isEmpty()) {
-            throw new SparkTrainException(origin("scheduler." + so.keySet().iterator().next())
+        this.schedulerOptions = so;
+        if (scheduler == null && !so.keys().isEmpty()) {
+            throw new SparkTrainException(origin("scheduler." + so.keys().iterator().next())
                     + ": scheduler options given but no 'scheduler' is named");
         }
         this.clipOptions = section("clip.");
@@ -108,17 +107,18 @@ public final class JobConfig {
         throw new SparkTrainException(origin(k) + ": unknown key '" + k + "'; allowed: " + String.join(", ", allowed));
     }
 
-    /** The keys under {@code prefix}, as Options whose errors name the job file line. */
+    /** The keys under {@code prefix}, as Options whose errors name the job file line and the full key. */
     private Options section(String prefix) {
         Map<String, Object> m = new LinkedHashMap<>();
-        String firstOrigin = null;
+        Map<String, String> origins = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : file.values().entrySet()) {
             if (e.getKey().startsWith(prefix)) {
-                m.put(e.getKey().substring(prefix.length()), e.getValue());
-                if (firstOrigin == null) firstOrigin = file.origin(e.getKey());
+                String k = e.getKey().substring(prefix.length());
+                m.put(k, e.getValue());
+                origins.put(k, file.origin(e.getKey()) + ": '" + e.getKey() + "'");
             }
         }
-        return new SectionOptions(prefix, m).options();
+        return new SectionOptions(prefix, m, origins).options();
     }
 
     private String require(String key) {
@@ -132,9 +132,9 @@ public final class JobConfig {
     }
 
     /** Options for one section; the error source names the section, e.g. "job file [optimizer.*]". */
-    private record SectionOptions(String prefix, Map<String, Object> values) {
+    private record SectionOptions(String prefix, Map<String, Object> values, Map<String, String> origins) {
         Options options() {
-            return new Options("job file " + prefix + "*", values);
+            return new Options("job file " + prefix + "*", values, origins);
         }
     }
 

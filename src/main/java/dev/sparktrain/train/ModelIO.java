@@ -34,7 +34,10 @@ public final class ModelIO {
     private ModelIO() {
     }
 
-    /** A saved model: model.json as read (the saved description plus format, version, params_file, param_count, params_sha256) and the parameters. */
+    /**
+     * A saved model: model.json as read (the saved description plus format, version, params_file,
+     * param_count and params_sha256) and the parameters.
+     */
     public record Saved(Map<String, Object> description, double[] params) {
     }
 

@@ -101,21 +101,25 @@ class JobConfigTest {
 
     @Test
     void badEpochsNamesKeyAndValue() throws IOException {
-        parseRefused(jobWithLine(9, "train.epochs = ten"), List.of(), "epochs", "ten");
-        parseRefused(jobWithLine(9, "train.epochs = 0"), List.of(), "epochs", "must be >= 1", "0");
+        Path f = jobWithLine(9, "train.epochs = ten");
+        parseRefused(f, List.of(), f + ":9", "'train.epochs'", "'ten'");
+        parseRefused(jobWithLine(9, "train.epochs = 0"), List.of(), f + ":9", "'train.epochs'", "must be >= 1", "0");
     }
 
     @Test
     void badValidationFractionNamesKeyAndValue() throws IOException {
-        parseRefused(job("data.validation_fraction = 1.5"), List.of(), "validation_fraction", "1.5");
-        parseRefused(job("data.validation_fraction = -0.1"), List.of(), "validation_fraction", "-0.1");
+        Path f = job("data.validation_fraction = 1.5");
+        parseRefused(f, List.of(), f + ":10", "'data.validation_fraction'", "1.5", "[0, 1)");
+        parseRefused(job("data.validation_fraction = -0.1"), List.of(), f + ":10", "'data.validation_fraction'", "-0.1");
     }
 
     @Test
     void badBooleanAndChoiceNameKeyAndValue() throws IOException {
-        parseRefused(job("train.shuffle = yes"), List.of(), "shuffle", "yes", "true or false");
-        parseRefused(job("data.format = parquet"), List.of(), "format", "parquet", "csv");
-        parseRefused(job("scheduler = StepLR", "scheduler.interval = batch"), List.of(), "interval", "batch", "epoch");
+        Path f = job("train.shuffle = yes");
+        parseRefused(f, List.of(), f + ":10", "'train.shuffle'", "yes", "true or false");
+        parseRefused(job("data.format = parquet"), List.of(), f + ":10", "'data.format'", "parquet", "csv");
+        parseRefused(job("scheduler = StepLR", "scheduler.interval = batch"), List.of(), f + ":11",
+                "'scheduler.interval'", "batch", "epoch");
     }
 
     @Test
@@ -130,13 +134,24 @@ class JobConfigTest {
     }
 
     @Test
+    void badSchedulerOptionNamesFileLine() throws IOException {
+        Path f = job("scheduler = StepLR", "scheduler.step_size = 0");
+        jobRefused(f, f + ":11", "'scheduler.step_size'", "positive integer", "0");
+        Path g = job("scheduler = StepLR", "scheduler.step_size = 2", "scheduler.gamma = 0.5", "scheduler.interval = step");
+        JobConfig cfg = Main.parse(new String[] {g.toString()});
+        assertFalse(cfg.schedulerOptions.has("interval"), "interval is ours, not the scheduler's");
+        new TrainJob(cfg);
+    }
+
+    @Test
     void unknownSchedulerListsAllowedSchedulers() throws IOException {
         jobRefused(job("scheduler = Foo"), "unknown scheduler 'Foo'", "allowed:", "StepLR", "CosineAnnealingLR");
     }
 
     @Test
     void unknownOptimizerOptionRefused() throws IOException {
-        jobRefused(job("optimizer.momentum = 0.9"), "momentum", "unknown option", "allowed:", "betas", "lr");
+        Path f = job("optimizer.momentum = 0.9");
+        jobRefused(f, f + ":10", "'optimizer.momentum'", "unknown option", "allowed:", "betas", "lr");
     }
 
     @Test
@@ -194,7 +209,7 @@ class JobConfigTest {
 
     @Test
     void badOverrideValueNamesKeyAndValue() throws IOException {
-        parseRefused(job(), List.of("train.batch_size=big"), "batch_size", "big");
+        parseRefused(job(), List.of("train.batch_size=big"), "command line", "'train.batch_size'", "'big'");
     }
 
     @Test
