@@ -26,10 +26,13 @@ while [ $# -gt 0 ]; do
 done
 [ "$have_master" = yes ] || spark_args+=(--master "local[*]")
 
+# Maven 3.8 on Debian prints bare colour resets even with -q; keep stderr clean.
+quiet_mvn() { mvn -q -B -Dstyle.color=never "$@" 2>&1 | sed $'s/\e\\[0m//g' >&2; }
+
 newest_source=$(find pom.xml src/main -newer "$JAR" -print -quit 2>/dev/null || echo rebuild)
 if [ ! -f "$JAR" ] || [ -n "$newest_source" ]; then
   echo "submit.sh: building $JAR" >&2
-  mvn -q -B -DskipTests package >&2
+  quiet_mvn -DskipTests package
 fi
 
 LOG4J="-Dlog4j2.configurationFile=$(pwd)/conf/log4j2.properties"
@@ -40,7 +43,7 @@ fi
 
 CP_FILE=target/classpath.txt
 if [ ! -f "$CP_FILE" ] || [ pom.xml -nt "$CP_FILE" ]; then
-  mvn -q -B dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=provided >&2
+  quiet_mvn dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=provided
 fi
 # The --add-opens list Spark itself passes on Java 17 (the pom keeps the same list for tests).
 JVM_FLAGS=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' pom.xml)

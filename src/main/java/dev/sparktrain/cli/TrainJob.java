@@ -49,16 +49,30 @@ public final class TrainJob {
                     + " features but data.features is " + cfg.data.features());
         }
         int classes = cfg.data.classes();
-        this.loss = Losses.create(cfg.loss, cfg.lossOptions, model.outFeatures());
+        this.loss = at(cfg, "loss", () -> Losses.create(cfg.loss, cfg.lossOptions, model.outFeatures()));
         if (loss.name().equals("CrossEntropyLoss") && model.outFeatures() != classes) {
             throw new SparkTrainException(cfg.origin("model") + ": the last layer gives " + model.outFeatures()
                     + " outputs but data.classes is " + classes + " (CrossEntropyLoss needs one output per class)");
         }
         this.params = model.initParams(cfg.train.seed());
-        this.optimizer = Optimizers.create(cfg.optimizer, cfg.optimizerOptions, groups(model, cfg));
-        this.scheduler = cfg.scheduler == null ? null : Schedulers.create(cfg.scheduler, optimizer, cfg.schedulerOptions);
+        this.optimizer = at(cfg, "optimizer", () -> Optimizers.create(cfg.optimizer, cfg.optimizerOptions, groups(model, cfg)));
+        this.scheduler = cfg.scheduler == null ? null
+                : at(cfg, "scheduler", () -> Schedulers.create(cfg.scheduler, optimizer, cfg.schedulerOptions));
         this.clipper = GradientClippers.requested(cfg.clipOptions)
                 ? GradientClippers.create(cfg.clipOptions, model.tensorSizes()) : null;
+    }
+
+    /**
+     * Builds a component named by job-file key {@code key}; a refusal from inside it (which knows
+     * nothing of job files) gets the file:line of that key in front, unless it already names one.
+     */
+    private static <T> T at(JobConfig cfg, String key, java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (SparkTrainException e) {
+            if (e.getMessage().startsWith(cfg.origin(key))) throw e;
+            throw new SparkTrainException(cfg.origin(key) + " (" + key + "): " + e.getMessage(), e);
+        }
     }
 
     public Optimizer optimizer() {
