@@ -137,10 +137,10 @@ public final class Blocks {
                 acc[d + i % d] += x[i] * x[i];
             }
             return acc;
-        }).reduce((a, b) -> {
+        }).collect().stream().reduce((a, b) -> { // partition order: reduce() would add in task-completion order
             for (int i = 0; i < a.length; i++) a[i] += b[i];
             return a;
-        }));
+        }).orElseThrow());
         return Standardizer.fromMoments(java.util.Arrays.copyOf(m, d), java.util.Arrays.copyOfRange(m, d, 2 * d), n);
     }
 
