@@ -94,9 +94,7 @@ public final class ModelIO {
             if (!sha256(bin).equals(json.get("params_sha256"))) {
                 throw new SparkTrainException(dir + "/params.bin: checksum mismatch; the file is corrupt");
             }
-            double[] params = new double[count];
-            ByteBuffer.wrap(bin).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(params);
-            return new Saved(json, params);
+            return new Saved(json, fromBytes(bin));
         } catch (IOException e) {
             throw new SparkTrainException("cannot read the model in " + dir + ": " + e.getMessage(), e);
         }
@@ -119,6 +117,13 @@ public final class ModelIO {
         return b.array();
     }
 
+    /** The inverse of {@link #toBytes}: raw little-endian float64 to doubles. */
+    static double[] fromBytes(byte[] bin) {
+        double[] v = new double[bin.length / 8];
+        ByteBuffer.wrap(bin).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(v);
+        return v;
+    }
+
     static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
@@ -127,7 +132,8 @@ public final class ModelIO {
         }
     }
 
-    private static void writeAtomically(FileSystem fs, Path target, byte[] bytes) throws IOException {
+    /** Writes {@code bytes} to a temporary sibling and renames it over {@code target}. */
+    public static void writeAtomically(FileSystem fs, Path target, byte[] bytes) throws IOException {
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
         try (FSDataOutputStream out = fs.create(tmp, true)) {
             out.write(bytes);
@@ -136,7 +142,7 @@ public final class ModelIO {
         if (!fs.rename(tmp, target)) throw new IOException("rename " + tmp + " -> " + target + " failed");
     }
 
-    private static byte[] readAll(FileSystem fs, Path p) throws IOException {
+    static byte[] readAll(FileSystem fs, Path p) throws IOException {
         if (!fs.exists(p)) throw new SparkTrainException(p + ": missing");
         try (FSDataInputStream in = fs.open(p)) {
             return in.readAllBytes();
