@@ -119,6 +119,7 @@ public final class EarlyStopping {
         return m;
     }
 
+    /** Restores {@link #state()}; whether training has stopped is decided again with this instance's patience. */
     public void loadState(Map<String, Object> m) {
         if (!settings.monitor().equals(m.get("monitor")) || !settings.mode().equals(m.get("mode"))) {
             throw new SparkTrainException("early stopping state: saved for monitor " + m.get("monitor") + " mode "
@@ -127,7 +128,8 @@ public final class EarlyStopping {
         best = ((Number) m.get("best")).doubleValue();
         bestEpoch = ((Number) m.get("best_epoch")).intValue();
         wait = ((Number) m.get("wait")).intValue();
-        stopped = Boolean.TRUE.equals(m.get("stopped"));
+        // judged again with this job's patience: a run resumed with more patience carries on
+        stopped = wait > 0 && wait >= settings.patience();
         bestParams = m.get("best_params") instanceof double[] d ? d.clone() : null;
     }
 }

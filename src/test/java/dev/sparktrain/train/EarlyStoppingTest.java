@@ -92,6 +92,14 @@ class EarlyStoppingTest {
         assertEquals(0.5, r.es().best());
         assertArrayEquals(r.paramsAfter().get(1), r.params(), 0.0, "weights of epoch 2 restored");
         assertFalse(java.util.Arrays.equals(r.paramsAfter().get(4), r.params()));
+        // resumed from a checkpoint: stopped again with the same patience, carries on with more
+        EarlyStopping same = new EarlyStopping(r.es().settings());
+        same.loadState(r.es().state());
+        assertTrue(same.stopped());
+        EarlyStopping patient = new EarlyStopping(new EarlyStopping.Settings("val_loss", 5, 0.001, "min", true));
+        patient.loadState(r.es().state());
+        assertFalse(patient.stopped());
+        assertEquals(3, patient.waited());
     }
 
     @Test
