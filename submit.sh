@@ -3,8 +3,10 @@
 #   ./submit.sh                                   # default job (conf/digits-mlp.conf), local[*]
 #   ./submit.sh conf/my-job.conf optimizer.lr=0.01
 #   ./submit.sh --master spark://host:7077 conf/my-job.conf
-# Options starting with -- go to spark-submit; the rest (job file, key=value overrides) go to
-# the job. With SPARK_HOME set, $SPARK_HOME/bin/spark-submit runs the jar; without it, Spark's
+#   ./submit.sh --resume runs/digits-mlp [key=value ...]   # continue from the latest good checkpoint
+#   ./submit.sh report|evaluate|predict ...                 # see README.md
+# Options starting with -- go to spark-submit (except sparktrain's --resume, --split, --format,
+# --json); the rest (job file, key=value overrides) go to the job. With SPARK_HOME set, $SPARK_HOME/bin/spark-submit runs the jar; without it, Spark's
 # SparkSubmit runs from the Maven classpath (a machine with only Java 17 and Maven is enough).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -20,6 +22,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --verbose|--supervise) spark_args+=("$1"); shift ;;
     --master) have_master=yes; spark_args+=("$1" "$2"); shift 2 ;;
+    --resume|--split|--format|--json) app_args+=("$1" "${2:?option $1 needs a value}"); shift 2 ;;  # sparktrain's own
     --*) spark_args+=("$1" "${2:?option $1 needs a value}"); shift 2 ;;
     *) app_args+=("$1"); shift ;;
   esac

@@ -15,14 +15,15 @@ import java.util.TreeSet;
  * The job file turned into typed settings. Keys are grouped by prefix: {@code data.*},
  * {@code model}, {@code loss} (+ {@code loss.*} = the PyTorch constructor keywords),
  * {@code optimizer} (+ {@code optimizer.*}), {@code scheduler} (+ {@code scheduler.*}, and
- * {@code scheduler.interval}), {@code clip.*}, {@code train.*}, {@code output.dir}. Anything else
- * is refused with the list of allowed keys.
+ * {@code scheduler.interval}), {@code clip.*}, {@code train.*}, {@code output.dir}, and the run's
+ * {@code checkpoint.*}, {@code metrics.*}, {@code early_stopping.*} and {@code resume} (see
+ * {@link RunOptions}). Anything else is refused with the list of allowed keys.
  */
 public final class JobConfig {
     static final List<String> DATA_KEYS = List.of("path", "format", "header", "features", "label_column", "classes",
             "validation_fraction", "partitions", "standardize");
     static final List<String> TRAIN_KEYS = List.of("epochs", "batch_size", "shuffle", "seed");
-    static final List<String> TOP_KEYS = List.of("model", "loss", "optimizer", "scheduler", "output.dir");
+    static final List<String> TOP_KEYS = List.of("model", "loss", "optimizer", "scheduler", "output.dir", "resume");
     static final List<String> OPEN_PREFIXES = List.of("loss.", "optimizer.", "scheduler.", "clip.", "param_groups.bias.");
 
     public final DataSettings data;
@@ -39,6 +40,8 @@ public final class JobConfig {
     public final Options biasGroupOptions;
     public final TrainSettings train;
     public final String outputDir;
+    /** Checkpoints, resume, metrics and early stopping. */
+    public final RunOptions run;
     private final JobFile file;
 
     public JobConfig(JobFile f) {
@@ -93,6 +96,8 @@ public final class JobConfig {
         if (batch < 0) throw trainO.error("batch_size", "must be >= 1 (or 0 for full batch), got " + batch);
         this.train = new TrainSettings(epochs, batch, trainO.getBool("shuffle", true), seed, schedulerInterval);
         this.outputDir = v.getOrDefault("output.dir", "runs/latest");
+        this.run = new RunOptions(section("checkpoint."), section("metrics."), section("early_stopping."),
+                v.get("resume"), outputDir, data.validationFraction());
     }
 
     private void checkKnown(String k) {
@@ -100,9 +105,13 @@ public final class JobConfig {
         for (String p : OPEN_PREFIXES) if (k.startsWith(p) && k.length() > p.length()) return;
         if (k.startsWith("data.") && DATA_KEYS.contains(k.substring(5))) return;
         if (k.startsWith("train.") && TRAIN_KEYS.contains(k.substring(6))) return;
+        for (Map.Entry<String, List<String>> e : RunOptions.KEYS.entrySet()) {
+            if (k.startsWith(e.getKey()) && e.getValue().contains(k.substring(e.getKey().length()))) return;
+        }
         TreeSet<String> allowed = new TreeSet<>(TOP_KEYS);
         DATA_KEYS.forEach(d -> allowed.add("data." + d));
         TRAIN_KEYS.forEach(t -> allowed.add("train." + t));
+        RunOptions.KEYS.forEach((p, ks) -> ks.forEach(x -> allowed.add(p + x)));
         OPEN_PREFIXES.forEach(p -> allowed.add(p + "<option>"));
         throw new SparkTrainException(origin(k) + ": unknown key '" + k + "'; allowed: " + String.join(", ", allowed));
     }
