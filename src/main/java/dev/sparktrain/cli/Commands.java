@@ -98,7 +98,7 @@ final class Commands {
                 j.putAll(e.toJson());
                 try {
                     Path p = new Path(json);
-                    ModelIO.writeAtomically(p.getFileSystem(jsc.hadoopConfiguration()), p,
+                    ModelIO.writeAtomically(ModelIO.fileSystem(p, jsc.hadoopConfiguration()), p,
                             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(j));
                 } catch (IOException ex) {
                     throw new SparkTrainException("evaluate: cannot write " + json + ": " + ex.getMessage(), ex);

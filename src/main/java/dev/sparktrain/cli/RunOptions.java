@@ -1,6 +1,5 @@
 package dev.sparktrain.cli;
 
-import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.train.EarlyStopping;
 
@@ -57,8 +56,7 @@ public final class RunOptions {
         double minDelta = es.getDouble("min_delta", 0.0);
         if (!(minDelta >= 0)) throw es.error("min_delta", "must be >= 0, got " + minDelta);
         if (validationFraction <= 0) {
-            throw new SparkTrainException(es.source() + ": 'monitor': " + monitor
-                    + " needs validation rows; set data.validation_fraction > 0");
+            throw es.error("monitor", monitor + " needs validation rows; set data.validation_fraction > 0");
         }
         this.earlyStopping = new EarlyStopping.Settings(monitor, patience, minDelta, mode, es.getBool("restore_best", false));
     }

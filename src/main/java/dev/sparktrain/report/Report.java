@@ -46,7 +46,7 @@ public final class Report {
         String html = html(dir, model, rows, charts);
         try {
             Path d = new Path(dir);
-            FileSystem fs = d.getFileSystem(conf);
+            FileSystem fs = ModelIO.fileSystem(d, conf);
             ModelIO.writeAtomically(fs, new Path(d, HTML), html.getBytes(StandardCharsets.UTF_8));
             String png = null;
             String problem = null;
@@ -196,7 +196,7 @@ public final class Report {
     private static Map<String, Object> readModelJson(String dir, Configuration conf) {
         try {
             Path p = new Path(dir, "model.json");
-            FileSystem fs = p.getFileSystem(conf);
+            FileSystem fs = ModelIO.fileSystem(p, conf);
             if (!fs.exists(p)) return null;
             try (FSDataInputStream in = fs.open(p)) {
                 return JSON.readValue(in.readAllBytes(), Map.class);

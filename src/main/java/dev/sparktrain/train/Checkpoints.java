@@ -59,7 +59,7 @@ public final class Checkpoints {
         if (keep < 1) throw new IllegalArgumentException("keep must be >= 1");
         try {
             Path root = new Path(dir);
-            FileSystem fs = root.getFileSystem(conf);
+            FileSystem fs = ModelIO.fileSystem(root, conf);
             fs.mkdirs(root);
             String name = name(c.epoch());
             Path tmp = new Path(root, ".tmp-" + name + "-" + UUID.randomUUID().toString().substring(0, 8));
@@ -140,7 +140,7 @@ public final class Checkpoints {
         String where = "checkpoint " + checkpointDir;
         try {
             Path d = new Path(checkpointDir);
-            FileSystem fs = d.getFileSystem(conf);
+            FileSystem fs = ModelIO.fileSystem(d, conf);
             Path hp = new Path(d, HEADER);
             if (!fs.exists(hp)) throw new SparkTrainException(where + ": no " + HEADER + " (not a checkpoint)");
             Map<String, Object> h;
@@ -246,7 +246,7 @@ public final class Checkpoints {
     private static boolean isCheckpoint(String path, Configuration conf) {
         try {
             Path p = new Path(path);
-            return p.getFileSystem(conf).exists(new Path(p, HEADER));
+            return ModelIO.fileSystem(p, conf).exists(new Path(p, HEADER));
         } catch (IOException e) {
             return false;
         }
@@ -255,7 +255,7 @@ public final class Checkpoints {
     /** Checkpoint directories to try, best first (see {@link #resume}). */
     public static List<String> candidates(String path, Configuration conf) throws IOException {
         Path p = new Path(path);
-        FileSystem fs = p.getFileSystem(conf);
+        FileSystem fs = ModelIO.fileSystem(p, conf);
         if (!fs.exists(p)) throw new SparkTrainException("resume " + path + ": no such directory");
         if (fs.exists(new Path(p, HEADER))) return List.of(p.toString());
         Path root = p;

@@ -113,7 +113,7 @@ public final class MetricsLog implements TrainListener {
     public static List<Map<String, Object>> read(String dir, Configuration conf) {
         try {
             Path p = new Path(dir, JSONL);
-            FileSystem fs = p.getFileSystem(conf);
+            FileSystem fs = ModelIO.fileSystem(p, conf);
             if (!fs.exists(p)) return List.of();
             List<Map<String, Object>> out = new ArrayList<>();
             int n = 0;
@@ -136,7 +136,7 @@ public final class MetricsLog implements TrainListener {
     public void write() {
         try {
             Path d = new Path(dir);
-            FileSystem fs = d.getFileSystem(conf);
+            FileSystem fs = ModelIO.fileSystem(d, conf);
             fs.mkdirs(d);
             StringBuilder j = new StringBuilder();
             for (Map<String, Object> r : rows) j.append(JSON.writeValueAsString(r)).append('\n');

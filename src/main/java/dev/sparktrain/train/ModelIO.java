@@ -106,7 +106,7 @@ public final class ModelIO {
      * model.json edited by hand or a params.bin written by another tool fails with Hadoop's
      * "Checksum error" instead of loading or being refused by our own checks.
      */
-    private static FileSystem fileSystem(Path dir, Configuration conf) throws IOException {
+    public static FileSystem fileSystem(Path dir, Configuration conf) throws IOException {
         FileSystem fs = dir.getFileSystem(conf);
         return fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
     }

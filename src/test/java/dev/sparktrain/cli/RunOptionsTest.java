@@ -49,13 +49,15 @@ class RunOptionsTest {
     @Test
     void refusalsNameTheKey() {
         SparkTrainException e = assertThrows(SparkTrainException.class, () -> parse("early_stopping.patience=3"));
-        assertEquals("job file early_stopping.*: 'patience': early stopping options given but no early_stopping.monitor", e.getMessage());
+        assertEquals("command line 'early_stopping.patience=3': 'early_stopping.patience': early stopping options given but "
+                + "no early_stopping.monitor", e.getMessage());
         e = assertThrows(SparkTrainException.class, () -> parse("early_stopping.monitor=val_f1"));
         assertTrue(e.getMessage().contains("expected one of val_loss, val_accuracy"), e.getMessage());
         e = assertThrows(SparkTrainException.class, () -> parse("early_stopping.monitor=val_loss", "data.validation_fraction=0"));
-        assertTrue(e.getMessage().contains("needs validation rows"), e.getMessage());
+        assertEquals("command line 'early_stopping.monitor=val_loss': 'early_stopping.monitor': val_loss needs validation rows; "
+                + "set data.validation_fraction > 0", e.getMessage());
         e = assertThrows(SparkTrainException.class, () -> parse("checkpoint.keep=0"));
-        assertEquals("job file checkpoint.*: 'keep': must be >= 1, got 0", e.getMessage());
+        assertEquals("command line 'checkpoint.keep=0': 'checkpoint.keep': must be >= 1, got 0", e.getMessage());
         e = assertThrows(SparkTrainException.class, () -> parse("checkpoint.evry=2"));
         assertTrue(e.getMessage().contains("unknown key 'checkpoint.evry'") && e.getMessage().contains("checkpoint.every"), e.getMessage());
         e = assertThrows(SparkTrainException.class, () -> Main.parse(new String[] {"--resume"}));
