@@ -273,6 +273,11 @@ public final class TrainJob {
                 out.println("resume: note: " + k + " was " + x + " and is now " + y + " (other data)");
             }
         }
+        if (c.data().get("standardize") instanceof Map<?, ?> a && now.get("standardize") instanceof Map<?, ?> b
+                && !(Arrays.equals((double[]) a.get("mean"), (double[]) b.get("mean"))
+                && Arrays.equals((double[]) a.get("std"), (double[]) b.get("std")))) {
+            out.println("resume: note: the standardization statistics differ from the checkpoint's (other data)");
+        }
     }
 
     /** Epoch rows from the checkpoint plus, with per-step metrics, the step rows of those epochs from metrics.jsonl. */

@@ -134,6 +134,7 @@ class ResumeTest {
         assertTrue(resumedOutput.contains("resume: from " + tmp.resolve("part/checkpoints/epoch-000002") + " (epoch 2, step " + full.get(1).steps() + ")"),
                 resumedOutput);
         assertFalse(resumedOutput.contains("epoch   1/4"), "epochs 1-2 are not run again");
+        assertFalse(resumedOutput.contains("resume: note"), "same job, same data, same standardization: " + resumedOutput);
         assertTrue(resumedOutput.contains("epoch   3/4") && resumedOutput.contains("epoch   4/4"), resumedOutput);
         assertArrayEquals(bits(params(tmp.resolve("full"))), bits(params(tmp.resolve("part"))));
         // the whole trajectory agrees too (validation loss and lr of every epoch), and the lr did change on the way
