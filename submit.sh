@@ -3,8 +3,10 @@
 #   ./submit.sh                                   # default job (conf/digits-mlp.conf), local[*]
 #   ./submit.sh conf/my-job.conf optimizer.lr=0.01
 #   ./submit.sh --master spark://host:7077 conf/my-job.conf
-# Options starting with -- go to spark-submit; the rest (job file, key=value overrides) go to
-# the job. With SPARK_HOME set, $SPARK_HOME/bin/spark-submit runs the jar; without it, Spark's
+#   ./submit.sh --resume runs/digits-mlp [key=value ...]   # continue from the latest good checkpoint
+#   ./submit.sh report|evaluate|predict ...                 # see README.md
+# Options starting with -- go to spark-submit (except sparktrain's --resume, --split, --format,
+# --json); the rest (job file, key=value overrides) go to the job. With SPARK_HOME set, $SPARK_HOME/bin/spark-submit runs the jar; without it, Spark's
 # SparkSubmit runs from the Maven classpath (a machine with only Java 17 and Maven is enough).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -20,16 +22,20 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --verbose|--supervise) spark_args+=("$1"); shift ;;
     --master) have_master=yes; spark_args+=("$1" "$2"); shift 2 ;;
+    --resume|--split|--format|--json) app_args+=("$1" "${2:?option $1 needs a value}"); shift 2 ;;  # sparktrain's own
     --*) spark_args+=("$1" "${2:?option $1 needs a value}"); shift 2 ;;
     *) app_args+=("$1"); shift ;;
   esac
 done
 [ "$have_master" = yes ] || spark_args+=(--master "local[*]")
 
+# Maven 3.8 on Debian prints bare colour resets even with -q; keep stderr clean.
+quiet_mvn() { mvn -q -B -Dstyle.color=never "$@" 2>&1 | sed $'s/\e\\[0m//g' >&2; }
+
 newest_source=$(find pom.xml src/main -newer "$JAR" -print -quit 2>/dev/null || echo rebuild)
 if [ ! -f "$JAR" ] || [ -n "$newest_source" ]; then
   echo "submit.sh: building $JAR" >&2
-  mvn -q -B -DskipTests package >&2
+  quiet_mvn -DskipTests package
 fi
 
 LOG4J="-Dlog4j2.configurationFile=$(pwd)/conf/log4j2.properties"
@@ -40,7 +46,7 @@ fi
 
 CP_FILE=target/classpath.txt
 if [ ! -f "$CP_FILE" ] || [ pom.xml -nt "$CP_FILE" ]; then
-  mvn -q -B dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=provided >&2
+  quiet_mvn dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=provided
 fi
 # The --add-opens list Spark itself passes on Java 17 (the pom keeps the same list for tests).
 JVM_FLAGS=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' pom.xml)

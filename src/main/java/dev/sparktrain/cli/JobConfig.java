@@ -15,13 +15,14 @@ import java.util.TreeSet;
  * The job file turned into typed settings. Keys are grouped by prefix: {@code data.*},
  * {@code model}, {@code loss} (+ {@code loss.*} = the PyTorch constructor keywords),
  * {@code optimizer} (+ {@code optimizer.*}), {@code scheduler} (+ {@code scheduler.*}, and
- * {@code scheduler.interval}), {@code clip.*}, {@code train.*}, {@code output.dir}. Anything else
- * is refused with the list of allowed keys.
+ * {@code scheduler.interval}), {@code clip.*}, {@code train.*}, {@code output.dir}, and the run's
+ * {@code checkpoint.*}, {@code metrics.*}, {@code early_stopping.*} and {@code resume} (see
+ * {@link RunOptions}). Anything else is refused with the list of allowed keys.
  */
 public final class JobConfig {
     static final List<String> DATA_KEYS = DataSettings.KEYS;
     static final List<String> TRAIN_KEYS = List.of("epochs", "batch_size", "shuffle", "seed");
-    static final List<String> TOP_KEYS = List.of("model", "loss", "optimizer", "scheduler", "output.dir");
+    static final List<String> TOP_KEYS = List.of("model", "loss", "optimizer", "scheduler", "output.dir", "resume");
     static final List<String> OPEN_PREFIXES = List.of("loss.", "optimizer.", "scheduler.", "clip.", "param_groups.bias.");
 
     public final DataSettings data;
@@ -38,6 +39,8 @@ public final class JobConfig {
     public final Options biasGroupOptions;
     public final TrainSettings train;
     public final String outputDir;
+    /** Checkpoints, resume, metrics and early stopping. */
+    public final RunOptions run;
     private final JobFile file;
 
     public JobConfig(JobFile f) {
@@ -62,14 +65,13 @@ public final class JobConfig {
             case "step" -> Scheduler.Interval.STEP;
             default -> null;
         };
-        Map<String, Object> so = new LinkedHashMap<>(sched.asMap());
-        so.remove("interval");
-        if (so.get("schedulers") instanceof String list) {
-            so.put("schedulers", SchedulerList.parse(list, origin("scheduler.schedulers")));
+        Options so = sched.without("interval");
+        if (so.raw("schedulers") instanceof String list) {
+            so = so.with("schedulers", SchedulerList.parse(list, origin("scheduler.schedulers")));
         }
-        this.schedulerOptions = new Options(sched.source(), so);
-        if (scheduler == null && !so.isEmpty()) {
-            throw new SparkTrainException(origin("scheduler." + so.keySet().iterator().next())
+        this.schedulerOptions = so;
+        if (scheduler == null && !so.keys().isEmpty()) {
+            throw new SparkTrainException(origin("scheduler." + so.keys().iterator().next())
                     + ": scheduler options given but no 'scheduler' is named");
         }
         this.clipOptions = section("clip.");
@@ -81,6 +83,8 @@ public final class JobConfig {
         if (batch < 0) throw trainO.error("batch_size", "must be >= 1 (or 0 for full batch), got " + batch);
         this.train = new TrainSettings(epochs, batch, trainO.getBool("shuffle", true), seed, schedulerInterval);
         this.outputDir = v.getOrDefault("output.dir", "runs/latest");
+        this.run = new RunOptions(section("checkpoint."), section("metrics."), section("early_stopping."),
+                v.get("resume"), outputDir, data.validationFraction());
     }
 
     private void checkKnown(String k) {
@@ -88,24 +92,29 @@ public final class JobConfig {
         for (String p : OPEN_PREFIXES) if (k.startsWith(p) && k.length() > p.length()) return;
         if (k.startsWith("data.") && DATA_KEYS.contains(k.substring(5))) return;
         if (k.startsWith("train.") && TRAIN_KEYS.contains(k.substring(6))) return;
+        for (Map.Entry<String, List<String>> e : RunOptions.KEYS.entrySet()) {
+            if (k.startsWith(e.getKey()) && e.getValue().contains(k.substring(e.getKey().length()))) return;
+        }
         TreeSet<String> allowed = new TreeSet<>(TOP_KEYS);
         DATA_KEYS.forEach(d -> allowed.add("data." + d));
         TRAIN_KEYS.forEach(t -> allowed.add("train." + t));
+        RunOptions.KEYS.forEach((p, ks) -> ks.forEach(x -> allowed.add(p + x)));
         OPEN_PREFIXES.forEach(p -> allowed.add(p + "<option>"));
         throw new SparkTrainException(origin(k) + ": unknown key '" + k + "'; allowed: " + String.join(", ", allowed));
     }
 
-    /** The keys under {@code prefix}, as Options whose errors name the job file line. */
+    /** The keys under {@code prefix}, as Options whose errors name the job file line and the full key. */
     private Options section(String prefix) {
         Map<String, Object> m = new LinkedHashMap<>();
-        String firstOrigin = null;
+        Map<String, String> origins = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : file.values().entrySet()) {
             if (e.getKey().startsWith(prefix)) {
-                m.put(e.getKey().substring(prefix.length()), e.getValue());
-                if (firstOrigin == null) firstOrigin = file.origin(e.getKey());
+                String k = e.getKey().substring(prefix.length());
+                m.put(k, e.getValue());
+                origins.put(k, file.origin(e.getKey()) + ": '" + e.getKey() + "'");
             }
         }
-        return new SectionOptions(prefix, m).options();
+        return new SectionOptions(prefix, m, origins).options();
     }
 
     private String require(String key) {
@@ -119,9 +128,9 @@ public final class JobConfig {
     }
 
     /** Options for one section; the error source names the section, e.g. "job file [optimizer.*]". */
-    private record SectionOptions(String prefix, Map<String, Object> values) {
+    private record SectionOptions(String prefix, Map<String, Object> values, Map<String, String> origins) {
         Options options() {
-            return new Options("job file " + prefix + "*", values);
+            return new Options("job file " + prefix + "*", values, origins);
         }
     }
 

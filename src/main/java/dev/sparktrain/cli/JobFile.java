@@ -38,6 +38,13 @@ public final class JobFile {
         return j;
     }
 
+    /** A job from saved key = value pairs (a checkpoint's or a saved model's), every value from {@code origin}. */
+    public static JobFile of(Map<String, String> values, String origin) {
+        JobFile j = new JobFile();
+        values.forEach((k, v) -> j.put(k + " = " + v, origin));
+        return j;
+    }
+
     /** Applies a {@code key=value} override from the command line. */
     public void override(String arg) {
         put(arg, "command line '" + arg + "'");

@@ -20,10 +20,17 @@ import java.util.TreeSet;
 public final class Options implements Serializable {
     private final String source;
     private final Map<String, Object> values;
+    /** Per key, where it was set (e.g. {@code conf/x.conf:12: 'train.epochs'}); errors name it. */
+    private final Map<String, String> origins;
 
     public Options(String source, Map<String, ?> values) {
+        this(source, values, Map.of());
+    }
+
+    public Options(String source, Map<String, ?> values, Map<String, String> origins) {
         this.source = source;
         this.values = new LinkedHashMap<>(values);
+        this.origins = new LinkedHashMap<>(origins);
     }
 
     public static Options empty(String source) {
@@ -53,7 +60,16 @@ public final class Options implements Serializable {
     public Options with(String key, Object value) {
         Map<String, Object> m = new LinkedHashMap<>(values);
         m.put(key, value);
-        return new Options(source, m);
+        return new Options(source, m, origins);
+    }
+
+    /** These options without {@code key}. */
+    public Options without(String key) {
+        Map<String, Object> m = new LinkedHashMap<>(values);
+        m.remove(key);
+        Map<String, String> o = new LinkedHashMap<>(origins);
+        o.remove(key);
+        return new Options(source, m, o);
     }
 
     /** Refuses any key outside {@code allowed}, listing what is allowed. */
@@ -66,7 +82,8 @@ public final class Options implements Serializable {
     }
 
     public SparkTrainException error(String key, String what) {
-        return new SparkTrainException(source + ": '" + key + "': " + what);
+        String origin = origins.get(key);
+        return new SparkTrainException(origin != null ? origin + ": " + what : source + ": '" + key + "': " + what);
     }
 
     public double getDouble(String key, double dflt) {

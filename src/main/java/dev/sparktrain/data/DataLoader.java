@@ -635,10 +635,10 @@ public final class DataLoader {
             System.arraycopy(sum, 0, acc, 0, d);
             System.arraycopy(sq, 0, acc, d, d);
             return acc;
-        }).reduce((a, b) -> {
+        }).collect().stream().reduce((a, b) -> { // partition order: reduce() would add in task-completion order
             for (int i = 0; i < a.length; i++) a[i] += b[i];
             return a;
-        }));
+        }).orElseThrow());
         Standardizer st = Standardizer.fromMoments(Arrays.copyOf(m, d), Arrays.copyOfRange(m, d, 2 * d), n);
         return sparse ? new Standardizer(new double[d], st.std()) : st;
     }

@@ -109,6 +109,11 @@ public final class BatchKernel {
         return ws.act[layers.size() - 1];
     }
 
+    /** {@link #forward} over CSR rows [row, row+m) (m at most {@link #CHUNK} keeps the workspace small). */
+    public double[] forwardCsr(double[] params, int[] ptr, int[] idx, double[] val, int row, int m) {
+        return forwardCsr(firstLinear(), params, ptr, idx, val, row, m);
+    }
+
     private double[] forwardCsr(Linear first, double[] params, int[] ptr, int[] idx, double[] val, int row, int m) {
         ensure(m);
         List<Layer> layers = model.layers();

@@ -41,6 +41,29 @@ public final class BlockWorker {
         run(b, PackedBlock.Slice.range(0, b.rows()), params, sums, false);
     }
 
+    /**
+     * The model's outputs for rows [row, row+m) of a block ({@code m <= BatchKernel.CHUNK}), any
+     * layout: {@code out[i*c + j]} for row {@code row + i}. The buffer is reused by the next call.
+     */
+    public double[] forward(PackedBlock b, int row, int m, double[] params) {
+        if (b.isDense64()) return kernel.forward(params, b.x(), row * b.features(), m);
+        if (b.isCsr64()) return kernel.forwardCsr(params, b.rowPtr(), b.indices(), b.values(), row, m);
+        int tw = b.targetWidth();
+        if (gy.length < m * tw) gy = new double[m * tw];
+        if (b.storage() == PackedBlock.Storage.DENSE) {
+            int d = b.features();
+            if (gx.length < m * d) gx = new double[m * d];
+            b.gatherDense(null, row, m, gx, gy);
+            return kernel.forward(params, gx, 0, m);
+        }
+        int nz = b.csrNonZeros(null, row, m);
+        if (gptr.length < m + 1) gptr = new int[m + 1];
+        if (gidx.length < nz) gidx = new int[nz];
+        if (gx.length < nz) gx = new double[nz];
+        b.gatherCsr(null, row, m, gptr, gidx, gx, gy);
+        return kernel.forwardCsr(params, gptr, gidx, gx, 0, m);
+    }
+
     private void run(PackedBlock b, PackedBlock.Slice s, double[] params, double[] sums, boolean backward) {
         int n = s.length();
         if (n == 0) return;

@@ -1,9 +1,11 @@
 package dev.sparktrain.train;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparktrain.SparkTrainException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -32,7 +34,10 @@ public final class ModelIO {
     private ModelIO() {
     }
 
-    /** A saved model: its description (model.json without the checksum fields) and parameters. */
+    /**
+     * A saved model: model.json as read (the saved description plus format, version, params_file,
+     * param_count and params_sha256) and the parameters.
+     */
     public record Saved(Map<String, Object> description, double[] params) {
     }
 
@@ -47,7 +52,7 @@ public final class ModelIO {
         json.put("params_sha256", sha256(bin));
         try {
             Path d = new Path(dir);
-            FileSystem fs = d.getFileSystem(conf);
+            FileSystem fs = fileSystem(d, conf);
             fs.mkdirs(d);
             writeAtomically(fs, new Path(d, "params.bin"), bin);
             writeAtomically(fs, new Path(d, "model.json"), JSON.writeValueAsBytes(json));
@@ -60,20 +65,28 @@ public final class ModelIO {
     public static Saved load(String dir, Configuration conf) {
         try {
             Path d = new Path(dir);
-            FileSystem fs = d.getFileSystem(conf);
+            FileSystem fs = fileSystem(d, conf);
             Path jsonPath = new Path(d, "model.json");
             if (!fs.exists(jsonPath)) throw new SparkTrainException(dir + ": no model.json (not a saved model)");
             Map<String, Object> json;
             try {
                 json = JSON.readValue(readAll(fs, jsonPath), Map.class);
             } catch (IOException e) {
-                throw new SparkTrainException(jsonPath + ": not valid JSON: " + e.getMessage());
+                // Jackson's messages add the source location on further lines: keep one line
+                String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+                throw new SparkTrainException(jsonPath + ": not valid JSON for a map: "
+                        + String.valueOf(why).strip().lines().findFirst().orElse(""));
             }
             if (!FORMAT.equals(json.get("format")) || !Integer.valueOf(VERSION).equals(json.get("version"))) {
                 throw new SparkTrainException(jsonPath + ": expected format " + FORMAT + " version " + VERSION);
             }
-            byte[] bin = readAll(fs, new Path(d, String.valueOf(json.get("params_file"))));
-            int count = ((Number) json.get("param_count")).intValue();
+            if (!(json.get("params_file") instanceof String paramsFile) || paramsFile.isEmpty()
+                    || !(json.get("param_count") instanceof Integer count) || count < 0
+                    || !(json.get("params_sha256") instanceof String)) {
+                throw new SparkTrainException(jsonPath + ": params_file, param_count and params_sha256 are missing "
+                        + "or malformed");
+            }
+            byte[] bin = readAll(fs, new Path(d, paramsFile));
             if (bin.length != 8L * count) {
                 throw new SparkTrainException(dir + "/params.bin: " + bin.length + " bytes, expected " + 8L * count
                         + " (" + count + " float64 parameters); the file is truncated or from another model");
@@ -81,18 +94,34 @@ public final class ModelIO {
             if (!sha256(bin).equals(json.get("params_sha256"))) {
                 throw new SparkTrainException(dir + "/params.bin: checksum mismatch; the file is corrupt");
             }
-            double[] params = new double[count];
-            ByteBuffer.wrap(bin).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(params);
-            return new Saved(json, params);
+            return new Saved(json, fromBytes(bin));
         } catch (IOException e) {
             throw new SparkTrainException("cannot read the model in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The file system of {@code dir}, without Hadoop's client-side {@code .crc} side files (the
+     * local file system's default): the format carries its own SHA-256, and with side files a
+     * model.json edited by hand or a params.bin written by another tool fails with Hadoop's
+     * "Checksum error" instead of loading or being refused by our own checks.
+     */
+    public static FileSystem fileSystem(Path dir, Configuration conf) throws IOException {
+        FileSystem fs = dir.getFileSystem(conf);
+        return fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
     }
 
     static byte[] toBytes(double[] params) {
         ByteBuffer b = ByteBuffer.allocate(8 * params.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asDoubleBuffer().put(params);
         return b.array();
+    }
+
+    /** The inverse of {@link #toBytes}: raw little-endian float64 to doubles. */
+    static double[] fromBytes(byte[] bin) {
+        double[] v = new double[bin.length / 8];
+        ByteBuffer.wrap(bin).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(v);
+        return v;
     }
 
     static String sha256(byte[] bytes) {
@@ -103,7 +132,8 @@ public final class ModelIO {
         }
     }
 
-    private static void writeAtomically(FileSystem fs, Path target, byte[] bytes) throws IOException {
+    /** Writes {@code bytes} to a temporary sibling and renames it over {@code target}. */
+    public static void writeAtomically(FileSystem fs, Path target, byte[] bytes) throws IOException {
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
         try (FSDataOutputStream out = fs.create(tmp, true)) {
             out.write(bytes);
@@ -112,7 +142,7 @@ public final class ModelIO {
         if (!fs.rename(tmp, target)) throw new IOException("rename " + tmp + " -> " + target + " failed");
     }
 
-    private static byte[] readAll(FileSystem fs, Path p) throws IOException {
+    static byte[] readAll(FileSystem fs, Path p) throws IOException {
         if (!fs.exists(p)) throw new SparkTrainException(p + ": missing");
         try (FSDataInputStream in = fs.open(p)) {
             return in.readAllBytes();

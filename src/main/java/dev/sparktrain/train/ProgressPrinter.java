@@ -8,6 +8,7 @@ public final class ProgressPrinter implements TrainListener {
     private final PrintStream out;
     private final int epochs;
     private double elapsed;
+    private int seen;
 
     public ProgressPrinter(PrintStream out, int epochs) {
         this.out = out;
@@ -17,7 +18,8 @@ public final class ProgressPrinter implements TrainListener {
     @Override
     public void afterEpoch(EpochStats s, double[] params) {
         elapsed += s.seconds();
-        double eta = elapsed / s.epoch() * (epochs - s.epoch());
+        seen++; // epochs run by this process (a resumed run starts past epoch 1)
+        double eta = elapsed / seen * (epochs - s.epoch());
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "epoch %3d/%d  train_loss %.4f", s.epoch(), epochs, s.trainLoss()));
         if (!Double.isNaN(s.trainAccuracy())) b.append(String.format(Locale.ROOT, "  train_acc %.2f%%", 100 * s.trainAccuracy()));

@@ -4,11 +4,7 @@ import dev.sparktrain.SparkTrainException;
 
 import java.util.function.Supplier;
 
-/**
- * Runs a Spark action and turns its failure into one clear {@link SparkTrainException}: ours
- * (raised on an executor while reading or checking data) with its message as it is, anything
- * else named by what was being done and its root cause.
- */
+/** Runs a Spark action and turns its failure into one clear {@link SparkTrainException}. */
 public final class Spark {
     private Spark() {
     }
@@ -17,14 +13,15 @@ public final class Spark {
         try {
             return action.get();
         } catch (Exception e) {
-            // Not only RuntimeException: Scala code throws the checked SparkException (a failed
-            // job) undeclared, and the executor's own exception is inside it.
+            // Spark's job failures are SparkException, a checked exception thrown from Scala
+            // without a declaration: catching RuntimeException alone lets them through unwrapped.
             SparkTrainException ours = SparkTrainException.find(e);
             if (ours != null) throw new SparkTrainException(ours.getMessage(), e);
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+            String msg = String.valueOf(root.getMessage()).strip().lines().findFirst().orElse("");
             throw new SparkTrainException(what + ": Spark job failed: " + root.getClass().getSimpleName()
-                    + ": " + root.getMessage(), e);
+                    + ": " + msg, e);
         }
     }
 }

@@ -33,6 +33,7 @@ public final class SparkBackend implements StepBackend {
     private final long[] firstRow;
     private final int[] rows;
     private final long n;
+    private int lastEpoch;
 
     public SparkBackend(JavaSparkContext jsc, JavaRDD<PackedBlock> train, JavaRDD<PackedBlock> validation,
                         Sequential model, Loss loss) {
@@ -75,7 +76,10 @@ public final class SparkBackend implements StepBackend {
             boolean holds = rows[p] > 0 && (order.shuffled() || (firstRow[p] < to && firstRow[p] + rows[p] > from));
             if (holds) ids.add(p);
         }
+        // Spark UI: jobs grouped by epoch, each named by its epoch and step.
+        jsc.setJobGroup("sparktrain-" + runKey.substring(0, 8) + "-epoch-" + (epoch + 1), "sparktrain epoch " + (epoch + 1), false);
         jsc.setJobDescription("sparktrain epoch " + (epoch + 1) + " step " + (step + 1));
+        lastEpoch = epoch;
         Broadcast<double[]> weights = jsc.broadcast(params);
         try {
             StepTask task = new StepTask(model, loss, runKey, weights, order, epoch, from, to);
@@ -91,7 +95,7 @@ public final class SparkBackend implements StepBackend {
     @Override
     public double[] validationSums(double[] params) {
         if (validation == null) return null;
-        jsc.setJobDescription("sparktrain validation");
+        jsc.setJobDescription("sparktrain epoch " + (lastEpoch + 1) + " validation");
         Broadcast<double[]> weights = jsc.broadcast(params);
         try {
             EvalTask task = new EvalTask(model, loss, runKey, weights);
@@ -102,6 +106,11 @@ public final class SparkBackend implements StepBackend {
         } finally {
             weights.destroy();
         }
+    }
+
+    @Override
+    public void close() {
+        jsc.clearJobGroup();
     }
 
     private static double[] addInOrder(List<double[]>[] parts, int d) {

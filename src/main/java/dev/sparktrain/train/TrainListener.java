@@ -8,6 +8,10 @@ public interface TrainListener {
     default void beforeStep(int epoch, long step, Optimizer optimizer) {
     }
 
+    /** Called after each optimizer step (and its per-step scheduler step). */
+    default void afterStep(StepStats stats) {
+    }
+
     default void afterEpoch(EpochStats stats, double[] params) {
     }
 }

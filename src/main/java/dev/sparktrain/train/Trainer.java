@@ -15,7 +15,12 @@ import java.util.List;
  * The driver's training loop, independent of where gradients are computed. One step: get the
  * batch's sums from the backend, divide by the global normalizer (PyTorch's mean), clip, step
  * the optimizer, step a per-step scheduler. At the end of an epoch: validation, the per-epoch
- * scheduler (ReduceLROnPlateau gets the validation loss, or the training loss without one).
+ * scheduler (ReduceLROnPlateau gets the validation loss, or the training loss without one),
+ * early stopping, the listeners (progress, metrics, checkpoints).
+ *
+ * <p>A run can continue from a checkpoint: restore the optimizer's and scheduler's state (and the
+ * parameters) first, then {@link #resumeAt}. Because an epoch's shuffle order depends only on
+ * (seed, epoch), the continued run takes exactly the steps the uninterrupted one would have.
  */
 public final class Trainer {
     private final Optimizer optimizer;
@@ -23,6 +28,10 @@ public final class Trainer {
     private final GradientClipper clipper;
     private final TrainSettings settings;
     private final List<TrainListener> listeners = new ArrayList<>();
+    private EarlyStopping earlyStopping;
+    private int startEpoch;
+    private long startStep;
+    private List<EpochStats> priorHistory = List.of();
 
     public Trainer(Optimizer optimizer, Scheduler scheduler, GradientClipper clipper, TrainSettings settings) {
         this.optimizer = optimizer;
@@ -36,20 +45,43 @@ public final class Trainer {
         return this;
     }
 
+    /** Stops on a plateau of a validation metric (and restores the best weights at the end if asked). */
+    public Trainer earlyStopping(EarlyStopping es) {
+        this.earlyStopping = es;
+        return this;
+    }
+
+    /**
+     * Continues a run after {@code epochsDone} epochs and {@code steps} optimizer steps, whose
+     * figures were {@code history}. The caller has already restored the parameters, the optimizer,
+     * the scheduler and the early stopping state.
+     */
+    public Trainer resumeAt(int epochsDone, long steps, List<EpochStats> history) {
+        if (epochsDone < 0 || steps < 0) throw new IllegalArgumentException("negative epoch or step count");
+        this.startEpoch = epochsDone;
+        this.startStep = steps;
+        this.priorHistory = List.copyOf(history);
+        return this;
+    }
+
     private Scheduler.Interval interval() {
         if (scheduler == null) return null;
         return settings.schedulerInterval() != null ? settings.schedulerInterval() : scheduler.naturalInterval();
     }
 
-    /** Trains {@code params} in place for the configured epochs; returns every epoch's figures. */
+    /**
+     * Trains {@code params} in place up to the configured epochs (or an early stop); returns every
+     * epoch's figures, those before a resume included.
+     */
     public List<EpochStats> fit(double[] params, StepBackend backend) {
         long n = backend.trainRows();
         if (n == 0) throw new SparkTrainException("training set is empty");
         long batch = settings.batchSize() == 0 ? n : settings.batchSize();
         long stepsPerEpoch = (n + batch - 1) / batch;
-        List<EpochStats> history = new ArrayList<>();
-        long globalStep = 0;
-        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+        List<EpochStats> history = new ArrayList<>(priorHistory);
+        long globalStep = startStep;
+        boolean stop = earlyStopping != null && earlyStopping.stopped();
+        for (int epoch = startEpoch; epoch < settings.epochs() && !stop; epoch++) {
             long t0 = System.nanoTime();
             double[] lrAtStart = lrs();
             EpochOrder order = new EpochOrder(n, settings.shuffle(), settings.seed(), epoch);
@@ -57,6 +89,7 @@ public final class Trainer {
             double correct = 0;
             double gradNorm = Double.NaN;
             for (long s = 0; s < stepsPerEpoch; s++, globalStep++) {
+                long ts = System.nanoTime();
                 long from = s * batch;
                 long to = Math.min(n, from + batch);
                 double[] sums = backend.batchSums(params, order, epoch, (int) s, from, to);
@@ -70,14 +103,20 @@ public final class Trainer {
                 }
                 double[] grad = new double[d];
                 for (int i = 0; i < d; i++) grad[i] = sums[i] / norm;
-                gradNorm = clipper == null ? Double.NaN : clipper.clip(grad);
+                gradNorm = clipper == null ? norm2(grad) : clipper.clip(grad);
                 if (clipper != null && !Double.isFinite(gradNorm)) {
                     throw new SparkTrainException("epoch " + (epoch + 1) + " step " + (s + 1)
                             + ": the gradient norm is " + gradNorm);
                 }
                 for (TrainListener l : listeners) l.beforeStep(epoch, globalStep, optimizer);
+                double[] lrUsed = listeners.isEmpty() ? null : lrs();
                 optimizer.step(params, grad);
                 if (interval() == Scheduler.Interval.STEP) scheduler.step(meanLoss);
+                if (!listeners.isEmpty()) {
+                    StepStats ss = new StepStats(epoch + 1, globalStep + 1, meanLoss, gradNorm, lrUsed, (long) rows,
+                            (System.nanoTime() - ts) / 1e9);
+                    for (TrainListener l : listeners) l.afterStep(ss);
+                }
                 lossWeighted += meanLoss * rows;
                 correct += sums[d + BatchKernel.CORRECT];
             }
@@ -91,9 +130,18 @@ public final class Trainer {
             EpochStats st = new EpochStats(epoch + 1, globalStep, trainLoss, correct / n, valLoss, valAcc,
                     lrAtStart, gradNorm, secs, n / secs);
             history.add(st);
+            if (earlyStopping != null) stop = earlyStopping.update(st, params);
             for (TrainListener l : listeners) l.afterEpoch(st, params);
         }
+        if (earlyStopping != null) earlyStopping.restore(params);
         return history;
+    }
+
+    /** The 2-norm of the gradient, reported as grad_norm when nothing clips. */
+    private static double norm2(double[] g) {
+        double s = 0;
+        for (double v : g) s += v * v;
+        return Math.sqrt(s);
     }
 
     private double[] lrs() {

@@ -132,7 +132,7 @@ class GenerateAndTrainJobTest {
         Path job = dir.resolve("bad.conf");
         Files.writeString(job, "data.path = x\ndata.format = parquet\ndata.header = true\ndata.features = 2\nmodel = linear(2,2)\noptimizer = SGD\noptimizer.lr = 0.1\n");
         SparkTrainException e = assertThrows(SparkTrainException.class, () -> Main.parse(new String[] {job.toString()}));
-        assertEquals("job file data.*: 'header': only for data.format = csv (parquet knows its columns)", e.getMessage());
+        assertEquals(job + ":3: 'data.header': only for data.format = csv (parquet knows its columns)", e.getMessage());
         Files.writeString(job, "data.path = x\ndata.features = 2\ndata.validation_path = y\ndata.validation_fraction = 0.1\nmodel = linear(2,2)\noptimizer = SGD\noptimizer.lr = 0.1\n");
         e = assertThrows(SparkTrainException.class, () -> Main.parse(new String[] {job.toString()}));
         assertTrue(e.getMessage().contains("either a validation fraction or data.validation_path"), e.getMessage());

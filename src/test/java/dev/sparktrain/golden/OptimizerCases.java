@@ -24,26 +24,26 @@ final class OptimizerCases {
         double[] params = Golden.doubles(c.get("params0"));
         Optimizer opt = create(c);
         Map<Integer, Double> lrChanges = lrChanges(c);
-        int half = grads.length / 2;
-        Map<String, Object> savedState = null;
-        double[] savedParams = null;
+        List<Map<String, Object>> states = new java.util.ArrayList<>();
+        List<double[]> paramsBefore = new java.util.ArrayList<>();
         for (int i = 0; i < grads.length; i++) {
-            if (i == half) {
-                savedState = opt.state();
-                savedParams = params.clone();
-            }
+            states.add(opt.state());
+            paramsBefore.add(params.clone());
             applyLrChange(opt, lrChanges, i);
             opt.step(params, grads[i]);
             Golden.assertClose(expected[i], params, RTOL, ATOL, id + " step " + i);
         }
-        // State round trip: a fresh optimizer loaded at the half-way point continues identically.
-        Optimizer resumed = create(c);
-        resumed.loadState(savedState);
-        for (int i = half; i < grads.length; i++) {
-            applyLrChange(resumed, lrChanges, i);
-            resumed.step(savedParams, grads[i]);
+        // State round trip at every step: a fresh optimizer loaded there continues bit-identically.
+        for (int k = 0; k < grads.length; k++) {
+            Optimizer resumed = create(c);
+            resumed.loadState(states.get(k));
+            double[] p = paramsBefore.get(k).clone();
+            for (int i = k; i < grads.length; i++) {
+                applyLrChange(resumed, lrChanges, i);
+                resumed.step(p, grads[i]);
+            }
+            assertArrayEquals(params, p, id + ": resumed from state at step " + k + " diverged");
         }
-        assertArrayEquals(params, savedParams, id + ": resumed from state at step " + half + " diverged");
     }
 
     static Optimizer create(Map<String, Object> c) {

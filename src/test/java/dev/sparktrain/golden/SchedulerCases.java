@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * kind=scheduler: one optimizer over a dummy parameter, optimizer.step() then scheduler.step(),
- * lr (and momentum / betas[0]) recorded after each; then a state round trip at half-way.
+ * lr (and momentum / betas[0]) recorded after each; then a state round trip at every step.
  */
 final class SchedulerCases {
     static final double RTOL = 1e-9;
@@ -40,34 +40,46 @@ final class SchedulerCases {
         double[] g = new double[size];
         java.util.Arrays.fill(p, 0.5);
         java.util.Arrays.fill(g, 0.25);
-        int half = steps / 2;
-        Map<String, Object> optState = null;
-        Map<String, Object> schedState = null;
+        List<Map<String, Object>> optStates = new java.util.ArrayList<>();
+        List<Map<String, Object>> schedStates = new java.util.ArrayList<>();
         double[] lrs = new double[steps + 1];
+        double[] moms = new double[steps + 1];
         lrs[0] = lr(opt);
+        moms[0] = momentum(opt);
         check(id, 0, expectedLr, expectedMom, momKey, opt);
         checkGroups(id, 0, lrGroups, opt);
         for (int i = 0; i < steps; i++) {
-            if (i == half) {
-                optState = opt.state();
-                schedState = sched.state();
-            }
+            optStates.add(opt.state());
+            schedStates.add(sched.state());
             opt.step(p, g);
             sched.step(metrics == null ? Double.NaN : metrics[i]);
             lrs[i + 1] = lr(opt);
+            moms[i + 1] = momentum(opt);
             check(id, i + 1, expectedLr, expectedMom, momKey, opt);
             checkGroups(id, i + 1, lrGroups, opt);
         }
-        Optimizer opt2 = optimizer(c);
-        Scheduler sched2 = Schedulers.create((String) c.get("scheduler"), opt2, Golden.options(c.get("options"), id));
-        opt2.loadState(optState);
-        sched2.loadState(schedState);
-        for (int i = half; i < steps; i++) {
-            opt2.step(p.clone(), g);
-            sched2.step(metrics == null ? Double.NaN : metrics[i]);
-            assertEquals(lrs[i + 1], lr(opt2), 0.0, id + ": lr after resuming at " + half + ", step " + i);
-            checkGroups(id + " (resumed)", i + 1, lrGroups, opt2);
+        // State round trip at every step: fresh optimizer + scheduler loaded there continue exactly.
+        for (int k = 0; k < steps; k++) {
+            Optimizer opt2 = optimizer(c);
+            Scheduler sched2 = Schedulers.create((String) c.get("scheduler"), opt2, Golden.options(c.get("options"), id));
+            opt2.loadState(optStates.get(k));
+            sched2.loadState(schedStates.get(k));
+            for (int i = k; i < steps; i++) {
+                opt2.step(p.clone(), g);
+                sched2.step(metrics == null ? Double.NaN : metrics[i]);
+                assertEquals(lrs[i + 1], lr(opt2), 0.0, id + ": lr after resuming at " + k + ", step " + i);
+                assertEquals(moms[i + 1], momentum(opt2), 0.0, id + ": momentum after resuming at " + k + ", step " + i);
+                checkGroups(id + " (resumed)", i + 1, lrGroups, opt2);
+            }
         }
+    }
+
+    /** The cycled momentum (SGD momentum or Adam's betas[0]), NaN if the optimizer has neither. */
+    private static double momentum(Optimizer opt) {
+        ParamGroup g = opt.paramGroups().get(0);
+        if (g.has("momentum")) return g.getDouble("momentum");
+        if (g.has("betas")) return g.getPair("betas")[0];
+        return Double.NaN;
     }
 
     private static Optimizer optimizer(Map<String, Object> c) {

@@ -1,0 +1,202 @@
+package dev.sparktrain.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.data.LoadedData;
+import dev.sparktrain.data.PackedBlock;
+import dev.sparktrain.data.Standardizer;
+import dev.sparktrain.eval.Evaluation;
+import dev.sparktrain.eval.Evaluator;
+import dev.sparktrain.eval.Predictor;
+import dev.sparktrain.eval.SavedModel;
+import dev.sparktrain.report.Report;
+import dev.sparktrain.train.ModelIO;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The commands besides training (the first word of the arguments):
+ * <pre>
+ * report   &lt;output dir&gt;
+ * evaluate &lt;model dir&gt; [--split all|train|validation] [--json file] [data.key=value ...]
+ * predict  &lt;model dir&gt; &lt;output path&gt; [--format parquet|csv] [--split all|train|validation] [data.key=value ...]
+ * </pre>
+ * evaluate and predict read data the way the model's training job did (its {@code data.*} keys,
+ * overridable), apply the standardization saved with the model, and with {@code --split
+ * validation} / {@code train} select the training run's validation / training rows (same seed,
+ * same fraction); {@code all} (the default) uses every row.
+ */
+final class Commands {
+    static final Set<String> NAMES = Set.of("report", "evaluate", "predict");
+    static final String USAGE = "usage: report <output dir> | evaluate <model dir> [--split all|train|validation] "
+            + "[--json file] [data.key=value ...] | predict <model dir> <output path> [--format parquet|csv] "
+            + "[--split all|train|validation] [data.key=value ...]";
+
+    private Commands() {
+    }
+
+    static int run(String[] args, PrintStream out) {
+        Args a = Args.parse(args);
+        switch (a.command) {
+            case "report" -> {
+                if (a.positional.size() != 1 || !a.options.isEmpty() || !a.overrides.isEmpty()) throw new SparkTrainException(USAGE);
+                Report.Written w = Report.write(a.positional.get(0), Main.hadoopConf());
+                out.println("report: " + w.html() + (w.png() == null ? " (no PNG: " + w.pngProblem() + ")" : ", " + w.png()));
+                return 0;
+            }
+            case "evaluate", "predict" -> {
+                boolean predict = a.command.equals("predict");
+                if (a.positional.size() != (predict ? 2 : 1)) throw new SparkTrainException(USAGE);
+                a.options.keySet().forEach(k -> {
+                    if (!(predict ? Set.of("split", "format") : Set.of("split", "json")).contains(k)) {
+                        throw new SparkTrainException(a.command + ": unknown option --" + k + "; " + USAGE);
+                    }
+                });
+                SavedModel m = SavedModel.load(a.positional.get(0), Main.hadoopConf()); // fail before Spark starts
+                JavaSparkContext jsc = Main.startSpark();
+                try {
+                    String split = a.options.getOrDefault("split", "all");
+                    if (predict) {
+                        predict(jsc, m, a.positional.get(1), a.options.getOrDefault("format", formatOf(a.positional.get(1))),
+                                split, a.overrides, out);
+                    } else {
+                        evaluate(jsc, m, split, a.options.get("json"), a.overrides, out);
+                    }
+                } finally {
+                    jsc.stop();
+                }
+                return 0;
+            }
+            default -> throw new SparkTrainException(USAGE);
+        }
+    }
+
+    /** Evaluates {@code m} on its data (see the class comment), prints the figures, optionally writes them as JSON. */
+    static Evaluation evaluate(JavaSparkContext jsc, SavedModel m, String split, String json, List<String> overrides,
+                               PrintStream out) {
+        Loaded d = load(jsc, m, split, overrides);
+        try {
+            out.printf(Locale.ROOT, "evaluate: %s on %s, %s rows (%d)%n", m.dir(), d.path, split, d.rows);
+            Evaluation e = Evaluator.evaluate(jsc, d.blocks, m);
+            e.print(out);
+            if (json != null) {
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("model", m.dir());
+                j.put("data", d.path);
+                j.put("split", split);
+                j.putAll(e.toJson());
+                try {
+                    Path p = new Path(json);
+                    ModelIO.writeAtomically(ModelIO.fileSystem(p, jsc.hadoopConfiguration()), p,
+                            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(j));
+                } catch (IOException ex) {
+                    throw new SparkTrainException("evaluate: cannot write " + json + ": " + ex.getMessage(), ex);
+                }
+                out.println("evaluate: figures written to " + json);
+            }
+            return e;
+        } finally {
+            d.release();
+        }
+    }
+
+    /** Writes {@code m}'s predictions for its data (see the class comment) to {@code path}. */
+    static long predict(JavaSparkContext jsc, SavedModel m, String path, String format, String split,
+                        List<String> overrides, PrintStream out) {
+        Loaded d = load(jsc, m, split, overrides);
+        try {
+            long n = Predictor.predict(jsc, d.blocks, m, path, format);
+            out.printf(Locale.ROOT, "predict: %d predictions of %s for %s (%s rows) written to %s (%s)%n", n, m.dir(),
+                    d.path, split, path, format);
+            return n;
+        } finally {
+            d.release();
+        }
+    }
+
+    static String formatOf(String path) {
+        return path.toLowerCase(Locale.ROOT).matches(".*\\.csv/?$") ? "csv" : "parquet";
+    }
+
+    private record Loaded(String path, JavaRDD<PackedBlock> blocks, long rows, LoadedData all) {
+        void release() {
+            all.train().unpersist(false);
+            if (all.validation() != null) all.validation().unpersist(false);
+        }
+    }
+
+    /** The rows of {@code split}, read as the model's job read its data, scaled with the saved standardization. */
+    static Loaded load(JavaSparkContext jsc, SavedModel m, String split, List<String> overrides) {
+        if (!List.of("all", "train", "validation").contains(split)) {
+            throw new SparkTrainException("--split: expected all, train or validation, got '" + split + "'");
+        }
+        if (m.job().isEmpty()) throw new SparkTrainException(m.dir() + "/model.json has no job: cannot tell how to read data");
+        Map<String, String> job = new LinkedHashMap<>(m.job());
+        job.keySet().removeIf(k -> k.startsWith("early_stopping.") || k.equals("resume"));
+        JobFile jf = JobFile.of(job, m.dir() + "/model.json job");
+        for (String o : overrides) {
+            if (!o.startsWith("data.")) throw new SparkTrainException("argument '" + o + "': only data.* keys can be given here");
+            jf.override(o);
+        }
+        jf.override("data.standardize=false"); // the model's own standardization is applied below
+        // Class names mapped as in training (data.labels = auto would map the rows at hand).
+        if (m.labels() != null) jf.override("data.labels=" + String.join(", ", m.labels()));
+        if (split.equals("all")) jf.override("data.validation_fraction=0");
+        JobConfig cfg = new JobConfig(jf);
+        if (split.equals("validation") && cfg.data.validationFraction() <= 0 && cfg.data.validationPath() == null) {
+            throw new SparkTrainException("--split validation: the model's job held out no validation rows (data.validation_fraction = 0)");
+        }
+        if (cfg.data.features() != m.model().inFeatures()) {
+            throw new SparkTrainException("data.features is " + cfg.data.features() + " but the model takes " + m.model().inFeatures());
+        }
+        LoadedData d = DataSources.load(jsc, cfg);
+        JavaRDD<PackedBlock> blocks = split.equals("validation") ? d.validation() : d.train();
+        long rows = split.equals("validation") ? d.validationRows() : d.trainRows();
+        Standardizer st = m.standardizer();
+        if (st != null) {
+            blocks = blocks.map(b -> b.scaled(st));   // dense: (x - mean)/std; CSR: x/std (mean saved as 0)
+        }
+        return new Loaded(cfg.data.path(), blocks, rows, d);
+    }
+
+    /** Positional arguments, {@code --name value} options and {@code key=value} overrides. */
+    private record Args(String command, List<String> positional, Map<String, String> options, List<String> overrides) {
+        static Args parse(String[] args) {
+            List<String> pos = new ArrayList<>();
+            Map<String, String> opts = new LinkedHashMap<>();
+            List<String> over = new ArrayList<>();
+            for (int i = 1; i < args.length; i++) {
+                String s = args[i];
+                if (s.startsWith("--")) {
+                    String k = s.substring(2);
+                    String v;
+                    int eq = k.indexOf('=');
+                    if (eq >= 0) {
+                        v = k.substring(eq + 1);
+                        k = k.substring(0, eq);
+                    } else {
+                        if (i + 1 >= args.length) throw new SparkTrainException("--" + k + " needs a value");
+                        v = args[++i];
+                    }
+                    opts.put(k, v);
+                } else if (s.contains("=")) {
+                    over.add(s);
+                } else {
+                    pos.add(s);
+                }
+            }
+            return new Args(args[0], pos, opts, over);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.sparktrain.cli;
+
+import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.config.Options;
+import dev.sparktrain.optim.GroupSpec;
+import dev.sparktrain.optim.Optimizer;
+import dev.sparktrain.optim.Optimizers;
+import dev.sparktrain.train.Checkpoint;
+import dev.sparktrain.train.Checkpoints;
+import dev.sparktrain.train.EpochStats;
+import dev.sparktrain.train.MetricsLog;
+import dev.sparktrain.train.ModelIO;
+import dev.sparktrain.train.SparkTestContext;
+import dev.sparktrain.train.StepStats;
+import dev.sparktrain.train.TrainListener;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A run stopped after epoch 2 of 4 and resumed ends with the same weights, to the bit, as the
+ * uninterrupted run — through the Spark backend (local[2], 3 partitions) with shuffling on,
+ * AdamW with a bias group, ReduceLROnPlateau, clipping and standardization. Then bad
+ * checkpoints: a truncated latest and one of another model are refused and the previous good
+ * one is used; a bad checkpoint named explicitly, or another optimizer, is refused in one line.
+ */
+class ResumeTest {
+    @TempDir
+    static Path tmp;
+    static Path job;
+    static List<EpochStats> full;
+    static List<String> descriptions = new ArrayList<>();
+    static String resumedOutput;
+    static final Configuration CONF = new Configuration();
+
+    static JavaSparkContext jsc() {
+        return SparkTestContext.get();
+    }
+
+    @BeforeAll
+    static void trainFullInterruptedAndResumed() throws IOException {
+        Random r = new Random(5);
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < 240; i++) {
+            double[] x = new double[6];
+            for (int j = 0; j < 6; j++) x[j] = r.nextGaussian() * (j + 1) + j;
+            int label = (x[0] - 0 + 0.5 * (x[1] - 1) > 0.3) ? 0 : (x[2] - 2 > 0 ? 1 : 2);
+            for (double v : x) csv.append(String.format(Locale.ROOT, "%.6f,", v));
+            csv.append(label).append('\n');
+        }
+        Files.writeString(tmp.resolve("data.csv"), csv);
+        job = tmp.resolve("job.conf");
+        Files.writeString(job, String.join("\n",
+                "data.path = " + tmp.resolve("data.csv"),
+                "data.features = 6", "data.classes = 3", "data.validation_fraction = 0.25", "data.partitions = 3",
+                "data.standardize = true",
+                "model = linear(6,16), tanh, linear(16,3)",
+                "optimizer = AdamW", "optimizer.lr = 0.02", "param_groups.bias.weight_decay = 0",
+                "scheduler = ReduceLROnPlateau", "scheduler.patience = 0", "scheduler.factor = 0.5", "scheduler.threshold = 0.9",
+                "clip.max_norm = 1.0",
+                "train.epochs = 4", "train.batch_size = 16", "train.shuffle = true", "train.seed = 11",
+                "checkpoint.keep = 2", "") + "\n");
+
+        TrainJob fullJob = new TrainJob(Main.parse(new String[] {job.toString(), "output.dir=" + tmp.resolve("full")}));
+        fullJob.listen(new TrainListener() {
+            @Override
+            public void afterStep(StepStats s) {
+                if (s.step() == 1) descriptions.add(jsc().getLocalProperty("spark.job.description"));
+            }
+
+            @Override
+            public void afterEpoch(EpochStats s, double[] p) {
+                descriptions.add(jsc().getLocalProperty("spark.jobGroup.id") + " | " + jsc().getLocalProperty("spark.job.description"));
+            }
+        });
+        full = fullJob.run(jsc(), quiet());
+
+        String part = tmp.resolve("part").toString();
+        TrainJob killed = new TrainJob(Main.parse(new String[] {job.toString(), "output.dir=" + part}));
+        killed.listen(new TrainListener() {
+            @Override
+            public void afterEpoch(EpochStats s, double[] p) {
+                if (s.epoch() == 2) throw new IllegalStateException("simulated kill after epoch 2");
+            }
+        });
+        IllegalStateException kill = assertThrows(IllegalStateException.class, () -> killed.run(jsc(), quiet()));
+        assertEquals("simulated kill after epoch 2", kill.getMessage());
+        assertEquals("epoch-000002", Files.readString(Path.of(part, "checkpoints", "latest")).strip());
+        assertFalse(Files.exists(Path.of(part, "model.json")));
+
+        // resume with nothing but the run directory: the job comes from the checkpoint
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new TrainJob(Main.parse(new String[] {"--resume", part})).run(jsc(), new PrintStream(out, true, StandardCharsets.UTF_8));
+        resumedOutput = out.toString(StandardCharsets.UTF_8);
+    }
+
+    static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    }
+
+    static long[] bits(double[] v) {
+        return Arrays.stream(v).mapToLong(Double::doubleToRawLongBits).toArray();
+    }
+
+    static double[] params(Path dir) {
+        return ModelIO.load(dir.toString(), CONF).params();
+    }
+
+    @Test
+    void resumedRunEndsBitIdenticalToTheUninterruptedOne() {
+        assertTrue(resumedOutput.contains("resume: from " + tmp.resolve("part/checkpoints/epoch-000002") + " (epoch 2, step " + full.get(1).steps() + ")"),
+                resumedOutput);
+        assertFalse(resumedOutput.contains("epoch   1/4"), "epochs 1-2 are not run again");
+        assertFalse(resumedOutput.contains("resume: note"), "same job, same data, same standardization: " + resumedOutput);
+        assertTrue(resumedOutput.contains("epoch   3/4") && resumedOutput.contains("epoch   4/4"), resumedOutput);
+        assertArrayEquals(bits(params(tmp.resolve("full"))), bits(params(tmp.resolve("part"))));
+        // the whole trajectory agrees too (validation loss and lr of every epoch), and the lr did change on the way
+        List<Map<String, Object>> a = MetricsLog.read(tmp.resolve("full").toString(), CONF);
+        List<Map<String, Object>> b = MetricsLog.read(tmp.resolve("part").toString(), CONF);
+        assertEquals(4, b.size());
+        for (int e = 0; e < 4; e++) {
+            assertEquals(a.get(e).get("val_loss"), b.get(e).get("val_loss"), "epoch " + (e + 1));
+            assertEquals(a.get(e).get("lr"), b.get(e).get("lr"), "epoch " + (e + 1));
+            assertEquals(a.get(e).get("step"), b.get(e).get("step"));
+        }
+        assertTrue(full.get(3).lr()[0] < full.get(0).lr()[0], "ReduceLROnPlateau reduced the lr: " + Arrays.toString(full.get(3).lr()));
+    }
+
+    @Test
+    void sparkJobsAreGroupedByEpochAndNamedByEpochAndStep() {
+        assertEquals("sparktrain epoch 1 step 1", descriptions.get(0));
+        assertTrue(descriptions.get(1).matches("sparktrain-[0-9a-f]{8}-epoch-1 \\| sparktrain epoch 1 validation"), descriptions.get(1));
+        assertTrue(descriptions.get(descriptions.size() - 1).matches("sparktrain-[0-9a-f]{8}-epoch-4 \\| sparktrain epoch 4 validation"));
+    }
+
+    static Path copyOf(String name, String as) throws IOException {
+        Path src = tmp.resolve(name);
+        Path dst = tmp.resolve(as);
+        try (Stream<Path> s = Files.walk(src)) {
+            for (Path p : s.toList()) {
+                Path t = dst.resolve(src.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(t);
+                else Files.copy(p, t);
+            }
+        }
+        return dst;
+    }
+
+    static String resume(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new TrainJob(Main.parse(args)).run(jsc(), new PrintStream(out, true, StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void truncatedLatestIsRefusedAndThePreviousCheckpointContinuesExactly() throws IOException {
+        Path run = copyOf("part", "truncated");
+        Path bin = run.resolve("checkpoints/epoch-000004/tensors.bin");
+        long len = Files.size(bin);
+        try (RandomAccessFile f = new RandomAccessFile(bin.toFile(), "rw")) {
+            f.setLength(len / 2);
+        }
+        String out = resume(job.toString(), "output.dir=" + run, "resume=" + run);
+        assertTrue(out.contains("resume: refused checkpoint " + run.resolve("checkpoints/epoch-000004") + ": tensors.bin has "
+                + len / 2 + " bytes, expected " + len + " (truncated or overwritten)"), out);
+        assertTrue(out.contains("resume: from " + run.resolve("checkpoints/epoch-000003") + " (epoch 3, step " + full.get(2).steps() + ")"), out);
+        assertArrayEquals(bits(params(tmp.resolve("full"))), bits(params(run)), "epoch 4 redone from epoch 3's checkpoint");
+        assertEquals("epoch-000004", Files.readString(run.resolve("checkpoints/latest")).strip());
+    }
+
+    @Test
+    void checkpointOfAnotherModelIsRefusedAndThePreviousOneIsUsed() throws IOException {
+        Path run = copyOf("part", "foreign");
+        Optimizer other = Optimizers.create("AdamW", new Options("t", Map.of()), GroupSpec.all(43));
+        Checkpoints.write(run.resolve("checkpoints").toString(), new Checkpoint(5, 60, "linear(6,4), relu, linear(4,3)",
+                new int[] {24, 4, 12, 3}, "CrossEntropyLoss", new double[43], other.state(), null, null, Map.of(), Map.of(),
+                List.of()), 5, CONF);
+        String out = resume(job.toString(), "output.dir=" + run, "resume=" + run);
+        assertTrue(out.contains("resume: refused checkpoint " + run.resolve("checkpoints/epoch-000005")
+                + ": saved for model linear(6,4), relu, linear(4,3) (43 parameters), the job's model is "
+                + "linear(6,16), tanh, linear(16,3) (163 parameters)"), out);
+        assertTrue(out.contains("resume: from " + run.resolve("checkpoints/epoch-000004") + " (epoch 4, step " + full.get(3).steps() + ")"), out);
+        assertTrue(out.contains("no epochs left"), out);
+        assertArrayEquals(bits(params(tmp.resolve("full"))), bits(params(run)));
+
+        // named explicitly, the foreign checkpoint is refused in one line, before any data is read
+        SparkTrainException e = assertThrows(SparkTrainException.class, () -> resume(job.toString(),
+                "output.dir=" + tmp.resolve("unused"), "resume=" + run.resolve("checkpoints/epoch-000005")));
+        assertTrue(e.getMessage().startsWith("checkpoint " + run.resolve("checkpoints/epoch-000005") + ": saved for model linear(6,4)"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        // another optimizer: every checkpoint is refused
+        e = assertThrows(SparkTrainException.class, () -> resume(job.toString(), "optimizer=SGD", "optimizer.lr=0.1",
+                "output.dir=" + tmp.resolve("unused"), "resume=" + tmp.resolve("full")));
+        assertTrue(e.getMessage().startsWith("resume " + tmp.resolve("full") + ": no usable checkpoint; newest: checkpoint "
+                + tmp.resolve("full/checkpoints/epoch-000004") + ": saved by optimizer AdamW, the job uses SGD"), e.getMessage());
+    }
+}
