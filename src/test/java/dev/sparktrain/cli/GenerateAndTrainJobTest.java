@@ -128,6 +128,41 @@ class GenerateAndTrainJobTest {
     }
 
     @Test
+    void sparseFloat32JobWithMinusOnePlusOneLabelsEvaluatesLikeItsRun() throws IOException {
+        Path svm = dir.resolve("pm.libsvm");
+        Synthetic spec = new Synthetic(400, 500, 2, 0.05, 4, 0.1);
+        StringBuilder sb = new StringBuilder();
+        for (int r = 0; r < 400; r++) {
+            Synthetic.Sample smp = spec.row(r);
+            sb.append(smp.label() == 1 ? "+1" : "-1");
+            for (int k = 0; k < smp.indices().length; k++) sb.append(' ').append(smp.indices()[k] + 1).append(':').append(smp.values()[k]);
+            sb.append('\n');
+        }
+        Files.writeString(svm, sb.toString());
+        Path job = dir.resolve("svm.conf");
+        Path run = dir.resolve("svm-run");
+        Files.writeString(job, String.join("\n", "data.path = " + svm, "data.format = libsvm", "data.features = 500",
+                "data.labels = -1, 1", "data.partitions = 2", "data.standardize = true", "data.precision = float32",
+                "model = linear(500,2)", "optimizer = Adam", "optimizer.lr = 0.05", "train.epochs = 3", "train.batch_size = 64",
+                "output.dir = " + run, ""));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        List<EpochStats> h = new TrainJob(Main.parse(new String[] {job.toString()}))
+                .run(SparkTestContext.get(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("2 partitions, sparse float32, "), out);
+        dev.sparktrain.eval.SavedModel m = dev.sparktrain.eval.SavedModel.load(run.toString(), new org.apache.hadoop.conf.Configuration());
+        assertEquals(List.of("-1", "1"), m.labels());
+        dev.sparktrain.eval.Evaluation e = Commands.evaluate(SparkTestContext.get(), m, "validation", null, List.of(),
+                new PrintStream(new ByteArrayOutputStream()));
+        EpochStats last = h.get(h.size() - 1);
+        assertEquals(last.valLoss(), e.loss(), 1e-12 * last.valLoss(), "CSR float32 rows scaled at evaluate time like at training time");
+        assertEquals(last.valAccuracy(), e.accuracy(), 0.0);
+        long n = Commands.predict(SparkTestContext.get(), m, dir.resolve("pred.parquet").toString(), "parquet", "all", List.of(),
+                new PrintStream(new ByteArrayOutputStream()));
+        assertEquals(400, n);
+    }
+
+    @Test
     void jobFileRefusesKeysThatDoNotFitTheFormat() throws IOException {
         Path job = dir.resolve("bad.conf");
         Files.writeString(job, "data.path = x\ndata.format = parquet\ndata.header = true\ndata.features = 2\nmodel = linear(2,2)\noptimizer = SGD\noptimizer.lr = 0.1\n");
