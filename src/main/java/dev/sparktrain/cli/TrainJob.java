@@ -133,6 +133,8 @@ public final class TrainJob {
         List<Map<String, Object>> prior = new ArrayList<>();
         if (resumed != null) prior.addAll(priorRows(resumed, hconf));
         MetricsLog metrics = new MetricsLog(cfg.outputDir, hconf, cfg.run.metricsPerStep, regression(), prior);
+        boolean skipNonFinite = cfg.train.nonFinite() == dev.sparktrain.train.TrainSettings.NonFinite.SKIP;
+        if (skipNonFinite) metrics.countSkippedSteps();
         Trainer trainer = new Trainer(optimizer, scheduler, clipper, cfg.train)
                 .listen(new ProgressPrinter(out, cfg.train.epochs()))
                 .listen(metrics)
@@ -153,12 +155,18 @@ public final class TrainJob {
         }
         if (history.isEmpty()) throw new SparkTrainException("no epochs were run");
         if (earlyStopping != null) printEarlyStop(out);
-        ModelIO.save(cfg.outputDir, description(data, history), params, hconf);
+        Map<String, Object> description = description(data, history);
+        if (skipNonFinite) description.put("nonfinite", Map.of("policy", "skip", "skipped_steps", metrics.skippedSteps()));
+        ModelIO.save(cfg.outputDir, description, params, hconf);
         EpochStats last = history.get(history.size() - 1);
         String val = regression() ? String.format(Locale.ROOT, "val_rmse %.4f", Math.sqrt(last.valLoss()))
                 : String.format(Locale.ROOT, "val_acc %.2f%%", 100 * last.valAccuracy());
         out.printf(Locale.ROOT, "done: final train_loss %.4f, val_loss %.4f, %s; model saved to %s%n",
                 last.trainLoss(), last.valLoss(), val, cfg.outputDir);
+        if (skipNonFinite) {
+            out.printf(Locale.ROOT, "nonfinite: %d optimizer steps skipped for a NaN/Inf loss or gradient (train.nonfinite = skip)%n",
+                    metrics.skippedSteps());
+        }
         try {
             Report.Written w = Report.write(cfg.outputDir, hconf);
             out.println("report: " + w.html() + (w.png() == null ? "" : ", " + w.png()));
