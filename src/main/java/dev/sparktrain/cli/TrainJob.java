@@ -124,6 +124,10 @@ public final class TrainJob {
         out.printf(Locale.ROOT, "sparktrain: model %s (%d parameters), loss %s, optimizer %s, scheduler %s, BLAS %s%n",
                 model.spec(), params.length, loss.name(), optimizer.name(), cfg.scheduler == null ? "none" : cfg.scheduler,
                 dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName());
+        String hook = dev.sparktrain.train.FaultInjection.describe(jsc.getConf(),
+                jsc.getLocalProperty(dev.sparktrain.train.FaultInjection.FAIL_TASK),
+                jsc.getLocalProperty(dev.sparktrain.train.FaultInjection.NONFINITE));
+        if (hook != null) out.println(hook);
         Checkpoint resumed = cfg.run.resume == null ? null : resume(hconf, out);
         LoadedData data = DataSources.load(jsc, cfg);
         out.println(dataLine(cfg.data.path(), data, cfg.data.features()));
