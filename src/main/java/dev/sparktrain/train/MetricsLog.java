@@ -134,8 +134,17 @@ public final class MetricsLog implements TrainListener {
         return m;
     }
 
-    /** An epoch row read back (from a checkpoint) as figures; nulls become NaN. */
+    /**
+     * An epoch row read back (from a checkpoint) as figures; nulls become NaN. A row without a
+     * numeric epoch and step, or with an lr that is not a list, is refused.
+     */
     public static EpochStats toStats(Map<String, Object> r) {
+        if (r == null || !(r.get("epoch") instanceof Number) || !(r.get("step") instanceof Number)
+                || (r.get("lr") != null && !(r.get("lr") instanceof List<?>))) {
+            String shown = String.valueOf(r);
+            throw new SparkTrainException("metrics row " + (shown.length() > 200 ? shown.substring(0, 200) + "..." : shown)
+                    + ": expected numbers 'epoch' and 'step' and a list 'lr'");
+        }
         List<?> lr = (List<?>) r.get("lr");
         double[] lrs = new double[lr == null ? 0 : lr.size()];
         for (int i = 0; i < lrs.length; i++) lrs[i] = num(lr.get(i));
@@ -156,11 +165,14 @@ public final class MetricsLog implements TrainListener {
             for (String line : new String(ModelIO.readAll(fs, p), StandardCharsets.UTF_8).split("\n")) {
                 n++;
                 if (line.isBlank()) continue;
+                Map<String, Object> row;
                 try {
-                    out.add(JSON.readValue(line, Map.class));
+                    row = JSON.readValue(line, Map.class);
                 } catch (IOException e) {
-                    throw new SparkTrainException(p + ":" + n + ": not a JSON object");
+                    row = null;
                 }
+                if (row == null) throw new SparkTrainException(p + ":" + n + ": not a JSON object");
+                out.add(row);
             }
             return out;
         } catch (IOException e) {
