@@ -59,44 +59,57 @@ final class Training {
 
     /**
      * Trains on {@code dataset}'s label and feature columns. {@code classifier}: labels are class
-     * indices 0..k-1 (k from the label column's metadata or the largest label, when the last
-     * layer's output is {@code *}); otherwise real values.
+     * indices 0..k-1 (k from the label column's metadata, else the largest label + 1; the last
+     * layer's output {@code *} takes k); otherwise real values.
      */
     static TrainedNet fit(Dataset<?> dataset, SparkTrainParams p, String featuresCol, String labelCol, boolean classifier,
                           String who) {
         Dataset<Row> df = dataset.select(col(labelCol), col(featuresCol));
         StructField ff = df.schema().fields()[1];
         StructField lf = df.schema().fields()[0];
-        List<Row> first = df.select(col(featuresCol)).limit(1).collectAsList();
-        if (first.isEmpty()) throw new IllegalArgumentException(who + ": the training Dataset has no rows");
-        if (first.get(0).isNullAt(0)) throw new SparkTrainException(who + ": featuresCol '" + featuresCol + "' has a null in the first row");
-        Vector v0 = first.get(0).getAs(0);
+        String lossName = canonicalLoss(p.getLoss());
+        int metaK = classifier ? metaClasses(lf) : 0;
+        boolean countClasses = classifier && metaK == 0 && !lossName.equals("BCEWithLogitsLoss");
+        // One look at the data before loading it: a first feature vector (its size when the
+        // column has no ML metadata, and whether it is sparse), with the label range when the
+        // class count must come from the labels.
+        Row look;
+        if (countClasses) {
+            look = df.agg(functions.first(col(featuresCol), true), functions.max(col(labelCol)), functions.min(col(labelCol)))
+                    .head();
+        } else {
+            List<Row> first = df.select(col(featuresCol)).where(col(featuresCol).isNotNull()).limit(1).collectAsList();
+            look = first.isEmpty() ? null : first.get(0);
+        }
+        if (look == null || look.isNullAt(0)) {
+            throw new IllegalArgumentException(who + ": the training Dataset has no rows (with a non-null featuresCol '"
+                    + featuresCol + "')");
+        }
+        Vector v0 = look.getAs(0);
         int metaSize = AttributeGroup.fromStructField(ff).size();
         int features = metaSize >= 0 ? metaSize : v0.size();
         if (features < 1) throw new IllegalArgumentException(who + ": featuresCol '" + featuresCol + "' holds empty vectors");
 
         int classes = 0;
         int outputs = 1;
-        String lossName = canonicalLoss(p.getLoss());
         if (classifier) {
-            int metaK = metaClasses(lf);
             if (lossName.equals("BCEWithLogitsLoss")) {
                 if (metaK > 2) {
                     throw new IllegalArgumentException(who + ": BCEWithLogitsLoss is for 2 classes (labels 0/1) but labelCol '"
                             + labelCol + "' has " + metaK + " (its metadata); use CrossEntropyLoss");
                 }
                 classes = 2;
-                outputs = 1;
-            } else if (LayerSpec.outputsOpen(p.getLayers())) {
-                classes = metaK > 0 ? metaK : maxLabel(df, labelCol, who) + 1;
-                if (classes < 2) {
-                    throw new IllegalArgumentException(who + ": labelCol '" + labelCol + "' has a single class (0); "
-                            + "a classifier needs at least 2");
-                }
-                outputs = classes;
             } else {
-                outputs = -1; // from the layers
-                classes = metaK;
+                classes = metaK > 0 ? metaK : classCount(look, labelCol, who);
+                if (LayerSpec.outputsOpen(p.getLayers())) {
+                    if (classes < 2) {
+                        throw new IllegalArgumentException(who + ": labelCol '" + labelCol + "' has a single class (0); "
+                                + "a classifier needs at least 2");
+                    }
+                    outputs = classes;
+                } else {
+                    outputs = -1; // from the layers, checked against the class count
+                }
             }
         }
         Plan plan = plan(p, features, outputs, classes, classifier, who, featuresCol, labelCol);
@@ -197,10 +210,11 @@ final class Training {
             try {
                 return Optimizers.create(p.getOptimizer(), new Options("optimizerOptions", optOptions), groups);
             } catch (SparkTrainException e) {
-                if (e.getMessage().contains("'lr'") && !optOptions.containsKey("lr")) {
-                    throw new SparkTrainException(e.getMessage() + " (set the lr param, or lr=... in optimizerOptions)", e);
-                }
-                throw e;
+                // a group's refusal names the group ("SGD param group 0: 'momentum': ..."): say which param set it
+                String m = e.getMessage().startsWith("optimizerOptions") || e.getMessage().startsWith("biasOptions")
+                        ? e.getMessage() : "optimizerOptions" + (groups.size() > 1 ? "/biasOptions" : "") + ": " + e.getMessage();
+                if (m.contains("'lr'") && !optOptions.containsKey("lr")) m += " (set the lr param, or lr=... in optimizerOptions)";
+                throw new SparkTrainException(m, e);
             }
         });
         Scheduler scheduler = null;
@@ -269,15 +283,18 @@ final class Training {
         return 0;
     }
 
-    private static int maxLabel(Dataset<Row> df, String labelCol, String who) {
-        Row r = df.agg(functions.max(col(labelCol))).head();
-        if (r.isNullAt(0)) throw new IllegalArgumentException(who + ": labelCol '" + labelCol + "' has no values");
-        double m = ((Number) r.get(0)).doubleValue();
-        if (m < 0 || m != Math.rint(m) || m > 1_000_000) {
-            throw new SparkTrainException(who + ": labelCol '" + labelCol + "' has the label " + m
-                    + "; a classifier takes class indices 0, 1, ... (index other labels with StringIndexer)");
+    /** Largest label + 1, from the label range in {@code look} (columns 1, 2: max, min); refuses non-indices. */
+    private static int classCount(Row look, String labelCol, String who) {
+        if (look.isNullAt(1)) throw new IllegalArgumentException(who + ": labelCol '" + labelCol + "' has no values");
+        double max = ((Number) look.get(1)).doubleValue();
+        double min = ((Number) look.get(2)).doubleValue();
+        for (double m : new double[] {min, max}) {
+            if (m < 0 || m != Math.rint(m) || m > 1_000_000) {
+                throw new SparkTrainException(who + ": labelCol '" + labelCol + "' has the label " + m
+                        + "; a classifier takes class indices 0, 1, ... (index other labels with StringIndexer)");
+            }
         }
-        return (int) m;
+        return (int) max + 1;
     }
 
     private static Column col(String name) {

@@ -122,13 +122,13 @@ class MlModelsTest {
         refused(() -> new SparkTrainClassifier().setOptimizer("SGD").setEpochs(1).fit(data),
                 "SparkTrainClassifier: optimizerOptions: 'lr': SGD requires it (set the lr param, or lr=... in optimizerOptions)");
         refused(() -> new SparkTrainClassifier().setOptimizer("SGD").setLr(0.1).setOptimizerOptions("momentum=-1").fit(data),
-                "optimizerOptions: 'momentum'");
+                "optimizerOptions: SGD param group 0: 'momentum': invalid value -1.0: must be >= 0");
         refused(() -> new SparkTrainClassifier().setOptimizerOptions("betaz=(0.9, 0.99)").fit(data),
                 "unknown option; allowed: amsgrad, betas");
         refused(() -> new SparkTrainClassifier().setLayers("linear(7,3)").fit(data),
                 "layers: the first layer takes 7 features but featuresCol 'features' holds vectors of size 6");
         refused(() -> new SparkTrainClassifier().setLayers("linear(6,2)").fit(data),
-                "labelCol 'label' has 3 classes");
+                "layers: the last layer gives 2 outputs but labelCol 'label' has 3 classes");
         refused(() -> new SparkTrainClassifier().setLayers("linear(*,1)").fit(data),
                 "CrossEntropyLoss needs one output per class (at least 2), the last layer gives 1");
         refused(() -> new SparkTrainClassifier().setMaxNorm(1).setClipValue(1).fit(data), "maxNorm and clipValue are both set");
@@ -142,10 +142,14 @@ class MlModelsTest {
         assertTrue(e.getMessage().contains("label"), e.getMessage());
         // bad labels are reported with the row by the loader
         Dataset<Row> bad = spark.createDataFrame(List.of(RowFactory.create(0.0, Vectors.dense(1, 2)),
-                RowFactory.create(1.5, Vectors.dense(3, 4))), MlTestData.LABELED);
+                RowFactory.create(0.5, Vectors.dense(3, 4)), RowFactory.create(2.0, Vectors.dense(3, 4))), MlTestData.LABELED);
         RuntimeException x = assertThrows(RuntimeException.class,
                 () -> new SparkTrainClassifier().setLayers("linear(*,3)").setEpochs(1).fit(bad));
-        assertTrue(x.getMessage().contains("label 1.5 is not a class index in 0..2"), x.getMessage());
+        assertTrue(x.getMessage().contains("column 'label': label 0.5 is not a class index in 0..2"), x.getMessage());
+        Dataset<Row> negative = spark.createDataFrame(List.of(RowFactory.create(-1.0, Vectors.dense(1, 2))), MlTestData.LABELED);
+        x = assertThrows(RuntimeException.class, () -> new SparkTrainClassifier().fit(negative));
+        assertTrue(x.getMessage().contains("labelCol 'label' has the label -1.0; a classifier takes class indices 0, 1, ..."),
+                x.getMessage());
     }
 
     @Test

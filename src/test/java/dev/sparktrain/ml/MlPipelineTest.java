@@ -46,7 +46,7 @@ class MlPipelineTest {
     @Test
     void pipelineFitsEvaluatesSavesAndReloadsInANewSession() throws Exception {
         SparkSession spark = MlTestData.spark();
-        Dataset<Row> all = MlTestData.digits(spark);
+        Dataset<Row> all = MlTestData.digits(spark).cache();
         Dataset<Row>[] split = all.randomSplit(new double[] {0.8, 0.2}, 7);
         SparkTrainClassifier clf = new SparkTrainClassifier()
                 .setLayers("linear(*,64), relu, linear(64,*)")
@@ -120,7 +120,7 @@ class MlPipelineTest {
     @Test
     void crossValidatorPicksTheBetterLearningRateAndOptimizer() {
         SparkSession spark = MlTestData.spark();
-        Dataset<Row> all = MlTestData.digits(spark);
+        Dataset<Row> all = MlTestData.digits(spark).cache();
         SparkTrainClassifier clf = new SparkTrainClassifier().setLayers("linear(*,32), relu, linear(32,*)")
                 .setEpochs(3).setBatchSize(128);
         Pipeline pipeline = digitsPipeline(clf);
