@@ -118,7 +118,7 @@ class MlPipelineTest {
     }
 
     @Test
-    void crossValidatorPicksTheBetterLearningRateAndOptimizer() {
+    void crossValidatorPicksTheBetterLearningRateAndOptimizer() throws Exception {
         SparkSession spark = MlTestData.spark();
         Dataset<Row> all = MlTestData.digits(spark).cache();
         SparkTrainClassifier clf = new SparkTrainClassifier().setLayers("linear(*,32), relu, linear(32,*)")
@@ -149,5 +149,17 @@ class MlPipelineTest {
         assertEquals(winner.apply(clf.optimizer()), chosen.getOptimizer());
         double acc = eval.evaluate(cvModel.transform(all));
         assertTrue(acc > 0.8, "best model's accuracy on all rows " + acc);
+
+        // the tuned model saves and loads like MLlib's (its grid encodes our params by name and uid)
+        String dir = tmp.resolve("cv").toString();
+        cvModel.write().save(dir);
+        CrossValidatorModel back = CrossValidatorModel.load(dir);
+        assertArrayEquals(metrics, back.avgMetrics(), 0.0);
+        assertEquals(winner.apply(clf.lr()), back.getEstimatorParamMaps()[best].apply(clf.lr()));
+        List<Row> a = cvModel.transform(all).select("probability").collectAsList();
+        List<Row> b = back.transform(all).select("probability").collectAsList();
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(((Vector) a.get(i).get(0)).toArray(), ((Vector) b.get(i).get(0)).toArray(), 0.0);
+        }
     }
 }
