@@ -1,5 +1,6 @@
 package dev.sparktrain.ml;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,7 +14,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 
 import java.io.IOException;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -135,17 +136,18 @@ final class Persistence {
     }
 
     /** Sets the saved defaults, then the saved values, through each param's validation. */
-    @SuppressWarnings("unchecked")
     static void applyParams(Params instance, JsonNode meta, String path) {
         for (String section : List.of("defaultParamMap", "paramMap")) {
             JsonNode values = meta.path(section);
-            for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            if (values.isMissingNode()) continue;
+            if (!values.isObject()) throw new SparkTrainException(path + ": metadata " + section + " is not an object");
+            Map<String, Object> entries = JSON.convertValue(values, new TypeReference<LinkedHashMap<String, Object>>() { });
+            for (Map.Entry<String, Object> e : entries.entrySet()) {
                 if (!instance.hasParam(e.getKey())) {
                     throw new SparkTrainException(path + ": saved param '" + e.getKey() + "' is unknown to "
                             + instance.getClass().getSimpleName());
                 }
-                Param<Object> p = (Param<Object>) instance.getParam(e.getKey());
+                Param<Object> p = instance.getParam(e.getKey());
                 Object v;
                 try {
                     v = p.jsonDecode(JSON.writeValueAsString(e.getValue()));
