@@ -214,8 +214,10 @@ say "3. task failures: 6 failed attempts retried ($spec), same params.bin"
 # ---------------------------------------------------------------------------- 4. killed driver
 t=$SECONDS
 submit_client_bg killed "${JOB[@]}" "output.dir=$OUT/killed"
-wait_for_line "$OUT/killed.log" "^checkpoint: .*epoch-000008$" "$RUN_TIMEOUT" "$BG_PID"
-sleep 0.5 # into epoch 9: the work done after the last checkpoint is lost, and redone by the resumed run
+# the default job writes a checkpoint every 10 epochs: kill it in epoch 11 or 12, so that the work
+# done since the last checkpoint is lost and redone by the resumed run
+wait_for_line "$OUT/killed.log" "^checkpoint: .*epoch-000010$" "$RUN_TIMEOUT" "$BG_PID"
+sleep 1
 driver=$(ps -o pid= --ppid "$BG_PID" | tr -d ' ')
 [ -n "$driver" ] || fail "no driver JVM under pid $BG_PID"
 kill -9 "$driver"
@@ -234,7 +236,7 @@ say "4. killed driver: kill -9 during epoch $killed_in, resumed from $last, same
 # ---------------------------------------------------------------------------- 5. lost worker
 t=$SECONDS
 submit_client_bg lostworker --conf spark.ui.port=$UI_PORT "${JOB[@]}" "output.dir=$OUT/lostworker"
-wait_for_line "$OUT/lostworker.log" "^checkpoint: .*epoch-000005$" "$RUN_TIMEOUT" "$BG_PID"
+wait_for_line "$OUT/lostworker.log" "^epoch +5/$EPOCHS " "$RUN_TIMEOUT" "$BG_PID"
 app=$(master | jq -r '.activeapps[0].id')
 rest="http://127.0.0.1:$UI_PORT/api/v1/applications/$app"
 # the executor on worker 2, and the cached blocks it holds

@@ -13,11 +13,11 @@ import java.util.Map;
  * separated by ';', options as PyTorch keywords, lists in brackets ({@code milestones=[2,4]}).
  * Turned into the list of {scheduler, options} maps the scheduler factory takes.
  */
-final class SchedulerList {
+public final class SchedulerList {
     private SchedulerList() {
     }
 
-    static List<Map<String, Object>> parse(String text, String where) {
+    public static List<Map<String, Object>> parse(String text, String where) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (String child : text.split(";")) {
             String c = child.strip();

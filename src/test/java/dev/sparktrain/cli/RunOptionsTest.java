@@ -20,14 +20,18 @@ class RunOptionsTest {
     }
 
     @Test
-    void defaults() {
-        RunOptions r = parse("output.dir=hdfs:///runs/x/").run;
+    void defaults(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path job = dir.resolve("minimal.conf");
+        java.nio.file.Files.writeString(job, "data.path = data/digits.csv.gz\ndata.features = 64\ndata.classes = 10\n"
+                + "model = linear(64,10)\noptimizer = SGD\noptimizer.lr = 0.1\noutput.dir = hdfs:///runs/x/\n");
+        RunOptions r = Main.parse(new String[] {job.toString()}).run;
         assertEquals("hdfs:///runs/x/checkpoints", r.checkpointDir);
         assertEquals(1, r.checkpointEvery);
         assertEquals(2, r.checkpointKeep);
         assertNull(r.resume);
         assertFalse(r.metricsPerStep);
         assertNull(r.earlyStopping);
+        assertEquals(10, parse().run.checkpointEvery, "the default job checkpoints every 10 epochs");
     }
 
     @Test

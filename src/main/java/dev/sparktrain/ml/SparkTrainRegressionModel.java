@@ -1,0 +1,98 @@
+package dev.sparktrain.ml;
+
+import dev.sparktrain.train.EpochStats;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.regression.RegressionModel;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+
+import java.util.List;
+
+/**
+ * A trained sparktrain regressor: {@code transform} adds {@code predictionCol}, the network's
+ * output for each row's features (dense or sparse, standardized as in training), computed on the
+ * executors.
+ */
+public final class SparkTrainRegressionModel extends RegressionModel<Vector, SparkTrainRegressionModel>
+        implements SparkTrainParams, MLWritable {
+    private static final long serialVersionUID = 1L;
+
+    private String uid;
+    private TrainParams trainParams;
+    private TrainedNet net;
+
+    SparkTrainRegressionModel(String uid, TrainedNet net) {
+        this(Uids.stash(uid), net);
+    }
+
+    private SparkTrainRegressionModel(Uids.Pending pending, TrainedNet net) {
+        super();
+        uid();
+        this.net = net;
+        trainParams = new TrainParams(this, true);
+    }
+
+    @Override
+    public String uid() {
+        if (uid == null) uid = Uids.take(SparkTrainRegressor.UID_PREFIX);
+        return uid;
+    }
+
+    @Override
+    public TrainParams trainParams() {
+        return trainParams;
+    }
+
+    @Override
+    public int numFeatures() {
+        return net.numFeatures();
+    }
+
+    /** The trained network's layers. */
+    public String layersSpec() {
+        return net.layers();
+    }
+
+    /** The flat parameters in PyTorch's {@code model.parameters()} order (a copy). */
+    public double[] weights() {
+        return net.params();
+    }
+
+    /** Figures of every training epoch (validation loss = MSE with validationFraction > 0). */
+    public List<EpochStats> trainingHistory() {
+        return net.history();
+    }
+
+    @Override
+    public double predict(Vector features) {
+        return net.forward(features)[0];
+    }
+
+    @Override
+    public SparkTrainRegressionModel copy(ParamMap extra) {
+        SparkTrainRegressionModel m = copyValues(new SparkTrainRegressionModel(uid(), net), extra);
+        return m.setParent(parent());
+    }
+
+    @Override
+    public MLWriter write() {
+        return new Persistence.Writer(this, net);
+    }
+
+    public static MLReader<SparkTrainRegressionModel> read() {
+        return new Persistence.Reader<>(SparkTrainRegressionModel.class, (uid, path, sc) -> new SparkTrainRegressionModel(
+                uid, TrainedNet.load(new Path(path, Persistence.MODEL_DIR).toString(), sc.hadoopConfiguration())));
+    }
+
+    public static SparkTrainRegressionModel load(String path) {
+        return read().load(path);
+    }
+
+    @Override
+    public String toString() {
+        return "SparkTrainRegressionModel: uid=" + uid() + ", layers=" + net.layers() + ", numFeatures=" + numFeatures();
+    }
+}

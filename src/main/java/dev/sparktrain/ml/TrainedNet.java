@@ -1,0 +1,190 @@
+package dev.sparktrain.ml;
+
+import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.config.Options;
+import dev.sparktrain.data.Standardizer;
+import dev.sparktrain.eval.SavedModel;
+import dev.sparktrain.nn.BatchKernel;
+import dev.sparktrain.nn.Loss;
+import dev.sparktrain.nn.Losses;
+import dev.sparktrain.nn.Sequential;
+import dev.sparktrain.train.EpochStats;
+import dev.sparktrain.train.MetricsLog;
+import dev.sparktrain.train.ModelIO;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trained network as the ML models hold it: the layers, the loss (which says how outputs become
+ * predictions), the flat parameters, the standardization fitted on the training rows, and the
+ * per-epoch history. Scores one feature vector at a time with the training kernel (dense rows
+ * through {@code forward}, sparse rows through {@code forwardCsr}, never densified unless the
+ * saved standardization centres them). Saved in the training job's model format
+ * ({@link ModelIO}: model.json + params.bin), so {@code evaluate}/{@code predict} can read it too.
+ */
+final class TrainedNet implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Sequential model;
+    private final String lossName;
+    private final Map<String, Object> lossOptions;
+    private final double[] params;
+    /** Null without standardization. */
+    private final double[] mean;
+    private final double[] std;
+    private final boolean centered;
+    private final int classes;
+    private final String storage;
+    private final List<Map<String, Object>> history;
+    private transient ThreadLocal<Scorer> scorers;
+
+    TrainedNet(Sequential model, String lossName, Map<String, Object> lossOptions, double[] params, Standardizer st,
+               int classes, String storage, List<Map<String, Object>> history) {
+        if (params.length != model.paramCount()) {
+            throw new IllegalArgumentException(model.spec() + " has " + model.paramCount() + " parameters, got " + params.length);
+        }
+        this.model = model;
+        this.lossName = lossName;
+        this.lossOptions = new LinkedHashMap<>(lossOptions);
+        this.params = params;
+        this.mean = st == null ? null : st.mean();
+        this.std = st == null ? null : st.std();
+        boolean c = false;
+        if (mean != null) for (double m : mean) c |= m != 0;
+        this.centered = c;
+        this.classes = classes;
+        this.storage = storage;
+        this.history = new ArrayList<>(history);
+    }
+
+    int numFeatures() {
+        return model.inFeatures();
+    }
+
+    int outputs() {
+        return model.outFeatures();
+    }
+
+    String lossName() {
+        return lossName;
+    }
+
+    String layers() {
+        return model.spec();
+    }
+
+    double[] params() {
+        return params.clone();
+    }
+
+    List<EpochStats> history() {
+        List<EpochStats> out = new ArrayList<>();
+        for (Map<String, Object> r : history) out.add(MetricsLog.toStats(r));
+        return out;
+    }
+
+    /** The network's outputs for one feature vector (standardized first when the model was trained so). */
+    double[] forward(Vector v) {
+        int d = model.inFeatures();
+        if (v.size() != d) {
+            throw new IllegalArgumentException("a feature vector of size " + v.size() + "; the model was trained on " + d
+                    + " features");
+        }
+        return scorer().forward(v);
+    }
+
+    private Scorer scorer() {
+        ThreadLocal<Scorer> s = scorers;
+        if (s == null) {
+            synchronized (this) {
+                if (scorers == null) scorers = ThreadLocal.withInitial(Scorer::new);
+                s = scorers;
+            }
+        }
+        Scorer sc = s.get();
+        sc.bind(this);
+        return sc;
+    }
+
+    /** One thread's kernel and scratch rows. */
+    private static final class Scorer {
+        private TrainedNet net;
+        private BatchKernel kernel;
+        private double[] x = new double[0];
+        private final int[] ptr = new int[2];
+        private double[] val = new double[0];
+
+        void bind(TrainedNet n) {
+            if (net == n) return;
+            net = n;
+            Loss loss = Losses.create(n.lossName, new Options("lossOptions", n.lossOptions), n.model.outFeatures());
+            kernel = new BatchKernel(n.model, loss);
+        }
+
+        double[] forward(Vector v) {
+            int d = net.model.inFeatures();
+            double[] out;
+            if (v instanceof SparseVector sv && !net.centered) {
+                int[] idx = sv.indices();
+                double[] vals = sv.values();
+                if (val.length < vals.length) val = new double[vals.length];
+                for (int k = 0; k < vals.length; k++) val[k] = net.std == null ? vals[k] : vals[k] / net.std[idx[k]];
+                ptr[1] = idx.length;
+                out = kernel.forwardCsr(net.params, ptr, idx, val, 0, 1);
+            } else {
+                if (x.length < d) x = new double[d];
+                Arrays.fill(x, 0, d, 0.0);
+                if (v instanceof SparseVector sv) {
+                    int[] idx = sv.indices();
+                    double[] vals = sv.values();
+                    for (int k = 0; k < idx.length; k++) x[idx[k]] = vals[k];
+                } else {
+                    double[] a = v.toArray();
+                    System.arraycopy(a, 0, x, 0, d);
+                }
+                if (net.std != null) for (int j = 0; j < d; j++) x[j] = (x[j] - net.mean[j]) / net.std[j];
+                out = kernel.forward(net.params, x, 0, 1);
+            }
+            return Arrays.copyOf(out, net.model.outFeatures());
+        }
+    }
+
+    // ------------------------------------------------------------------ files
+
+    void save(String dir, Configuration conf) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model.spec());
+        m.put("loss", lossName);
+        m.put("loss_options", lossOptions);
+        m.put("features", model.inFeatures());
+        m.put("classes", classes);
+        m.put("tensor_sizes", model.tensorSizes());
+        if (storage != null) m.put("storage", storage);
+        if (mean != null) m.put("standardize", Map.of("mean", mean, "std", std, "centered", centered));
+        m.put("history", history);
+        ModelIO.save(dir, m, params, conf);
+    }
+
+    static TrainedNet load(String dir, Configuration conf) {
+        SavedModel s = SavedModel.load(dir, conf);
+        Map<String, Object> description = ModelIO.load(dir, conf).description();
+        Map<String, Object> lossOptions = new LinkedHashMap<>();
+        if (description.get("loss_options") instanceof Map<?, ?> m) m.forEach((k, v) -> lossOptions.put(String.valueOf(k), v));
+        String storage = description.get("storage") instanceof String x ? x : null;
+        if (s.standardizer() != null && (s.standardizer().mean().length != s.model().inFeatures()
+                || s.standardizer().std().length != s.model().inFeatures())) {
+            throw new SparkTrainException(dir + "/model.json: standardize has the wrong length for " + s.model().inFeatures()
+                    + " features");
+        }
+        return new TrainedNet(s.model(), s.loss().name(), lossOptions, s.params(), s.standardizer(), s.classes(), storage,
+                s.history());
+    }
+}

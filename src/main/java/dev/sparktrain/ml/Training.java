@@ -1,0 +1,303 @@
+package dev.sparktrain.ml;
+
+import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.cli.SchedulerList;
+import dev.sparktrain.config.Options;
+import dev.sparktrain.data.DataLoader;
+import dev.sparktrain.data.DataSettings;
+import dev.sparktrain.data.LoadedData;
+import dev.sparktrain.data.PackedBlock;
+import dev.sparktrain.nn.Loss;
+import dev.sparktrain.nn.Losses;
+import dev.sparktrain.nn.Sequential;
+import dev.sparktrain.optim.GroupSpec;
+import dev.sparktrain.optim.Optimizer;
+import dev.sparktrain.optim.Optimizers;
+import dev.sparktrain.optim.clip.GradientClipper;
+import dev.sparktrain.optim.clip.GradientClippers;
+import dev.sparktrain.optim.lr.Scheduler;
+import dev.sparktrain.optim.lr.Schedulers;
+import dev.sparktrain.train.EpochStats;
+import dev.sparktrain.train.MetricsLog;
+import dev.sparktrain.train.ProgressPrinter;
+import dev.sparktrain.train.SparkBackend;
+import dev.sparktrain.train.TrainSettings;
+import dev.sparktrain.train.Trainer;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.BinaryAttribute;
+import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code fit} of the ML estimators: the params become the job's pieces (network, loss, optimizer,
+ * scheduler, clipping — all built and checked before any data is read), the label and feature
+ * columns are loaded into cached packed blocks by {@link DataLoader} (dense or sparse vectors),
+ * and {@link Trainer} runs over a {@link SparkBackend} exactly as a training job does.
+ */
+final class Training {
+    private Training() {
+    }
+
+    /** Everything built from the params and the data's shape, before training. */
+    record Plan(Sequential model, Loss loss, Map<String, Object> lossOptions, Optimizer optimizer, Scheduler scheduler,
+                GradientClipper clipper, TrainSettings settings, int classes) {
+    }
+
+    /**
+     * Trains on {@code dataset}'s label and feature columns. {@code classifier}: labels are class
+     * indices 0..k-1 (k from the label column's metadata, else the largest label + 1; the last
+     * layer's output {@code *} takes k); otherwise real values.
+     */
+    static TrainedNet fit(Dataset<?> dataset, SparkTrainParams p, String featuresCol, String labelCol, boolean classifier,
+                          String who) {
+        Dataset<Row> df = dataset.select(col(labelCol), col(featuresCol));
+        StructField ff = df.schema().fields()[1];
+        StructField lf = df.schema().fields()[0];
+        String lossName = canonicalLoss(p.getLoss());
+        int metaK = classifier ? metaClasses(lf) : 0;
+        boolean countClasses = classifier && metaK == 0 && !lossName.equals("BCEWithLogitsLoss");
+        // One look at the data before loading it: a first feature vector (its size when the
+        // column has no ML metadata, and whether it is sparse), with the label range when the
+        // class count must come from the labels.
+        Row look;
+        if (countClasses) {
+            look = df.agg(functions.first(col(featuresCol), true), functions.max(col(labelCol)), functions.min(col(labelCol)))
+                    .head();
+        } else {
+            List<Row> first = df.select(col(featuresCol)).where(col(featuresCol).isNotNull()).limit(1).collectAsList();
+            look = first.isEmpty() ? null : first.get(0);
+        }
+        if (look == null || look.isNullAt(0)) {
+            throw new IllegalArgumentException(who + ": the training Dataset has no rows (with a non-null featuresCol '"
+                    + featuresCol + "')");
+        }
+        Vector v0 = look.getAs(0);
+        int metaSize = AttributeGroup.fromStructField(ff).size();
+        int features = metaSize >= 0 ? metaSize : v0.size();
+        if (features < 1) throw new IllegalArgumentException(who + ": featuresCol '" + featuresCol + "' holds empty vectors");
+
+        int classes = 0;
+        int outputs = 1;
+        if (classifier) {
+            if (lossName.equals("BCEWithLogitsLoss")) {
+                if (metaK > 2) {
+                    throw new IllegalArgumentException(who + ": BCEWithLogitsLoss is for 2 classes (labels 0/1) but labelCol '"
+                            + labelCol + "' has " + metaK + " (its metadata); use CrossEntropyLoss");
+                }
+                classes = 2;
+            } else {
+                classes = metaK > 0 ? metaK : classCount(look, labelCol, who);
+                if (LayerSpec.outputsOpen(p.getLayers())) {
+                    if (classes < 2) {
+                        throw new IllegalArgumentException(who + ": labelCol '" + labelCol + "' has a single class (0); "
+                                + "a classifier needs at least 2");
+                    }
+                    outputs = classes;
+                } else {
+                    outputs = -1; // from the layers, checked against the class count
+                }
+            }
+        }
+        Plan plan = plan(p, features, outputs, classes, classifier, who, featuresCol, labelCol);
+
+        PackedBlock.Storage storage = switch (p.getStorage().toLowerCase(Locale.ROOT)) {
+            case "dense" -> PackedBlock.Storage.DENSE;
+            case "sparse" -> PackedBlock.Storage.SPARSE;
+            default -> v0 instanceof SparseVector sv && sv.indices().length * 3L <= 2L * sv.size()
+                    ? PackedBlock.Storage.SPARSE : PackedBlock.Storage.DENSE;
+        };
+        DataSettings settings = DataSettings.builder(null, features)
+                .labelColumn(labelCol)
+                .featureColumns(List.of(featuresCol))
+                .indexLabels()
+                .classes(plan.classes())
+                .validationFraction(p.getValidationFraction())
+                .partitions(p.getNumPartitions())
+                .seed(p.getSeed())
+                .standardize(p.getStandardize())
+                .storage(storage == PackedBlock.Storage.SPARSE ? DataSettings.StorageChoice.SPARSE : DataSettings.StorageChoice.DENSE)
+                .precision(p.getPrecision().equalsIgnoreCase("float32") ? PackedBlock.Precision.FLOAT32 : PackedBlock.Precision.FLOAT64)
+                .build();
+        LoadedData data = DataLoader.load(df, null, settings);
+
+        Sequential model = plan.model();
+        double[] params = model.initParams(p.getSeed());
+        Trainer trainer = new Trainer(plan.optimizer(), plan.scheduler(), plan.clipper(), plan.settings());
+        if (p.getVerbose()) trainer.listen(new ProgressPrinter(System.out, p.getEpochs()));
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+        List<EpochStats> history;
+        try (SparkBackend backend = new SparkBackend(jsc, data.train(), data.validation(), model, plan.loss())) {
+            history = trainer.fit(params, backend);
+        } finally {
+            data.train().unpersist(false);
+            if (data.validation() != null) data.validation().unpersist(false);
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (EpochStats s : history) {
+            Map<String, Object> r = MetricsLog.epochRow(s, !classifier);
+            r.remove("kind");
+            rows.add(r);
+        }
+        return new TrainedNet(model, plan.loss().name(), plan.lossOptions(), params, data.standardizer(), plan.classes(),
+                data.layout(), rows);
+    }
+
+    /**
+     * Builds the network, loss, optimizer, scheduler, clipper and loop settings from the params;
+     * {@code outputs} -1 means "as the layers say". Refuses bad combinations with
+     * IllegalArgumentException naming the param.
+     */
+    static Plan plan(SparkTrainParams p, int features, int outputs, int classes, boolean classifier, String who,
+                     String featuresCol, String labelCol) {
+        String lossName = canonicalLoss(p.getLoss());
+        Sequential model;
+        try {
+            model = LayerSpec.resolve(p.getLayers(), features, outputs < 0 ? 1 : outputs);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(who + ": layers: " + e.getMessage(), e);
+        }
+        if (model.inFeatures() != features) {
+            throw new IllegalArgumentException(who + ": layers: the first layer takes " + model.inFeatures()
+                    + " features but featuresCol '" + featuresCol + "' holds vectors of size " + features
+                    + " (write linear(*,...) to take the vector's size)");
+        }
+        int out = model.outFeatures();
+        int k;
+        if (!classifier) {
+            if (out != 1) {
+                throw new IllegalArgumentException(who + ": layers: a regressor's last layer must give 1 output, got " + out);
+            }
+            k = 0;
+        } else if (lossName.equals("BCEWithLogitsLoss")) {
+            if (out != 1) {
+                throw new IllegalArgumentException(who + ": layers: BCEWithLogitsLoss in a classifier needs 1 output (the "
+                        + "logit of class 1), the last layer gives " + out + "; use CrossEntropyLoss for " + out + " classes");
+            }
+            k = 2;
+        } else {
+            if (out < 2) {
+                throw new IllegalArgumentException(who + ": layers: CrossEntropyLoss needs one output per class (at least 2), "
+                        + "the last layer gives " + out + "; for one logit use loss BCEWithLogitsLoss");
+            }
+            if (classes > out) {
+                throw new IllegalArgumentException(who + ": layers: the last layer gives " + out + " outputs but labelCol '"
+                        + labelCol + "' has " + classes + " classes (write linear(...,*) to take the class count)");
+            }
+            k = out;
+        }
+        Map<String, Object> lossOptions = options(p.getLossOptions(), "lossOptions", who);
+        Loss loss = built(who, () -> Losses.create(lossName, new Options("lossOptions", lossOptions), out));
+        List<GroupSpec> groups = p.getBiasOptions().isBlank() ? GroupSpec.all(model.paramCount())
+                : List.of(model.groupSpec(false, Options.empty("param group 0 (weights)")),
+                model.groupSpec(true, new Options("biasOptions", options(p.getBiasOptions(), "biasOptions", who))));
+        Map<String, Object> optOptions = options(p.getOptimizerOptions(), "optimizerOptions", who);
+        if (p.isDefined(p.lr())) optOptions.put("lr", p.getLr());
+        Optimizer optimizer = built(who, () -> {
+            try {
+                return Optimizers.create(p.getOptimizer(), new Options("optimizerOptions", optOptions), groups);
+            } catch (SparkTrainException e) {
+                // a group's refusal names the group ("SGD param group 0: 'momentum': ..."): say which param set it
+                String m = e.getMessage().startsWith("optimizerOptions") || e.getMessage().startsWith("biasOptions")
+                        ? e.getMessage() : "optimizerOptions" + (groups.size() > 1 ? "/biasOptions" : "") + ": " + e.getMessage();
+                if (m.contains("'lr'") && !optOptions.containsKey("lr")) m += " (set the lr param, or lr=... in optimizerOptions)";
+                throw new SparkTrainException(m, e);
+            }
+        });
+        Scheduler scheduler = null;
+        if (!p.getScheduler().strip().equalsIgnoreCase(TrainParams.NO_SCHEDULER)) {
+            Map<String, Object> so = options(p.getSchedulerOptions(), "schedulerOptions", who);
+            if (so.get("schedulers") instanceof String list) {
+                so.put("schedulers", built(who, () -> SchedulerList.parse(list, "schedulerOptions: 'schedulers'")));
+            }
+            scheduler = built(who, () -> Schedulers.create(p.getScheduler().strip(), optimizer, new Options("schedulerOptions", so)));
+        } else if (!p.getSchedulerOptions().isBlank()) {
+            throw new IllegalArgumentException(who + ": schedulerOptions are set but scheduler is none");
+        }
+        Scheduler.Interval interval = switch (p.getSchedulerInterval().strip().toLowerCase(Locale.ROOT)) {
+            case "epoch" -> Scheduler.Interval.EPOCH;
+            case "step" -> Scheduler.Interval.STEP;
+            default -> null;
+        };
+        GradientClipper clipper = null;
+        if (p.getMaxNorm() > 0 && p.getClipValue() > 0) {
+            throw new IllegalArgumentException(who + ": maxNorm and clipValue are both set; choose clip_grad_norm_ (maxNorm) "
+                    + "or clip_grad_value_ (clipValue)");
+        }
+        if (p.getMaxNorm() > 0) {
+            Map<String, Object> c = Map.of("max_norm", p.getMaxNorm(), "norm_type", p.getNormType());
+            clipper = built(who, () -> GradientClippers.create(new Options("clipping", c), model.tensorSizes()));
+        } else if (p.getClipValue() > 0) {
+            Map<String, Object> c = Map.of("clip_value", p.getClipValue());
+            clipper = built(who, () -> GradientClippers.create(new Options("clipping", c), model.tensorSizes()));
+        }
+        TrainSettings settings = new TrainSettings(p.getEpochs(), p.getBatchSize(), p.getShuffle(), p.getSeed(), interval);
+        return new Plan(model, loss, lossOptions, optimizer, scheduler, clipper, settings, k);
+    }
+
+    /** The loss's registered name (the param is checked case-insensitively). */
+    private static String canonicalLoss(String name) {
+        for (String n : Losses.names()) if (n.equalsIgnoreCase(name.strip())) return n;
+        return name.strip();
+    }
+
+    private static Map<String, Object> options(String text, String param, String who) {
+        try {
+            return new LinkedHashMap<>(OptionsText.parse(text));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(who + ": " + param + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs a factory; its SparkTrainException (which names the options param and key) becomes IllegalArgumentException. */
+    private static <T> T built(String who, java.util.function.Supplier<T> f) {
+        try {
+            return f.get();
+        } catch (SparkTrainException e) {
+            throw new IllegalArgumentException(who + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Classes from the label column's ML attribute (StringIndexer writes it), or 0 when it has none. */
+    private static int metaClasses(StructField f) {
+        try {
+            Attribute a = Attribute.fromStructField(f);
+            if (a instanceof BinaryAttribute) return 2;
+            if (a instanceof NominalAttribute n && n.getNumValues().isDefined()) return (Integer) n.getNumValues().get();
+        } catch (RuntimeException e) {
+            return 0; // no or unreadable ML metadata: count from the data
+        }
+        return 0;
+    }
+
+    /** Largest label + 1, from the label range in {@code look} (columns 1, 2: max, min); refuses non-indices. */
+    private static int classCount(Row look, String labelCol, String who) {
+        if (look.isNullAt(1)) throw new IllegalArgumentException(who + ": labelCol '" + labelCol + "' has no values");
+        double max = ((Number) look.get(1)).doubleValue();
+        double min = ((Number) look.get(2)).doubleValue();
+        for (double m : new double[] {min, max}) {
+            if (m < 0 || m != Math.rint(m) || m > 1_000_000) {
+                throw new SparkTrainException(who + ": labelCol '" + labelCol + "' has the label " + m
+                        + "; a classifier takes class indices 0, 1, ... (index other labels with StringIndexer)");
+            }
+        }
+        return (int) max + 1;
+    }
+
+    private static Column col(String name) {
+        return functions.col("`" + name.replace("`", "``") + "`");
+    }
+}
