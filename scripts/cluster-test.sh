@@ -13,7 +13,8 @@
 #      from the source and the job finishes on the remaining worker
 # Output paths are absolute (this machine's disk stands in for HDFS). Every daemon is stopped on
 # exit (trap); every submit runs under `timeout`. Logs: target/cluster-test/*.log, target/cluster/.
-set -euo pipefail
+set -Eeuo pipefail
+trap 'echo "cluster-test: FAILED at line $LINENO: $BASH_COMMAND (exit status $?)" >&2' ERR
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 OUT="$ROOT/target/cluster-test"
@@ -51,7 +52,12 @@ trap 'exit 130' INT TERM
 
 say() { echo "cluster-test: $*"; }
 fail() { echo "cluster-test: FAILED: $*" >&2; exit 1; }
-master() { curl -sf --max-time 5 "$MASTER_JSON"; }
+# The Master's JSON (a busy machine can be slow to answer: three tries).
+master() {
+  local i
+  for i in 1 2 3; do curl -sf --max-time 10 "$MASTER_JSON" && return 0; sleep 1; done
+  return 1
+}
 timings=()
 timed() { timings+=("$(printf '%-44s %4d s' "$1" "$2")"); }
 
@@ -239,17 +245,28 @@ submit_client_bg lostworker --conf spark.ui.port=$UI_PORT "${JOB[@]}" "output.di
 wait_for_line "$OUT/lostworker.log" "^epoch +5/$EPOCHS " "$RUN_TIMEOUT" "$BG_PID"
 app=$(master | jq -r '.activeapps[0].id')
 rest="http://127.0.0.1:$UI_PORT/api/v1/applications/$app"
-# the executor on worker 2, and the cached blocks it holds
-exec2=$(curl -sf "http://127.0.0.1:$((WORKER_UI + 1))/json/" | jq -r --arg a "$app" '.executors | map(select(.appid == $a)) | .[0].id')
-blocks_on() { curl -sf --max-time 5 "$rest/storage/rdd" | jq -r '.[].id' | while read -r r; do
-  curl -sf --max-time 5 "$rest/storage/rdd/$r" | jq -r --arg e "$1" '.partitions[] | select(.executors | index($e)) | .blockName'; done; }
-lost=$(blocks_on "$exec2" | sort | tr '\n' ' ')
-[ -n "$lost" ] || fail "worker 2's executor $exec2 holds no cached block: killing it would prove nothing"
+# the executor on worker 2, and the cached blocks it holds (from the driver's REST API)
+blocks_on() {
+  local r
+  for r in $(curl -sf --max-time 10 "$rest/storage/rdd" | jq -r '.[].id'); do
+    curl -sf --max-time 10 "$rest/storage/rdd/$r" | jq -r --arg e "$1" '.partitions[] | select(.executors | index($e)) | .blockName'
+  done
+}
+exec2=""
+lost=""
+find_lost() {
+  exec2=$(curl -sf --max-time 10 "http://127.0.0.1:$((WORKER_UI + 1))/json/" \
+    | jq -r --arg a "$app" '.executors | map(select(.appid == $a)) | .[0].id // empty') || return 1
+  [ -n "$exec2" ] || return 1
+  lost=$(blocks_on "$exec2" | sort | tr '\n' ' ') || return 1
+  [ -n "${lost// /}" ]
+}
+wait_until 60 "worker 2's executor and the cached blocks it holds (killing it must lose some)" find_lost
 scripts/local-cluster.sh kill-worker 2
 # the lost blocks come back, recomputed from data/digits.csv.gz, on a surviving executor
 recomputed() {
   local b; for b in $lost; do
-    curl -sf --max-time 5 "$rest/storage/rdd/$(echo "$b" | cut -d_ -f2)" \
+    curl -sf --max-time 10 "$rest/storage/rdd/$(echo "$b" | cut -d_ -f2)" \
       | jq -e --arg b "$b" --arg e "$exec2" '.partitions[] | select(.blockName == $b) | .executors | length > 0 and (index($e) | not)' >/dev/null \
       || return 1
   done
