@@ -49,7 +49,7 @@ import java.util.concurrent.Future;
  */
 public final class Bench {
     private static final String[] KEYS = {"master", "rows", "features", "partitions", "seed", "batches", "modes",
-            "sections", "floor.reps", "floor.warm", "floor.bigreps", "probe.steps", "probe.warm", "big.model",
+            "sections", "floor.reps", "floor.warm", "floor.bigreps", "floor.d", "probe", "probe.steps", "probe.warm", "big.model",
             "big.batch", "big.steps", "mllib.sgd.iters", "mllib.mlp.iters", "scale", "scale.model", "scale.batch",
             "lineage.rows", "torch", "lr", "max_norm"};
 
@@ -112,8 +112,10 @@ public final class Bench {
         c.put("modes", "shuffle,contiguous");
         c.put("sections", "floor,train,probe,big,mllib,lineage,scale");
         c.put("floor.reps", quick ? "8" : "40");
+        c.put("floor.d", "");
         c.put("floor.warm", quick ? "3" : "10");
         c.put("floor.bigreps", quick ? "3" : "15");
+        c.put("probe", "logreg:1024,mlp:10000,mlp:0");
         c.put("probe.steps", quick ? "4" : "30");
         c.put("probe.warm", quick ? "2" : "5");
         c.put("big.model", "linear(100,1000), relu, linear(1000,900), relu, linear(900,2)");
@@ -229,9 +231,10 @@ public final class Bench {
             train(mp);
         }
         if (section("probe")) {
-            probe(lr, 1024, "shuffle");
-            probe(mp, 10000, "shuffle");
-            probe(mp, 0, "shuffle");
+            for (String c : cfg.get("probe").split(",")) {
+                String[] kb = c.trim().split(":");
+                probe(kb[0].equals("logreg") ? lr : mp, Long.parseLong(kb[1]), modes().get(0));
+            }
         }
         if (section("big")) big(bg);
         if (section("mllib")) mllib();
@@ -274,8 +277,8 @@ public final class Bench {
     // --------------------------------------------------------------------------------- floor
 
     private double floorAt(int dd, String what, boolean all, int reps, int warm) {
-        Floor.Kind[] kinds = all ? new Floor.Kind[] {Floor.Kind.COLLECT, Floor.Kind.REDUCE, Floor.Kind.TREE}
-                : new Floor.Kind[] {Floor.Kind.COLLECT, Floor.Kind.REDUCE};
+        Floor.Kind[] kinds = all ? new Floor.Kind[] {Floor.Kind.COLLECT, Floor.Kind.REDUCE, Floor.Kind.TREE, Floor.Kind.CLOSURE}
+                : new Floor.Kind[] {Floor.Kind.COLLECT, Floor.Kind.REDUCE, Floor.Kind.CLOSURE};
         double[][] ms = Floor.time(jsc, blocks, kinds, dd, warm, reps);
         double c = Stats.median(ms[0]);
         double r = Stats.median(ms[1]);
@@ -284,6 +287,8 @@ public final class Bench {
         if (all) {
             fig.put("floor_tree_ms_d" + dd, Stats.median(ms[2]), "ms", "floor d=" + dd + ": broadcast + treeAggregate (MLlib's way)");
         }
+        fig.put("floor_closure_ms_d" + dd, Stats.median(ms[kinds.length - 1]), "ms", "floor d=" + dd
+                + ": weights in the task closure + collect (no broadcast)");
         return fig.put("floor_ms_d" + dd, Math.min(c, r), "ms", "FLOOR d=" + dd + " (faster of collect/reduce)");
     }
 
@@ -294,6 +299,10 @@ public final class Bench {
         int warm = i("floor.warm");
         double e = Stats.median(Floor.time(jsc, blocks, Floor.Kind.EMPTY, 0, warm, reps));
         fig.put("empty_job_ms", e, "ms", "empty job over the cached partitions (no broadcast, no result)");
+        if (!cfg.get("floor.d").isEmpty()) { // only the given d
+            for (String x : cfg.get("floor.d").split(",")) floorAt(Integer.parseInt(x.trim()), "", true, reps, warm);
+            return;
+        }
         floorAt(lr.net.paramCount(), "(logistic)", true, reps, warm);
         floorAt(mp.net.paramCount(), "(MLP)", true, reps, warm);
         int big = i("floor.bigreps");
@@ -378,7 +387,16 @@ public final class Bench {
         for (StepProbe.Ship ship : StepProbe.Ship.values()) {
             runs.add(new StepProbe.Run(m.net.initParams(seed), adam(m.net), clip(m.net), ship));
         }
-        double[][][] ph = probe.run(runs, (int) b, mode.equals("shuffle"), seed, warm, steps);
+        JobTimeline tl = new JobTimeline();
+        jsc.sc().addSparkListener(tl);
+        double[][][] ph;
+        double[] tm;
+        try {
+            ph = probe.run(runs, (int) b, mode.equals("shuffle"), seed, warm, steps);
+            tm = tl.taskMeans();
+        } finally {
+            jsc.sc().removeSparkListener(tl);
+        }
         Map<StepProbe.Ship, double[]> med = new LinkedHashMap<>();
         for (int r = 0; r < runs.size(); r++) {
             double[] mm = new double[StepProbe.PHASES.length];
@@ -399,6 +417,8 @@ public final class Bench {
             out.printf(Locale.ROOT, "FIGURE %s_%s_ms %s ms%n", key, StepProbe.PHASES[k],
                     Figures.fmt(med.get(StepProbe.Ship.BROADCAST)[k]));
         }
+        out.printf(Locale.ROOT, "  Spark's task metrics (mean over both variants' tasks): deserialize task %.2f ms (CPU %.2f ms), "
+                + "run %.2f ms, result serialization %.2f ms, result %.0f bytes%n", tm[0], tm[1] / 1e6, tm[2], tm[3], tm[4]);
         fig.put(key + "_total_closure_ms", med.get(StepProbe.Ship.CLOSURE)[StepProbe.PHASES.length - 1], "ms",
                 "same step with the weights in the task closure instead of a broadcast");
         fig.put(key + "_total_ms", med.get(StepProbe.Ship.BROADCAST)[StepProbe.PHASES.length - 1], "ms",

@@ -14,11 +14,11 @@ import java.util.List;
  * {@code double[d]}, run one task per cached partition that reads it and returns a
  * {@code double[d + 4]} (what a sparktrain task returns: gradient + 4 statistics), add those on
  * the driver, destroy the broadcast. Variants: results collected and added in partition order
- * (what sparktrain does), {@code reduce}, {@code treeAggregate} (what MLlib does), and an empty
- * job (no broadcast, nothing returned).
+ * (what sparktrain does), {@code reduce}, {@code treeAggregate} (what MLlib does), the weights
+ * in the task closure instead of a broadcast, and an empty job (no broadcast, nothing returned).
  */
 final class Floor {
-    enum Kind { COLLECT, REDUCE, TREE, EMPTY }
+    enum Kind { COLLECT, REDUCE, TREE, EMPTY, CLOSURE }
 
     private Floor() {
     }
@@ -70,6 +70,12 @@ final class Floor {
                     b.destroy();
                 }
             }
+            case CLOSURE: {
+                List<double[]>[] parts = blocks.mapPartitions(new TouchInline(w, d + 4)).collectPartitions(all);
+                double[] sum = new double[d + 4];
+                for (List<double[]> part : parts) for (double[] s : part) for (int i = 0; i < sum.length; i++) sum[i] += s[i];
+                return sum[0];
+            }
             case REDUCE: {
                 Broadcast<double[]> b = jsc.broadcast(w);
                 try {
@@ -97,6 +103,18 @@ final class Floor {
     static double[] addInto(double[] a, double[] b) {
         for (int i = 0; i < a.length; i++) a[i] += b[i];
         return a;
+    }
+
+    /** Like {@link Touch} with the weights inside the task closure instead of a broadcast. */
+    private record TouchInline(double[] w, int len)
+            implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<PackedBlock>, double[]> {
+        @Override
+        public Iterator<double[]> call(Iterator<PackedBlock> it) {
+            double[] out = new double[len];
+            while (it.hasNext()) out[0] += it.next().rows();
+            out[1] = w[w.length - 1];
+            return Collections.singletonList(out).iterator();
+        }
     }
 
     /** Reads the broadcast and the cached block, returns a result vector; no arithmetic. */

@@ -3,6 +3,7 @@ package dev.sparktrain.bench;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.StageInfo;
 
 import java.util.ArrayList;
@@ -20,6 +21,45 @@ final class JobTimeline extends SparkListener {
     }
 
     private final Map<Integer, long[]> times = new ConcurrentHashMap<>();
+    /** Per finished task: deserialize ms, deserialize CPU ns, run ms, result serialization ms, result bytes. */
+    private final List<double[]> tasks = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd e) {
+        if (e.taskMetrics() == null) return;
+        var m = e.taskMetrics();
+        tasks.add(new double[] {m.executorDeserializeTime(), m.executorDeserializeCpuTime(), m.executorRunTime(),
+                m.resultSerializationTime(), m.resultSize()});
+    }
+
+    /** Means over the finished tasks of the columns of {@link #tasks}; waits for late events. */
+    double[] taskMeans() {
+        settle();
+        double[] sum = new double[5];
+        synchronized (tasks) {
+            for (double[] t : tasks) for (int i = 0; i < sum.length; i++) sum[i] += t[i];
+            for (int i = 0; i < sum.length; i++) sum[i] /= Math.max(1, tasks.size());
+        }
+        return sum;
+    }
+
+    private void settle() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            boolean pending = times.values().stream().anyMatch(t -> t[1] < 0);
+            if (!pending) break;
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            Thread.sleep(200); // task-end events trail job-end events
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
     private final Map<Integer, String> names = new ConcurrentHashMap<>();
 
     @Override
@@ -48,21 +88,13 @@ final class JobTimeline extends SparkListener {
     void clear() {
         times.clear();
         names.clear();
+        tasks.clear();
     }
 
     /** Finished jobs whose stage name contains {@code part}, in id order (waits for late events). */
     List<Job> jobs(String part) {
         List<Job> out = new ArrayList<>();
-        for (int attempt = 0; attempt < 50; attempt++) {
-            boolean pending = times.values().stream().anyMatch(t -> t[1] < 0);
-            if (!pending) break;
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        settle();
         times.keySet().stream().sorted().forEach(id -> {
             String n = names.getOrDefault(id, "");
             long[] t = times.get(id);
