@@ -325,7 +325,14 @@ public final class Bench {
     }
 
     /** One sparktrain run (Trainer + SparkBackend, Adam + clip_grad_norm): per-epoch seconds. */
-    private record RunResult(double epochSeconds, double stepMs, double jobMs, double updateMs, long steps) {
+    private record RunResult(double epochSeconds, double stepMs, double jobMs, double updateMs, double cpuMsPerStep,
+                             long steps) {
+    }
+
+    /** CPU time of this whole process (driver and local executors), ns; -1 when unknown. */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : -1;
     }
 
     private RunResult fit(JavaRDD<PackedBlock> data, long rows, Model m, long batch, boolean shuffle, int warmEpochs,
@@ -338,10 +345,14 @@ public final class Bench {
         List<double[]> perEpoch = new ArrayList<>();
         try (SparkBackend sb = new SparkBackend(jsc, data, null, m.net, m.loss)) {
             TimedBackend tb = new TimedBackend(sb);
+            long[] cpu = {processCpuNanos()};
             trainer.listen(new dev.sparktrain.train.TrainListener() {
                 @Override
                 public void afterEpoch(EpochStats st, double[] p) {
-                    perEpoch.add(new double[] {st.seconds(), tb.nanos / 1e6 / Math.max(1, tb.steps)});
+                    long now = processCpuNanos();
+                    perEpoch.add(new double[] {st.seconds(), tb.nanos / 1e6 / Math.max(1, tb.steps),
+                            (now - cpu[0]) / 1e6 / Math.max(1, tb.steps)});
+                    cpu[0] = now;
                     tb.reset();
                 }
             });
@@ -353,7 +364,8 @@ public final class Bench {
         double s = Stats.median(secs);
         double stepMs = s * 1e3 / steps;
         double jobMs = Stats.median(job);
-        return new RunResult(s, stepMs, jobMs, stepMs - jobMs, steps);
+        double cpuMs = Stats.median(timed.stream().mapToDouble(x -> x[2]).toArray());
+        return new RunResult(s, stepMs, jobMs, stepMs - jobMs, cpuMs, steps);
     }
 
     private void train(Model m) {
@@ -370,6 +382,7 @@ public final class Bench {
                 fig.put(key + "_epoch_s", r.epochSeconds, "s", what + ": epoch");
                 fig.put(key + "_step_ms", r.stepMs, "ms", what + ": step");
                 fig.put(key + "_update_ms", r.updateMs, "ms", what + ": of which driver update (mean, clip, Adam, loop)");
+                fig.put(key + "_cpu_ms", r.cpuMsPerStep, "ms", what + ": process CPU time per step (all threads)");
             }
         }
     }
