@@ -27,11 +27,16 @@ import java.util.UUID;
  * are the scheduling and result-transfer costs.
  */
 final class StepProbe {
-    /** Where the weights travel: a broadcast (as SparkBackend does) or inside the task closure. */
-    enum Ship { BROADCAST, CLOSURE }
+    /**
+     * How the step's job is built: weights in a broadcast or inside the task closure, through the
+     * Java API ({@code mapPartitions(...).collectPartitions(ids)}, whose Scala wrapper closures
+     * Spark's ClosureCleaner inspects with ASM on every call) or straight through
+     * {@code SparkContext.runJob} with a plain function object (nothing for the cleaner to read).
+     */
+    enum Ship { BROADCAST, CLOSURE, RUNJOB }
 
     static final String[] PHASES = {"broadcast", "launch", "task_read_weights", "compute", "result", "driver_sum",
-            "destroy", "update", "total"};
+            "destroy", "update", "total", "driver_cpu"};
     static final String[] PHASE_TEXT = {
             "driver: broadcast the weights",
             "job submit -> first task running (DAG, task serialization, launch)",
@@ -41,7 +46,8 @@ final class StepProbe {
             "driver: add results in partition order",
             "driver: destroy the broadcast",
             "driver: mean, clip_grad_norm, Adam",
-            "whole step"};
+            "whole step",
+            "CPU time of the driver's thread during the step"};
 
     private final JavaSparkContext jsc;
     private final JavaRDD<PackedBlock> train;
@@ -130,12 +136,25 @@ final class StepProbe {
         }
         int[] idArray = ids.stream().mapToInt(Integer::intValue).toArray();
         int d = model.paramCount();
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long c0 = mx.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         Broadcast<double[]> weights = ship == Ship.BROADCAST ? jsc.broadcast(params) : null;
         long t1 = System.nanoTime();
-        ProbeTask task = new ProbeTask(model, loss, runKey, weights, ship == Ship.CLOSURE ? params : null,
+        ProbeTask task = new ProbeTask(model, loss, runKey, weights, ship != Ship.BROADCAST ? params : null,
                 order, epoch, from, to);
-        List<Object>[] parts = train.mapPartitions(task).collectPartitions(idArray);
+        List<Object>[] parts;
+        if (ship == Ship.RUNJOB) {
+            Object[] res = (Object[]) jsc.sc().runJob(train.rdd(), new ProbeFunction(task),
+                    scala.collection.immutable.ArraySeq$.MODULE$.unsafeWrapArray(idArray),
+                    scala.reflect.ClassTag$.MODULE$.apply(Object.class));
+            @SuppressWarnings("unchecked")
+            List<Object>[] p = new List[res.length];
+            for (int i = 0; i < res.length; i++) p[i] = (List<Object>) res[i];
+            parts = p;
+        } else {
+            parts = train.mapPartitions(task).collectPartitions(idArray);
+        }
         long t2 = System.nanoTime();
         double[] sums = new double[d + BatchKernel.STATS];
         long firstStart = Long.MAX_VALUE;
@@ -160,6 +179,7 @@ final class StepProbe {
         if (clip != null) clip.clip(grad);
         opt.step(params, grad);
         long t5 = System.nanoTime();
+        long c1 = mx.getCurrentThreadCpuTime();
         return new double[] {
                 Stats.ms(t1 - t0),
                 Stats.ms(firstStart - t1),
@@ -169,7 +189,8 @@ final class StepProbe {
                 Stats.ms(t3 - t2),
                 Stats.ms(t4 - t3),
                 Stats.ms(t5 - t4),
-                Stats.ms(t5 - t0)};
+                Stats.ms(t5 - t0),
+                Stats.ms(c1 - c0)};
     }
 
     private static final ThreadLocal<Object[]> WORKERS = new ThreadLocal<>();
@@ -181,6 +202,24 @@ final class StepProbe {
             WORKERS.set(cached);
         }
         return (BlockWorker) cached[1];
+    }
+
+    /** {@link ProbeTask} as the plain function {@code SparkContext.runJob} takes. */
+    private static final class ProbeFunction
+            extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext, scala.collection.Iterator<PackedBlock>, Object>
+            implements java.io.Serializable {
+        private final ProbeTask task;
+
+        ProbeFunction(ProbeTask task) {
+            this.task = task;
+        }
+
+        @Override
+        public Object apply(org.apache.spark.TaskContext ctx, scala.collection.Iterator<PackedBlock> it) {
+            List<Object> out = new ArrayList<>();
+            task.call(scala.jdk.javaapi.CollectionConverters.asJava(it)).forEachRemaining(out::add);
+            return out;
+        }
     }
 
     private record ProbeTask(Sequential model, Loss loss, String runKey, Broadcast<double[]> weights, double[] inline,
