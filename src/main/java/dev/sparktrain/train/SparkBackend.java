@@ -22,8 +22,18 @@ import java.util.UUID;
  * the partitions' sums in partition order (so the result does not depend on task timing, and a
  * retried task changes nothing). Without shuffling only the partitions holding the batch's rows
  * get a task.
+ *
+ * <p>Small weight vectors (up to {@link #INLINE_MAX} values) travel inside the task closure: Spark
+ * serializes and broadcasts every job's task binary anyway, so a broadcast of their own only adds
+ * its set-up and destruction to every step (about 1.5–3 ms of a 10–15 ms step for d ≤ 1e4 in
+ * {@code ./bench.sh}, see docs/PERFORMANCE.md). From about 3e4 values on, deserializing them in
+ * every task costs more than that, and they go out as a broadcast. Either way every task reads
+ * exactly the driver's values, so results do not change.
  */
 public final class SparkBackend implements StepBackend {
+    /** Largest weight vector sent inside the task closure rather than as a broadcast. */
+    static final int INLINE_MAX = 16_384;
+
     private final JavaSparkContext jsc;
     private final JavaRDD<PackedBlock> train;
     private final JavaRDD<PackedBlock> validation;
@@ -76,7 +86,7 @@ public final class SparkBackend implements StepBackend {
             if (holds) ids.add(p);
         }
         jsc.setJobDescription("sparktrain epoch " + (epoch + 1) + " step " + (step + 1));
-        Broadcast<double[]> weights = jsc.broadcast(params);
+        Weights weights = Weights.of(jsc, params);
         try {
             StepTask task = new StepTask(model, loss, runKey, weights, order, epoch, from, to);
             int[] idArray = ids.stream().mapToInt(Integer::intValue).toArray();
@@ -92,7 +102,7 @@ public final class SparkBackend implements StepBackend {
     public double[] validationSums(double[] params) {
         if (validation == null) return null;
         jsc.setJobDescription("sparktrain validation");
-        Broadcast<double[]> weights = jsc.broadcast(params);
+        Weights weights = Weights.of(jsc, params);
         try {
             EvalTask task = new EvalTask(model, loss, runKey, weights);
             int[] all = new int[validation.getNumPartitions()];
@@ -112,6 +122,25 @@ public final class SparkBackend implements StepBackend {
         return sums;
     }
 
+    /**
+     * The weights of one job: inside the task closure when small, else a broadcast (destroyed
+     * when the job is done). Spark serializes the closure when it submits the job, and the driver
+     * does not touch {@code params} until the job has finished, so no copy is needed.
+     */
+    private record Weights(double[] inline, Broadcast<double[]> broadcast) implements java.io.Serializable {
+        static Weights of(JavaSparkContext jsc, double[] params) {
+            return params.length <= INLINE_MAX ? new Weights(params, null) : new Weights(null, jsc.broadcast(params));
+        }
+
+        double[] value() {
+            return broadcast == null ? inline : broadcast.value();
+        }
+
+        void destroy() {
+            if (broadcast != null) broadcast.destroy();
+        }
+    }
+
     /** Executor side: one worker (with its scratch buffers) per thread and training run. */
     private static final ThreadLocal<Object[]> WORKERS = new ThreadLocal<>();
 
@@ -124,7 +153,7 @@ public final class SparkBackend implements StepBackend {
         return (BlockWorker) cached[1];
     }
 
-    private record StepTask(Sequential model, Loss loss, String runKey, Broadcast<double[]> weights,
+    private record StepTask(Sequential model, Loss loss, String runKey, Weights weights,
                             EpochOrder order, int epoch, long from, long to)
             implements FlatMapFunction<Iterator<PackedBlock>, double[]> {
         @Override
@@ -137,7 +166,7 @@ public final class SparkBackend implements StepBackend {
         }
     }
 
-    private record EvalTask(Sequential model, Loss loss, String runKey, Broadcast<double[]> weights)
+    private record EvalTask(Sequential model, Loss loss, String runKey, Weights weights)
             implements FlatMapFunction<Iterator<PackedBlock>, double[]> {
         @Override
         public Iterator<double[]> call(Iterator<PackedBlock> blocks) {
