@@ -29,6 +29,29 @@ final class CpuMeter {
         return Math.max(0, (busy - self) / ticks);
     }
 
+    /**
+     * Waits (up to {@code maxWaitMs}) until other processes have used at most {@code maxShare}
+     * of the CPUs over half a second: on a shared machine, measure in the quiet moments. Returns
+     * the share seen last (NaN without /proc).
+     */
+    static double awaitQuiet(double maxShare, long maxWaitMs) {
+        if (maxShare >= 1) return Double.NaN;
+        long deadline = System.currentTimeMillis() + maxWaitMs;
+        CpuMeter m = new CpuMeter();
+        double share;
+        do {
+            m.start();
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Double.NaN;
+            }
+            share = m.foreignShare();
+        } while (!(share <= maxShare) && !Double.isNaN(share) && System.currentTimeMillis() < deadline);
+        return share;
+    }
+
     private static long busyTicks() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");

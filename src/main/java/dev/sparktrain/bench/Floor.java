@@ -14,11 +14,13 @@ import java.util.List;
  * {@code double[d]}, run one task per cached partition that reads it and returns a
  * {@code double[d + 4]} (what a sparktrain task returns: gradient + 4 statistics), add those on
  * the driver, destroy the broadcast. Variants: results collected and added in partition order
- * (what sparktrain does), {@code reduce}, {@code treeAggregate} (what MLlib does), the weights
- * in the task closure instead of a broadcast, and an empty job (no broadcast, nothing returned).
+ * (what sparktrain did before the bench branch), {@code reduce} (the issue's definition),
+ * {@code treeAggregate} (what MLlib does), the weights in the task closure instead of a
+ * broadcast, SparkBackend's path now ({@code SparkContext.runJob} with a plain function, weights
+ * inline when small), and empty jobs (no weights, nothing returned) both ways.
  */
 final class Floor {
-    enum Kind { COLLECT, REDUCE, TREE, EMPTY, CLOSURE }
+    enum Kind { COLLECT, REDUCE, TREE, EMPTY, CLOSURE, RUNJOB, EMPTY_RUNJOB }
 
     private Floor() {
     }
@@ -76,6 +78,20 @@ final class Floor {
                 for (List<double[]> part : parts) for (double[] s : part) for (int i = 0; i < sum.length; i++) sum[i] += s[i];
                 return sum[0];
             }
+            case RUNJOB: { // SparkBackend's path: runJob with a plain function, weights inline when small
+                Broadcast<double[]> b = d > dev.sparktrain.train.SparkBackend.INLINE_MAX ? jsc.broadcast(w) : null;
+                try {
+                    double[][] parts = runJob(jsc, blocks, new Direct(b, b == null ? w : null, d + 4), all);
+                    double[] sum = new double[d + 4];
+                    for (double[] s : parts) for (int i = 0; i < sum.length; i++) sum[i] += s[i];
+                    return sum[0];
+                } finally {
+                    if (b != null) b.destroy();
+                }
+            }
+            case EMPTY_RUNJOB: {
+                return runJob(jsc, blocks, new Direct(null, new double[1], 0), all).length;
+            }
             case REDUCE: {
                 Broadcast<double[]> b = jsc.broadcast(w);
                 try {
@@ -97,6 +113,41 @@ final class Floor {
             }
             default:
                 throw new IllegalArgumentException(kind.toString());
+        }
+    }
+
+    static double[][] runJob(JavaSparkContext jsc, JavaRDD<PackedBlock> blocks, Direct f, int[] partitions) {
+        @SuppressWarnings("unchecked")
+        scala.reflect.ClassTag<double[]> tag = (scala.reflect.ClassTag<double[]>) (Object)
+                scala.reflect.ClassTag$.MODULE$.apply(double[].class);
+        @SuppressWarnings("unchecked")
+        scala.collection.immutable.Seq<Object> ids = (scala.collection.immutable.Seq<Object>) (Object)
+                scala.collection.immutable.ArraySeq$.MODULE$.unsafeWrapArray(partitions);
+        return (double[][]) jsc.sc().runJob(blocks.rdd(), f, ids, tag);
+    }
+
+    /** {@link Touch} as a plain function for {@code SparkContext.runJob} (SparkBackend's way). */
+    private static final class Direct
+            extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext, scala.collection.Iterator<PackedBlock>, double[]>
+            implements java.io.Serializable {
+        private final Broadcast<double[]> weights;
+        private final double[] inline;
+        private final int len;
+
+        Direct(Broadcast<double[]> weights, double[] inline, int len) {
+            this.weights = weights;
+            this.inline = inline;
+            this.len = len;
+        }
+
+        @Override
+        public double[] apply(org.apache.spark.TaskContext ctx, scala.collection.Iterator<PackedBlock> it) {
+            double[] w = weights != null ? weights.value() : inline;
+            double[] out = new double[len];
+            if (len == 0) return out;
+            while (it.hasNext()) out[0] += it.next().rows();
+            out[1] = w[w.length - 1];
+            return out;
         }
     }
 

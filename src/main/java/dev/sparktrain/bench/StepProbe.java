@@ -19,21 +19,31 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A training step with timestamps: the same job as {@code SparkBackend.batchSums} (broadcast the
+ * A training step with timestamps: the same job as {@code SparkBackend.batchSums} (ship the
  * weights, one task per partition holding batch rows running {@link BlockWorker}, results added
- * in partition order, broadcast destroyed) followed by the Trainer's update (mean, clip_grad_norm,
- * optimizer), with {@code System.nanoTime()} taken on the driver and inside the tasks. In local
- * mode tasks run in the driver JVM, so both clocks are the same clock and the gaps between them
- * are the scheduling and result-transfer costs.
+ * in partition order) followed by the Trainer's update (mean, clip_grad_norm, optimizer), with
+ * {@code System.nanoTime()} taken on the driver and inside the tasks. In local mode tasks run in
+ * the driver JVM, so both clocks are the same clock and the gaps between them are the scheduling
+ * and result-transfer costs.
  */
 final class StepProbe {
     /**
-     * How the step's job is built: weights in a broadcast or inside the task closure, through the
-     * Java API ({@code mapPartitions(...).collectPartitions(ids)}, whose Scala wrapper closures
-     * Spark's ClosureCleaner inspects with ASM on every call) or straight through
-     * {@code SparkContext.runJob} with a plain function object (nothing for the cleaner to read).
+     * How the step's job is built. BEFORE: SparkBackend before the bench branch, a broadcast and
+     * the Java API ({@code mapPartitions(...).collectPartitions(ids)}, whose Scala wrapper closures
+     * Spark's ClosureCleaner inspects with ASM on every call). CLOSURE: the same with the weights
+     * in the task closure. CURRENT: SparkBackend now, {@code SparkContext.runJob} with a plain
+     * function object and the weights in the closure up to {@code SparkBackend.INLINE_MAX} values,
+     * else in a broadcast.
      */
-    enum Ship { BROADCAST, CLOSURE, RUNJOB }
+    enum Ship {
+        BEFORE("before"), CLOSURE("closure"), CURRENT("current");
+
+        final String label;
+
+        Ship(String label) {
+            this.label = label;
+        }
+    }
 
     static final String[] PHASES = {"broadcast", "launch", "task_read_weights", "compute", "result", "driver_sum",
             "destroy", "update", "total", "driver_cpu"};
@@ -139,12 +149,13 @@ final class StepProbe {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         long c0 = mx.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
-        Broadcast<double[]> weights = ship == Ship.BROADCAST ? jsc.broadcast(params) : null;
+        boolean broadcast = ship == Ship.BEFORE
+                || (ship == Ship.CURRENT && params.length > dev.sparktrain.train.SparkBackend.INLINE_MAX);
+        Broadcast<double[]> weights = broadcast ? jsc.broadcast(params) : null;
         long t1 = System.nanoTime();
-        ProbeTask task = new ProbeTask(model, loss, runKey, weights, ship != Ship.BROADCAST ? params : null,
-                order, epoch, from, to);
+        ProbeTask task = new ProbeTask(model, loss, runKey, weights, broadcast ? null : params, order, epoch, from, to);
         List<Object>[] parts;
-        if (ship == Ship.RUNJOB) {
+        if (ship == Ship.CURRENT) {
             Object[] res = (Object[]) jsc.sc().runJob(train.rdd(), new ProbeFunction(task),
                     scala.collection.immutable.ArraySeq$.MODULE$.unsafeWrapArray(idArray),
                     scala.reflect.ClassTag$.MODULE$.apply(Object.class));

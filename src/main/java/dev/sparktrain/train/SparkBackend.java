@@ -31,7 +31,7 @@ import java.util.UUID;
  */
 public final class SparkBackend implements StepBackend {
     /** Largest weight vector sent inside the task closure rather than as a broadcast. */
-    static final int INLINE_MAX = 16_384;
+    public static final int INLINE_MAX = 16_384;
 
     private final JavaSparkContext jsc;
     private final JavaRDD<PackedBlock> train;
