@@ -64,11 +64,13 @@ final class Figures {
 
     private final CpuMeter meter = new CpuMeter();
     private String open;
+    private long openedAt;
 
     /** Closes the open section (printing how busy other processes kept the CPUs), opens one. */
     void section(String key, String title) {
         endSection();
         open = key;
+        openedAt = System.nanoTime();
         meter.start();
         out.println();
         out.println("== " + title);
@@ -78,7 +80,8 @@ final class Figures {
     void endSection() {
         if (open == null) return;
         double share = meter.foreignShare();
-        out.printf(Locale.ROOT, "  (other processes used %.0f%% of the CPUs during this section)%n", 100 * share);
+        out.printf(Locale.ROOT, "  (section took %.0f s; other processes used %.0f%% of the CPUs meanwhile)%n",
+                (System.nanoTime() - openedAt) / 1e9, 100 * share);
         out.printf(Locale.ROOT, "FIGURE noise_%s_pct %s %%%n", open, fmt(100 * share));
         open = null;
     }
