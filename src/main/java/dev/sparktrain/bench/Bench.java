@@ -51,7 +51,7 @@ public final class Bench {
     private static final String[] KEYS = {"master", "rows", "features", "partitions", "seed", "batches", "modes",
             "sections", "floor.reps", "floor.warm", "floor.bigreps", "floor.d", "probe", "probe.steps", "probe.warm", "big.model",
             "big.batch", "big.steps", "mllib.sgd.iters", "mllib.mlp.iters", "scale", "scale.model", "scale.batch",
-            "lineage.rows", "torch", "lr", "max_norm", "quiet", "quiet.wait"};
+            "lineage.rows", "torch", "lr", "max_norm", "quiet", "quiet.wait", "retries"};
 
     private final Map<String, String> cfg;
     private final Figures fig;
@@ -130,6 +130,7 @@ public final class Bench {
         c.put("torch", "");
         c.put("quiet", quick ? "1" : "0.25");
         c.put("quiet.wait", "120");
+        c.put("retries", "2");
         c.put("lr", "0.001");
         c.put("max_norm", "1.0");
     }
@@ -144,6 +145,33 @@ public final class Bench {
             out.printf(Locale.ROOT, "  (busy machine: other processes still use %.0f%% of the CPUs after %d s; measuring anyway)%n",
                     100 * share, waited / 1000);
         }
+    }
+
+    /**
+     * Runs one measurement, and again (up to {@code retries} more times) while other processes
+     * took more than the {@code quiet} share of the CPUs during it; keeps the calmest attempt.
+     */
+    private <T> T calm(java.util.function.Supplier<T> run) {
+        double max = Double.parseDouble(cfg.get("quiet"));
+        T best = null;
+        double bestShare = Double.POSITIVE_INFINITY;
+        for (int t = 0; t <= i("retries"); t++) {
+            quiet();
+            CpuMeter m = new CpuMeter();
+            m.start();
+            T r = run.get();
+            double share = m.foreignShare();
+            if (best == null || share < bestShare || Double.isNaN(share)) {
+                best = r;
+                bestShare = share;
+            }
+            if (!(share > max)) break;
+        }
+        if (bestShare > max) {
+            out.printf(Locale.ROOT, "  (other processes took %.0f%% of the CPUs during the next figure, the calmest of %d tries)%n",
+                    100 * bestShare, i("retries") + 1);
+        }
+        return best;
     }
 
     private int i(String k) {
@@ -310,11 +338,10 @@ public final class Bench {
     // --------------------------------------------------------------------------------- floor
 
     private double floorAt(int dd, String what, boolean all, int reps, int warm) {
-        quiet();
         List<Floor.Kind> kinds = new ArrayList<>(List.of(Floor.Kind.COLLECT, Floor.Kind.REDUCE, Floor.Kind.CLOSURE,
                 Floor.Kind.RUNJOB));
         if (all) kinds.add(Floor.Kind.TREE);
-        double[][] ms = Floor.time(jsc, blocks, kinds.toArray(new Floor.Kind[0]), dd, warm, reps);
+        double[][] ms = calm(() -> Floor.time(jsc, blocks, kinds.toArray(new Floor.Kind[0]), dd, warm, reps));
         double c = Stats.median(ms[0]);
         double r = Stats.median(ms[1]);
         fig.put("floor_collect_ms_d" + dd, c, "ms", "d=" + dd + " " + what + ": broadcast + mapPartitions + collect + add");
@@ -412,13 +439,24 @@ public final class Bench {
     private void train(Model m) {
         fig.section("train_" + m.key, "sparktrain: " + m.text + ", Adam + clip_grad_norm, Trainer + SparkBackend");
         fit(blocks, n, m, 0, false, 1, 1); // warm-up: two full passes (JIT), not reported
+        int kr = (int) Math.min(50_000, n / parts);
+        double kms = calm(() -> {
+            try {
+                return compute(m, kr, 1);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        fig.put("kernel_" + m.key + "_us_per_row", kms * 1e3 / kr, "us", "the kernel alone (plain Java, 1 thread, "
+                + kr + " contiguous rows, forward + backward)");
+        fig.put("kernel_" + m.key + "_epoch_s", kms / 1e3 * n / kr / parts, "s", "  = arithmetic of one epoch spread over "
+                + parts + " cores with no overhead at all");
         for (long batch : batchList()) {
             for (String mode : modes()) {
                 long b = batch == 0 ? n : batch;
                 long steps = (n + b - 1) / b;
                 int epochs = steps >= 50 ? 1 : 3;
-                quiet();
-                RunResult r = fit(blocks, n, m, batch, mode.equals("shuffle"), 0, epochs);
+                RunResult r = calm(() -> fit(blocks, n, m, batch, mode.equals("shuffle"), 0, epochs));
                 String key = "st_" + m.key + "_" + btag(batch) + "_" + tag(mode);
                 String what = m.key + " batch " + (batch == 0 ? "full" : batch) + " " + mode + " (" + steps + " steps/epoch)";
                 fig.put(key + "_epoch_s", r.epochSeconds, "s", what + ": epoch");
@@ -500,8 +538,7 @@ public final class Bench {
             fig.put("big_params", m.net.paramCount(), "params", "parameters");
             for (String mode : modes()) {
                 boolean shuffle = mode.equals("shuffle");
-                quiet();
-                RunResult r = fit(data, rows, m, batch, shuffle, 1, 1);
+                RunResult r = calm(() -> fit(data, rows, m, batch, shuffle, 1, 1));
                 String key = "big_" + tag(mode);
                 fig.put(key + "_step_ms", r.stepMs, "ms", "sparktrain step, " + mode + " (Adam + clip)");
                 fig.put(key + "_update_ms", r.updateMs, "ms", "  of which driver update (mean, clip, Adam)");
@@ -574,23 +611,23 @@ public final class Bench {
                 "its cached bytes (vs N x d x 8 = " + 8L * n * d + ")");
         try {
             int iters = i("mllib.sgd.iters");
-            double zero = Stats.median(new double[] {
-                    MllibBench.sgdSeconds(pairs, d, 0.01, 0), MllibBench.sgdSeconds(pairs, d, 0.01, 0),
-                    MllibBench.sgdSeconds(pairs, d, 0.01, 0)});
-            fig.put("mllib_sgd_setup_s", zero, "s", "runMiniBatchSGD with 0 iterations (its count + set-up)");
-            for (long batch : batchList()) {
-                double frac = batch == 0 ? 1.0 : batch / (double) n;
-                int it = batch == 0 ? Math.max(2, iters / 4) : iters;
-                MllibBench.sgdSeconds(pairs, d, frac, 2); // warm
-                quiet();
-                double s = MllibBench.sgdSeconds(pairs, d, frac, it);
-                double step = Math.max(0, s - zero) / it;
-                long b = batch == 0 ? n : batch;
-                long steps = (n + b - 1) / b;
-                String key = "mllib_sgd_" + btag(batch);
-                fig.put(key + "_step_ms", step * 1e3, "ms", String.format(Locale.ROOT,
-                        "runMiniBatchSGD logistic, miniBatchFraction %.6g: step", frac));
-                fig.put(key + "_epoch_s", step * steps, "s", "  x " + steps + " steps = one epoch's worth");
+            JobTimeline sgdJobs = new JobTimeline();
+            jsc.sc().addSparkListener(sgdJobs);
+            try {
+                for (long batch : batchList()) {
+                    double frac = batch == 0 ? 1.0 : batch / (double) n;
+                    int it = batch == 0 ? Math.max(2, iters / 4) : iters;
+                    MllibBench.sgdStepSeconds(pairs, d, frac, 2, sgdJobs); // warm
+                    double step = calm(() -> MllibBench.sgdStepSeconds(pairs, d, frac, it, sgdJobs));
+                    long b = batch == 0 ? n : batch;
+                    long steps = (n + b - 1) / b;
+                    String key = "mllib_sgd_" + btag(batch);
+                    fig.put(key + "_step_ms", step * 1e3, "ms", String.format(Locale.ROOT,
+                            "runMiniBatchSGD logistic, miniBatchFraction %.6g: step", frac));
+                    fig.put(key + "_epoch_s", step * steps, "s", "  x " + steps + " steps = one epoch's worth");
+                }
+            } finally {
+                jsc.sc().removeSparkListener(sgdJobs);
             }
         } finally {
             pairs.unpersist(true);
@@ -604,8 +641,7 @@ public final class Bench {
         jsc.sc().addSparkListener(tl);
         try {
             int iters = i("mllib.mlp.iters");
-            quiet();
-            MllibBench.MlpTiming t = MllibBench.mlp(df, new int[] {d, 64, 2}, iters, tl, seed);
+            MllibBench.MlpTiming t = calm(() -> MllibBench.mlp(df, new int[] {d, 64, 2}, iters, tl, seed));
             fig.put("mllib_mlp_fit_s", t.fitSeconds(), "s", "MultilayerPerceptronClassifier(" + d + ",64,2, gd) fit, maxIter "
                     + iters);
             fig.put("mllib_mlp_setup_s", t.setupSeconds(), "s", "  of which before the first iteration (stacking into blocks)");
@@ -656,8 +692,7 @@ public final class Bench {
         for (long rows : ns) {
             JavaRDD<PackedBlock> data = SyntheticData.blocks(jsc, rows, d, parts, seed);
             try {
-                quiet();
-                RunResult r = fit(data, rows, m, batch, mode.equals("shuffle"), 0, 1);
+                RunResult r = calm(() -> fit(data, rows, m, batch, mode.equals("shuffle"), 0, 1));
                 fig.put("scale_epoch_s_n" + rows, r.epochSeconds, "s", "N = " + rows + ": epoch");
                 fig.put("scale_us_per_row_n" + rows, r.epochSeconds * 1e6 / rows, "us", "N = " + rows + ": per row");
                 perRow.add(new double[] {rows, r.epochSeconds / rows});
@@ -726,6 +761,6 @@ public final class Bench {
                     dev, dev <= 15 ? "MET" : "NOT MET"));
         }
         fig.ratio("ratio_fromarrays_over_generated_floor", "lineage_fromarrays_floor_ms", "lineage_generated_floor_ms",
-                "(info, want ~1)", 1.5, true, "floor step: Blocks.fromArrays / per-partition blocks");
+                "(info)", Double.POSITIVE_INFINITY, true, "floor step: Blocks.fromArrays / per-partition blocks");
     }
 }

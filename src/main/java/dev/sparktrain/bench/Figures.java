@@ -32,7 +32,8 @@ final class Figures {
     /** A ratio of two recorded figures (NaN when either is missing), with its target verdict. */
     double ratio(String name, String num, String den, String target, double limit, boolean atMost, String human) {
         double r = get(num) / get(den);
-        String verdict = Double.isNaN(r) ? "not measured" : (atMost ? r <= limit : r >= limit) ? "MET" : "NOT MET";
+        String verdict = Double.isNaN(r) ? "not measured" : Double.isInfinite(limit) ? "-"
+                : (atMost ? r <= limit : r >= limit) ? "MET" : "NOT MET";
         values.put(name, r);
         out.printf(Locale.ROOT, "  %-62s %12s x   target %s: %s%n", human, fmt(r), target, verdict);
         out.printf(Locale.ROOT, "FIGURE %s %s x%n", name, fmt(r));

@@ -19,16 +19,20 @@ final class MllibBench {
     }
 
     /**
-     * Seconds of one {@code runMiniBatchSGD} call (LogisticGradient, SimpleUpdater, step 1.0, no
-     * regularization, convergenceTol 0 so it never stops early) of {@code iterations} steps.
+     * Seconds per step of {@code runMiniBatchSGD} (LogisticGradient, SimpleUpdater, step 1.0, no
+     * regularization, convergenceTol 0 so it never stops early): the span of its iteration jobs
+     * ({@code treeAggregate at GradientDescent}, one per step, driver updates between them
+     * included) over their number, so its one-off {@code count()} is left out.
      */
-    static double sgdSeconds(RDD<Tuple2<Object, Vector>> data, int d, double fraction, int iterations) {
-        long t0 = System.nanoTime();
+    static double sgdStepSeconds(RDD<Tuple2<Object, Vector>> data, int d, double fraction, int iterations,
+                                 JobTimeline timeline) {
+        timeline.clear();
         Tuple2<Vector, double[]> r = GradientDescent.runMiniBatchSGD(data, new LogisticGradient(), new SimpleUpdater(),
                 1.0, iterations, 0.0, fraction, Vectors.zeros(d), 0.0);
-        long t1 = System.nanoTime();
         if (r._1().size() != d) throw new IllegalStateException("unexpected weights");
-        return (t1 - t0) / 1e9;
+        List<JobTimeline.Job> iters = timeline.jobs("treeAggregate at GradientDescent");
+        if (iters.isEmpty()) return Double.NaN;
+        return (iters.get(iters.size() - 1).end() - iters.get(0).start()) / 1e3 / iters.size();
     }
 
     record MlpTiming(double fitSeconds, double perIteration, double setupSeconds, int iterations) {
