@@ -47,7 +47,10 @@ if [ "$pytorch" != off ] && [ -x "$PY" ] && "$PY" -c 'import torch' 2>/dev/null;
   echo "== PyTorch ($PY, same shapes, run before the JVM starts so both get the same idle cores)"
   py_args=(--rows "$rows" --features "$features" --threads "${BENCH_TORCH_THREADS:-2}")
   [ "$quick" = yes ] && py_args+=(--quick)
-  "$PY" bench/pytorch_bench.py "${py_args[@]}" | tee "$TORCH_OUT"
+  # PASSIVE: OpenMP threads sleep instead of spinning at barriers. On a shared machine the
+  # default (spin) makes 2-thread PyTorch collapse 30-60x whenever another process holds a
+  # core; on an idle one it costs little. It can only flatter PyTorch, never sparktrain.
+  OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}" "$PY" bench/pytorch_bench.py "${py_args[@]}" | tee "$TORCH_OUT"
   java_args+=("torch=$TORCH_OUT")
 else
   echo "== PyTorch: skipped ($PY cannot import torch, or pytorch=off); PyTorch ratios are not measured"
@@ -56,6 +59,10 @@ fi
 if [ -n "${BENCH_DRIVER_MEMORY:-}" ]; then mem="$BENCH_DRIVER_MEMORY"
 elif [ "$quick" = yes ]; then mem=2g
 else mem=12g; fi
+# One BLAS thread per task, as Spark sets for executors on a cluster (SPARK-41188: OMP_NUM_THREADS
+# = spark.task.cpus); in local mode the driver JVM is the executor and gets no such default, and
+# two tasks each running a multi-threaded OpenBLAS call oversubscribe the cores.
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 # The --add-opens list Spark itself passes on Java 17 (kept in the pom for tests and submit.sh).
 JVM_FLAGS=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' pom.xml)
 # shellcheck disable=SC2086

@@ -132,7 +132,8 @@ def main():
     cfg = torch.__config__.show()
     blas = next((f.split("=")[1] for f in cfg.replace(",", " ").split() if f.startswith("BLAS_INFO=")), "?")
     print(f"pytorch {torch.__version__}, {torch.get_num_threads()} threads, BLAS_INFO={blas}, "
-          f"mkldnn={torch.backends.mkldnn.is_available()}, rows {a.rows} x {a.features}")
+          f"mkldnn={torch.backends.mkldnn.is_available()}, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(default)')}, "
+          f"rows {a.rows} x {a.features}")
     print(f"FIGURE torch_threads {torch.get_num_threads()} n")
     sys.stdout.flush()
     batches = [int(b) for b in a.batches.split(",")]

@@ -303,6 +303,8 @@ public final class Bench {
                 jsc.version(), jsc.master(), jsc.defaultParallelism(), sparkConf.isEmpty() ? "" : ", conf " + sparkConf,
                 blas, nativeBlas ? "native, system BLAS via JNI" : "pure-Java fallback");
         out.println("settings: " + cfg);
+        out.printf("env: OPENBLAS_NUM_THREADS=%s OMP_NUM_THREADS=%s%n", System.getenv("OPENBLAS_NUM_THREADS"),
+                System.getenv("OMP_NUM_THREADS"));
         out.printf(Locale.ROOT, "FIGURE blas_native %d bool%n", nativeBlas ? 1 : 0);
         out.printf(Locale.ROOT, "FIGURE cores %d n%n", rt.availableProcessors());
     }
