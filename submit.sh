@@ -40,8 +40,9 @@ fi
 
 LOG4J="-Dlog4j2.configurationFile=$(pwd)/conf/log4j2.properties"
 if [ -n "${SPARK_HOME:-}" ]; then
+  # An absolute file: URL: in --deploy-mode cluster a worker starts the driver in a directory of its own.
   exec "$SPARK_HOME/bin/spark-submit" --properties-file conf/spark-defaults.conf \
-    --driver-java-options "$LOG4J" "${spark_args[@]}" --class "$CLASS" "$JAR" "${app_args[@]+"${app_args[@]}"}"
+    --driver-java-options "$LOG4J" "${spark_args[@]}" --class "$CLASS" "file://$(pwd)/$JAR" "${app_args[@]+"${app_args[@]}"}"
 fi
 
 CP_FILE=target/classpath.txt

@@ -21,7 +21,7 @@ import java.util.TreeSet;
  */
 public final class JobConfig {
     static final List<String> DATA_KEYS = DataSettings.KEYS;
-    static final List<String> TRAIN_KEYS = List.of("epochs", "batch_size", "shuffle", "seed");
+    static final List<String> TRAIN_KEYS = List.of("epochs", "batch_size", "shuffle", "seed", "nonfinite");
     static final List<String> TOP_KEYS = List.of("model", "loss", "optimizer", "scheduler", "output.dir", "resume");
     static final List<String> OPEN_PREFIXES = List.of("loss.", "optimizer.", "scheduler.", "clip.", "param_groups.bias.");
 
@@ -81,7 +81,9 @@ public final class JobConfig {
         if (epochs < 1) throw trainO.error("epochs", "must be >= 1, got " + epochs);
         int batch = trainO.getInt("batch_size", 64);
         if (batch < 0) throw trainO.error("batch_size", "must be >= 1 (or 0 for full batch), got " + batch);
-        this.train = new TrainSettings(epochs, batch, trainO.getBool("shuffle", true), seed, schedulerInterval);
+        TrainSettings.NonFinite nonFinite = trainO.getChoice("nonfinite", "stop", "stop", "skip").equals("skip")
+                ? TrainSettings.NonFinite.SKIP : TrainSettings.NonFinite.STOP;
+        this.train = new TrainSettings(epochs, batch, trainO.getBool("shuffle", true), seed, schedulerInterval, nonFinite);
         this.outputDir = v.getOrDefault("output.dir", "runs/latest");
         this.run = new RunOptions(section("checkpoint."), section("metrics."), section("early_stopping."),
                 v.get("resume"), outputDir, data.validationFraction());

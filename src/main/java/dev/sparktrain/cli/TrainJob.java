@@ -71,6 +71,7 @@ public final class TrainJob {
             throw new SparkTrainException(cfg.origin("model") + ": " + loss.name() + " with " + model.outFeatures()
                     + " outputs needs " + model.outFeatures() + " targets per row, but the data has one label per row");
         }
+        checkFitsInMemory(cfg, model, Runtime.getRuntime().maxMemory());
         this.params = model.initParams(cfg.train.seed());
         this.optimizer = at(cfg, "optimizer", () -> Optimizers.create(cfg.optimizer, cfg.optimizerOptions, groups(model, cfg)));
         this.scheduler = cfg.scheduler == null ? null
@@ -78,6 +79,19 @@ public final class TrainJob {
         this.earlyStopping = cfg.run.earlyStopping == null ? null : new EarlyStopping(cfg.run.earlyStopping);
         this.clipper = GradientClippers.requested(cfg.clipOptions)
                 ? GradientClippers.create(cfg.clipOptions, model.tensorSizes()) : null;
+    }
+
+    /**
+     * Refuses a model whose float64 vectors cannot fit in the driver's heap: the weights, the
+     * gradient, up to three optimizer buffers and the step's sums are each as large as the model.
+     */
+    static void checkFitsInMemory(JobConfig cfg, Sequential model, long heapBytes) {
+        long need = 6L * 8L * model.paramCount();
+        if (need > heapBytes) {
+            throw new SparkTrainException(String.format(Locale.ROOT, "%s: the model has %d parameters; training it needs about "
+                    + "%d MB of driver memory (weights, gradient, optimizer state), the driver has %d MB (raise "
+                    + "--driver-memory or use a smaller model)", cfg.origin("model"), model.paramCount(), need >> 20, heapBytes >> 20));
+        }
     }
 
     /**
@@ -99,6 +113,16 @@ public final class TrainJob {
 
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    /** The early stopping of the job (restored from a checkpoint on resume), or null. */
+    EarlyStopping earlyStopping() {
+        return earlyStopping;
+    }
+
+    /** The weights the run starts from (a resumed checkpoint's after {@link #resume}). */
+    double[] initialParams() {
+        return params;
     }
 
     /** Adds a listener after the job's own (progress, metrics, checkpoints). */
@@ -124,6 +148,10 @@ public final class TrainJob {
         out.printf(Locale.ROOT, "sparktrain: model %s (%d parameters), loss %s, optimizer %s, scheduler %s, BLAS %s%n",
                 model.spec(), params.length, loss.name(), optimizer.name(), cfg.scheduler == null ? "none" : cfg.scheduler,
                 dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName());
+        String hook = dev.sparktrain.train.FaultInjection.describe(jsc.getConf(),
+                jsc.getLocalProperty(dev.sparktrain.train.FaultInjection.FAIL_TASK),
+                jsc.getLocalProperty(dev.sparktrain.train.FaultInjection.NONFINITE));
+        if (hook != null) out.println(hook);
         Checkpoint resumed = cfg.run.resume == null ? null : resume(hconf, out);
         LoadedData data = DataSources.load(jsc, cfg);
         out.println(dataLine(cfg.data.path(), data, cfg.data.features()));
@@ -133,6 +161,8 @@ public final class TrainJob {
         List<Map<String, Object>> prior = new ArrayList<>();
         if (resumed != null) prior.addAll(priorRows(resumed, hconf));
         MetricsLog metrics = new MetricsLog(cfg.outputDir, hconf, cfg.run.metricsPerStep, regression(), prior);
+        boolean skipNonFinite = cfg.train.nonFinite() == dev.sparktrain.train.TrainSettings.NonFinite.SKIP;
+        if (skipNonFinite) metrics.countSkippedSteps();
         Trainer trainer = new Trainer(optimizer, scheduler, clipper, cfg.train)
                 .listen(new ProgressPrinter(out, cfg.train.epochs()))
                 .listen(metrics)
@@ -153,12 +183,18 @@ public final class TrainJob {
         }
         if (history.isEmpty()) throw new SparkTrainException("no epochs were run");
         if (earlyStopping != null) printEarlyStop(out);
-        ModelIO.save(cfg.outputDir, description(data, history), params, hconf);
+        Map<String, Object> description = description(data, history);
+        if (skipNonFinite) description.put("nonfinite", Map.of("policy", "skip", "skipped_steps", metrics.skippedSteps()));
+        ModelIO.save(cfg.outputDir, description, params, hconf);
         EpochStats last = history.get(history.size() - 1);
         String val = regression() ? String.format(Locale.ROOT, "val_rmse %.4f", Math.sqrt(last.valLoss()))
                 : String.format(Locale.ROOT, "val_acc %.2f%%", 100 * last.valAccuracy());
         out.printf(Locale.ROOT, "done: final train_loss %.4f, val_loss %.4f, %s; model saved to %s%n",
                 last.trainLoss(), last.valLoss(), val, cfg.outputDir);
+        if (skipNonFinite) {
+            out.printf(Locale.ROOT, "nonfinite: %d optimizer steps skipped for a NaN/Inf loss or gradient (train.nonfinite = skip)%n",
+                    metrics.skippedSteps());
+        }
         try {
             Report.Written w = Report.write(cfg.outputDir, hconf);
             out.println("report: " + w.html() + (w.png() == null ? "" : ", " + w.png()));
@@ -184,7 +220,7 @@ public final class TrainJob {
     // ---------------------------------------------------------------- resume
 
     /** Finds the newest acceptable checkpoint and restores params, optimizer, scheduler and early stopping from it. */
-    private Checkpoint resume(Configuration hconf, PrintStream out) {
+    Checkpoint resume(Configuration hconf, PrintStream out) {
         Checkpoints.Found<Restored> f = Checkpoints.resume(cfg.run.resume, hconf, this::restore,
                 msg -> out.println("resume: " + msg));
         Restored r = f.accepted();
@@ -222,6 +258,10 @@ public final class TrainJob {
         if (!loss.name().equals(c.loss())) {
             throw new SparkTrainException("saved with loss " + c.loss() + ", the job uses " + loss.name());
         }
+        if (c.epoch() < 0 || c.step() < 0) {
+            throw new SparkTrainException("epoch " + c.epoch() + " and step " + c.step() + " must be >= 0");
+        }
+        c.metrics().forEach(MetricsLog::toStats); // the rows the resumed run reports: refused here if malformed
         Object savedOpt = c.optimizer() == null ? null : c.optimizer().get("optimizer");
         if (!optimizer.name().equals(savedOpt)) {
             throw new SparkTrainException("saved by optimizer " + savedOpt + ", the job uses " + optimizer.name());
@@ -238,6 +278,10 @@ public final class TrainJob {
             o.loadState(c.optimizer());
             if (s != null) s.loadState(c.scheduler());
             if (es != null && c.earlyStopping() != null) es.loadState(c.earlyStopping());
+            if (es != null && es.bestParams() != null && es.bestParams().length != params.length) {
+                throw new SparkTrainException("its early-stopping best weights have " + es.bestParams().length
+                        + " values, the model " + params.length);
+            }
         } catch (SparkTrainException e) {
             throw e;
         } catch (RuntimeException e) { // a state map of the wrong shape
@@ -274,8 +318,8 @@ public final class TrainJob {
             }
         }
         if (c.data().get("standardize") instanceof Map<?, ?> a && now.get("standardize") instanceof Map<?, ?> b
-                && !(Arrays.equals((double[]) a.get("mean"), (double[]) b.get("mean"))
-                && Arrays.equals((double[]) a.get("std"), (double[]) b.get("std")))) {
+                && !(a.get("mean") instanceof double[] am && a.get("std") instanceof double[] as
+                && Arrays.equals(am, (double[]) b.get("mean")) && Arrays.equals(as, (double[]) b.get("std")))) {
             out.println("resume: note: the standardization statistics differ from the checkpoint's (other data)");
         }
     }

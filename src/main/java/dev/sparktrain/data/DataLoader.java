@@ -99,7 +99,7 @@ public final class DataLoader {
             return new RowSource(df, name, true, s);
         } catch (SparkTrainException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's schema inference throws SparkException (checked, undeclared from Scala)
             throw new SparkTrainException(key + ": cannot read " + name + ": " + firstLine(e.getMessage()), e);
         }
     }

@@ -38,6 +38,17 @@ public record SavedModel(String dir, Sequential model, Loss loss, int classes, S
             Standardizer st = null;
             if (d.get("standardize") instanceof Map<?, ?> m) {
                 st = new Standardizer(doubles(m.get("mean")), doubles(m.get("std")));
+                int f = model.inFeatures();
+                if (st.mean().length != f || st.std().length != f) {
+                    throw new SparkTrainException(where + ": standardize has " + st.mean().length + " means and "
+                            + st.std().length + " stds for a model of " + f + " features");
+                }
+                for (int j = 0; j < f; j++) {
+                    if (!Double.isFinite(st.mean()[j]) || !(st.std()[j] > 0) || !Double.isFinite(st.std()[j])) {
+                        throw new SparkTrainException(where + ": standardize: feature " + j + " has mean " + st.mean()[j]
+                                + " and std " + st.std()[j] + " (need finite values and std > 0)");
+                    }
+                }
             }
             Map<String, String> job = new LinkedHashMap<>();
             if (d.get("job") instanceof Map<?, ?> j) j.forEach((k, v) -> job.put(String.valueOf(k), String.valueOf(v)));

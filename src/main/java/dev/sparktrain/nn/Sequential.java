@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  */
 public final class Sequential implements Serializable {
     private static final Pattern LINEAR = Pattern.compile("linear\\(\\s*(\\d+)\\s*,\\s*(\\d+)\\s*\\)");
+    /** Most parameters a model may have: they are one Java array (and so are the gradient and optimizer state). */
+    public static final long MAX_PARAMS = Integer.MAX_VALUE - 16;
 
     private final List<Layer> layers;
     private final int[] offsets;
@@ -34,7 +36,11 @@ public final class Sequential implements Serializable {
                         + " features but layer " + i + " gives " + layers.get(i - 1).outFeatures());
             }
             offsets[i] = off;
-            off += l.paramCount();
+            long next = (long) off + l.paramCount();
+            if (next > MAX_PARAMS) {
+                throw new SparkTrainException("model: more than " + MAX_PARAMS + " parameters (they are one Java array)");
+            }
+            off = (int) next;
         }
         this.paramCount = off;
     }
@@ -51,7 +57,13 @@ public final class Sequential implements Serializable {
             if (s.isEmpty()) continue;
             Matcher m = LINEAR.matcher(s);
             if (m.matches()) {
-                Linear l = new Linear(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+                long in = size(m.group(1), raw, where);
+                long out = size(m.group(2), raw, where);
+                if (in * out + out > MAX_PARAMS) {
+                    throw new SparkTrainException(where + ": '" + raw.trim() + "' has " + (in * out + out)
+                            + " parameters; at most " + MAX_PARAMS + " fit in one model");
+                }
+                Linear l = new Linear((int) in, (int) out);
                 layers.add(l);
                 width = l.outFeatures();
                 continue;
@@ -71,6 +83,16 @@ public final class Sequential implements Serializable {
         } catch (SparkTrainException e) {
             throw new SparkTrainException(where + ": " + e.getMessage());
         }
+    }
+
+    /** A layer width: 1 .. 2^31-1 (digits only reach here). */
+    private static long size(String digits, String layer, String where) {
+        String d = digits.replaceFirst("^0+(?=.)", "");
+        long v = d.length() > 10 ? Long.MAX_VALUE : Long.parseLong(d);
+        if (v < 1 || v > Integer.MAX_VALUE) {
+            throw new SparkTrainException(where + ": '" + layer.trim() + "': sizes must be between 1 and " + Integer.MAX_VALUE);
+        }
+        return v;
     }
 
     public List<Layer> layers() {

@@ -57,6 +57,9 @@ public final class GroupState implements Serializable {
         for (Map.Entry<String, Object> e : m.entrySet()) {
             Object v = e.getValue();
             if (e.getKey().equals("step")) {
+                if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < 0) {
+                    throw new dev.sparktrain.SparkTrainException(where + ": 'step' must be an integer >= 0, got " + v);
+                }
                 s.step = ((Number) v).longValue();
             } else if (v instanceof double[] d) {
                 if (d.length != size) {

@@ -124,13 +124,49 @@ public abstract class Optimizer {
             throw new SparkTrainException(where + ": expected " + groups.size() + " param groups");
         }
         List<GroupState> loaded = new ArrayList<>();
+        List<Map<String, Object>> hypers = new ArrayList<>();
         for (int i = 0; i < groups.size(); i++) {
-            loaded.add(GroupState.fromMap((Map<String, Object>) ss.get(i), groups.get(i).size(), where + " group " + i));
+            if (!(gs.get(i) instanceof Map<?, ?> h) || !(ss.get(i) instanceof Map<?, ?> st)) {
+                throw new SparkTrainException(where + " group " + i + ": expected maps of hyper-parameters and state");
+            }
+            hypers.add(checkHyper(groups.get(i), (Map<String, Object>) h, where + " group " + i));
+            loaded.add(GroupState.fromMap((Map<String, Object>) st, groups.get(i).size(), where + " group " + i));
         }
         for (int i = 0; i < groups.size(); i++) {
-            groups.get(i).replaceHyper((Map<String, Object>) gs.get(i));
+            groups.get(i).replaceHyper(hypers.get(i));
             states.set(i, loaded.get(i));
         }
+    }
+
+    /**
+     * Saved hyper-parameters for {@code g}: the same keys with values of the same kinds (a number,
+     * a flag, a tuple of the same length, a string) that pass this optimizer's own checks, or a
+     * one-line refusal. Numbers become doubles (JSON reads 1 as an integer).
+     */
+    private Map<String, Object> checkHyper(ParamGroup g, Map<String, Object> saved, String where) {
+        Map<String, Object> current = g.hyper();
+        if (!saved.keySet().equals(current.keySet())) {
+            throw new SparkTrainException(where + ": hyper-parameters " + new java.util.TreeSet<>(saved.keySet())
+                    + ", expected " + new java.util.TreeSet<>(current.keySet()));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : current.entrySet()) {
+            Object now = e.getValue();
+            Object v = saved.get(e.getKey());
+            Object ok = null;
+            if (now instanceof Number && v instanceof Number n && !Double.isNaN(n.doubleValue())) ok = n.doubleValue();
+            else if (now instanceof Boolean && v instanceof Boolean) ok = v;
+            else if (now instanceof String && v instanceof String) ok = v;
+            else if (now instanceof double[] d && v instanceof double[] w && w.length == d.length) ok = w.clone();
+            if (ok == null) {
+                throw new SparkTrainException(where + ": hyper-parameter '" + e.getKey() + "' is " + show(v)
+                        + ", expected " + (now instanceof double[] d ? d.length + " numbers" : "a " + now.getClass().getSimpleName()));
+            }
+            out.put(e.getKey(), ok);
+        }
+        ParamGroup candidate = new ParamGroup(g.spec(), out);
+        validate(candidate, candidate.asOptions(where));
+        return out;
     }
 
     /** PyTorch's check message: {@code Invalid <what> value: <v>}. */

@@ -42,8 +42,15 @@ public final class Report {
         Map<String, Object> model = readModelJson(dir, conf);
         List<Map<String, Object>> rows = epochRows(dir, conf, model);
         if (rows.isEmpty()) throw new SparkTrainException(dir + ": no metrics.jsonl and no model.json history: nothing to report");
-        List<Chart> charts = charts(rows, 560, 300);
-        String html = html(dir, model, rows, charts);
+        List<Chart> charts;
+        String html;
+        try {
+            charts = charts(rows, 560, 300);
+            html = html(dir, model, rows, charts);
+        } catch (ClassCastException | NullPointerException e) { // a field of another type than a run writes
+            throw new SparkTrainException(dir + ": model.json or metrics.jsonl has a field of an unexpected type ("
+                    + e.getClass().getSimpleName() + ")", e);
+        }
         try {
             Path d = new Path(dir);
             FileSystem fs = ModelIO.fileSystem(d, conf);
@@ -137,7 +144,7 @@ public final class Report {
     @SuppressWarnings("unchecked")
     private static Map<String, String> summary(Map<String, Object> model, List<Map<String, Object>> rows) {
         Map<String, String> s = new LinkedHashMap<>();
-        Map<String, Object> job = model == null ? Map.of() : (Map<String, Object>) model.getOrDefault("job", Map.of());
+        Map<String, Object> job = model != null && model.get("job") instanceof Map<?, ?> j ? (Map<String, Object>) j : Map.of();
         if (model != null) s.put("model", model.get("model") + " (" + model.get("param_count") + " parameters)");
         if (model != null) s.put("loss", String.valueOf(model.get("loss")));
         if (job.containsKey("optimizer")) s.put("optimizer", String.valueOf(job.get("optimizer")));
@@ -189,7 +196,7 @@ public final class Report {
     static List<Map<String, Object>> epochRows(String dir, Configuration conf, Map<String, Object> model) {
         List<Map<String, Object>> rows = MetricsLog.read(dir, conf).stream().filter(r -> "epoch".equals(r.get("kind"))).toList();
         if (!rows.isEmpty() || model == null || !(model.get("history") instanceof List<?> h)) return rows;
-        return (List<Map<String, Object>>) h;
+        return h.stream().filter(r -> r instanceof Map<?, ?>).map(r -> (Map<String, Object>) r).toList();
     }
 
     @SuppressWarnings("unchecked")
@@ -202,7 +209,10 @@ public final class Report {
                 return JSON.readValue(in.readAllBytes(), Map.class);
             }
         } catch (IOException e) {
-            throw new SparkTrainException(dir + "/model.json: cannot read: " + e.getMessage(), e);
+            // Jackson's messages add the source location on further lines: keep the first
+            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new SparkTrainException(dir + "/model.json: cannot read: "
+                    + String.valueOf(why).strip().lines().findFirst().orElse(""), e);
         }
     }
 

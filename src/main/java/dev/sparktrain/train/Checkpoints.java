@@ -184,6 +184,10 @@ public final class Checkpoints {
             if (params.length != ((Number) h.get("param_count")).intValue()) {
                 throw new SparkTrainException(where + ": " + params.length + " parameters, header says " + h.get("param_count"));
             }
+            Object metrics = StateCodec.decode(h.getOrDefault("metrics", List.of()), blobs, where);
+            if (!(metrics instanceof List<?> rows) || !rows.stream().allMatch(r -> r instanceof Map<?, ?>)) {
+                throw new SparkTrainException(where + ": 'metrics' must be a list of epoch rows");
+            }
             List<Integer> ts = (List<Integer>) h.get("tensor_sizes");
             Map<String, String> job = new LinkedHashMap<>();
             ((Map<String, Object>) h.getOrDefault("job", Map.of())).forEach((k, v) -> job.put(k, String.valueOf(v)));
@@ -195,7 +199,7 @@ public final class Checkpoints {
                     (Map<String, Object>) StateCodec.decode(h.get("early_stopping"), blobs, where),
                     (Map<String, Object>) StateCodec.decode(h.get("data"), blobs, where),
                     job,
-                    (List<Map<String, Object>>) StateCodec.decode(h.getOrDefault("metrics", List.of()), blobs, where));
+                    (List<Map<String, Object>>) metrics);
         } catch (SparkTrainException e) {
             throw e;
         } catch (IOException e) {

@@ -22,13 +22,16 @@ import java.util.Map;
  * val_accuracy, val_rmse, lr (one per param group), grad_norm, seconds, rows_per_second}.
  * Accuracies are null for regression (MSELoss), val_rmse is null for classification; missing
  * figures are JSON null / empty CSV cells. Step rows: {@code kind=step, epoch, step, train_loss
- * (the batch's mean loss before the step), lr, grad_norm, seconds, rows_per_second}.
+ * (the batch's mean loss before the step), lr, grad_norm, seconds, rows_per_second}. With
+ * {@code train.nonfinite = skip} ({@link #countSkippedSteps}) every row also has
+ * {@code skipped_steps}: the optimizer steps of that epoch skipped for a NaN/Inf loss or gradient
+ * (a skipped step's own row: 1, with its loss and grad_norm null).
  */
 public final class MetricsLog implements TrainListener {
     public static final String JSONL = "metrics.jsonl";
     public static final String CSV = "metrics.csv";
     static final List<String> COLUMNS = List.of("kind", "epoch", "step", "train_loss", "train_accuracy", "val_loss",
-            "val_accuracy", "val_rmse", "lr", "grad_norm", "seconds", "rows_per_second");
+            "val_accuracy", "val_rmse", "lr", "grad_norm", "seconds", "rows_per_second", "skipped_steps");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String dir;
@@ -36,6 +39,8 @@ public final class MetricsLog implements TrainListener {
     private final boolean perStep;
     private final boolean regression;
     private final List<Map<String, Object>> rows = new ArrayList<>();
+    private boolean countSkipped;
+    private int skippedThisEpoch;
 
     /**
      * @param regression true for MSELoss: val_rmse instead of accuracies
@@ -47,6 +52,19 @@ public final class MetricsLog implements TrainListener {
         this.perStep = perStep;
         this.regression = regression;
         rows.addAll(prior);
+    }
+
+    /** Adds {@code skipped_steps} to every row from now on (train.nonfinite = skip). */
+    public MetricsLog countSkippedSteps() {
+        countSkipped = true;
+        return this;
+    }
+
+    /** Steps skipped over the whole run (the epochs before a resume included), from the epoch rows. */
+    public long skippedSteps() {
+        long n = 0;
+        for (Map<String, Object> r : epochRows()) if (r.get("skipped_steps") instanceof Number k) n += k.longValue();
+        return n;
     }
 
     /** Every row so far. */
@@ -71,12 +89,30 @@ public final class MetricsLog implements TrainListener {
         m.put("grad_norm", finite(s.gradNorm()));
         m.put("seconds", s.seconds());
         m.put("rows_per_second", finite(s.rows() / s.seconds()));
+        if (countSkipped) m.put("skipped_steps", 0);
+        rows.add(m);
+    }
+
+    @Override
+    public void skippedStep(int epoch, long step, String reason) {
+        skippedThisEpoch++;
+        if (!perStep) return;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "step");
+        m.put("epoch", epoch);
+        m.put("step", step);
+        m.put("train_loss", null);
+        m.put("grad_norm", null);
+        m.put("skipped_steps", 1);
         rows.add(m);
     }
 
     @Override
     public void afterEpoch(EpochStats s, double[] params) {
-        rows.add(epochRow(s, regression));
+        Map<String, Object> row = epochRow(s, regression);
+        if (countSkipped || skippedThisEpoch > 0) row.put("skipped_steps", skippedThisEpoch);
+        skippedThisEpoch = 0;
+        rows.add(row);
         write();
     }
 
@@ -98,8 +134,17 @@ public final class MetricsLog implements TrainListener {
         return m;
     }
 
-    /** An epoch row read back (from a checkpoint) as figures; nulls become NaN. */
+    /**
+     * An epoch row read back (from a checkpoint) as figures; nulls become NaN. A row without a
+     * numeric epoch and step, or with an lr that is not a list, is refused.
+     */
     public static EpochStats toStats(Map<String, Object> r) {
+        if (r == null || !(r.get("epoch") instanceof Number) || !(r.get("step") instanceof Number)
+                || (r.get("lr") != null && !(r.get("lr") instanceof List<?>))) {
+            String shown = String.valueOf(r);
+            throw new SparkTrainException("metrics row " + (shown.length() > 200 ? shown.substring(0, 200) + "..." : shown)
+                    + ": expected numbers 'epoch' and 'step' and a list 'lr'");
+        }
         List<?> lr = (List<?>) r.get("lr");
         double[] lrs = new double[lr == null ? 0 : lr.size()];
         for (int i = 0; i < lrs.length; i++) lrs[i] = num(lr.get(i));
@@ -120,11 +165,14 @@ public final class MetricsLog implements TrainListener {
             for (String line : new String(ModelIO.readAll(fs, p), StandardCharsets.UTF_8).split("\n")) {
                 n++;
                 if (line.isBlank()) continue;
+                Map<String, Object> row;
                 try {
-                    out.add(JSON.readValue(line, Map.class));
+                    row = JSON.readValue(line, Map.class);
                 } catch (IOException e) {
-                    throw new SparkTrainException(p + ":" + n + ": not a JSON object");
+                    row = null;
                 }
+                if (row == null) throw new SparkTrainException(p + ":" + n + ": not a JSON object");
+                out.add(row);
             }
             return out;
         } catch (IOException e) {
@@ -150,17 +198,22 @@ public final class MetricsLog implements TrainListener {
     /** The rows as CSV: the JSON fields, with lr spread over lr_0..lr_{g-1}. */
     static String csv(List<Map<String, Object>> rows) {
         int groups = 0;
-        for (Map<String, Object> r : rows) if (r.get("lr") instanceof List<?> l) groups = Math.max(groups, l.size());
+        boolean skipped = false;
+        for (Map<String, Object> r : rows) {
+            if (r.get("lr") instanceof List<?> l) groups = Math.max(groups, l.size());
+            skipped |= r.containsKey("skipped_steps");
+        }
+        List<String> columns = skipped ? COLUMNS : COLUMNS.subList(0, COLUMNS.size() - 1);
         StringBuilder b = new StringBuilder();
         List<String> header = new ArrayList<>();
-        for (String c : COLUMNS) {
+        for (String c : columns) {
             if (!c.equals("lr")) header.add(c);
             else for (int g = 0; g < groups; g++) header.add("lr_" + g);
         }
         b.append(String.join(",", header)).append('\n');
         for (Map<String, Object> r : rows) {
             List<String> cells = new ArrayList<>();
-            for (String c : COLUMNS) {
+            for (String c : columns) {
                 if (!c.equals("lr")) {
                     Object v = r.get(c);
                     cells.add(v == null ? "" : String.valueOf(v));

@@ -9,10 +9,18 @@ public final class ProgressPrinter implements TrainListener {
     private final int epochs;
     private double elapsed;
     private int seen;
+    private int skipped;
 
     public ProgressPrinter(PrintStream out, int epochs) {
         this.out = out;
         this.epochs = epochs;
+    }
+
+    @Override
+    public void skippedStep(int epoch, long step, String reason) {
+        skipped++;
+        out.println(reason + "; optimizer step skipped (train.nonfinite = skip)");
+        out.flush();
     }
 
     @Override
@@ -27,6 +35,8 @@ public final class ProgressPrinter implements TrainListener {
         if (!Double.isNaN(s.valAccuracy())) b.append(String.format(Locale.ROOT, "  val_acc %.2f%%", 100 * s.valAccuracy()));
         b.append(String.format(Locale.ROOT, "  lr %.3e", s.lr()[0]));
         if (!Double.isNaN(s.gradNorm())) b.append(String.format(Locale.ROOT, "  grad_norm %.3f", s.gradNorm()));
+        if (skipped > 0) b.append("  skipped ").append(skipped).append(skipped == 1 ? " step" : " steps");
+        skipped = 0;
         b.append(String.format(Locale.ROOT, "  %.2fs  %.0f rows/s  eta %.0fs", s.seconds(), s.rowsPerSecond(), eta));
         out.println(b);
         out.flush();

@@ -213,6 +213,7 @@ public final class SparkBackend implements StepBackend {
             double[] sums = new double[w.sumsLength()];
             double[] params = weights.value();
             while (blocks.hasNext()) w.accumulate(blocks.next(), order, epoch, from, to, params, sums);
+            FaultInjection.inTask(sums); // test-only hook (spark.sparktrain.test.*); nothing when unset
             return sums;
         }
     }
@@ -238,6 +239,7 @@ public final class SparkBackend implements StepBackend {
             double[] sums = new double[w.sumsLength()];
             double[] params = weights.value();
             while (blocks.hasNext()) w.evaluate(blocks.next(), params, sums);
+            FaultInjection.inTask(sums); // test-only hook (spark.sparktrain.test.*); nothing when unset
             return sums;
         }
     }

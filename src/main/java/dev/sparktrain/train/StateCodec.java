@@ -86,7 +86,11 @@ final class StateCodec {
                 };
             }
             Map<String, Object> out = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : m.entrySet()) out.put(String.valueOf(e.getKey()), decode(e.getValue(), blobs, where));
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                String k = String.valueOf(e.getKey());
+                if (k.startsWith("$")) throw new SparkTrainException(where + ": reserved key '" + k + "' in a state map");
+                out.put(k, decode(e.getValue(), blobs, where));
+            }
             return out;
         }
         if (node instanceof List<?> l) {

@@ -12,6 +12,17 @@ public interface TrainListener {
     default void afterStep(StepStats stats) {
     }
 
+    /**
+     * Called instead of {@link #beforeStep}/{@link #afterStep} for a step whose loss or gradient was
+     * NaN or infinite, skipped under {@code train.nonfinite = skip}.
+     *
+     * @param epoch  1-based epoch
+     * @param step   1-based step over the run (as in {@link StepStats#step()})
+     * @param reason e.g. {@code epoch 3 step 2: the loss is NaN}
+     */
+    default void skippedStep(int epoch, long step, String reason) {
+    }
+
     default void afterEpoch(EpochStats stats, double[] params) {
     }
 }

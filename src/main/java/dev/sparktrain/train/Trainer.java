@@ -6,6 +6,7 @@ import dev.sparktrain.nn.BatchKernel;
 import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.ParamGroup;
 import dev.sparktrain.optim.clip.GradientClipper;
+import dev.sparktrain.optim.lr.ReduceLROnPlateau;
 import dev.sparktrain.optim.lr.Scheduler;
 
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ public final class Trainer {
     private int startEpoch;
     private long startStep;
     private List<EpochStats> priorHistory = List.of();
+    private long skipped;
 
     public Trainer(Optimizer optimizer, Scheduler scheduler, GradientClipper clipper, TrainSettings settings) {
         this.optimizer = optimizer;
@@ -64,6 +66,11 @@ public final class Trainer {
         return this;
     }
 
+    /** Steps skipped for a non-finite loss or gradient by this trainer (train.nonfinite = skip). */
+    public long skippedSteps() {
+        return skipped;
+    }
+
     private Scheduler.Interval interval() {
         if (scheduler == null) return null;
         return settings.schedulerInterval() != null ? settings.schedulerInterval() : scheduler.naturalInterval();
@@ -87,6 +94,7 @@ public final class Trainer {
             EpochOrder order = new EpochOrder(n, settings.shuffle(), settings.seed(), epoch);
             double lossWeighted = 0;
             double correct = 0;
+            long rowsCounted = 0;
             double gradNorm = Double.NaN;
             for (long s = 0; s < stepsPerEpoch; s++, globalStep++) {
                 long ts = System.nanoTime();
@@ -97,17 +105,25 @@ public final class Trainer {
                 double norm = sums[d + BatchKernel.NORM];
                 double rows = sums[d + BatchKernel.ROWS];
                 double meanLoss = sums[d + BatchKernel.LOSS] / norm;
-                if (!Double.isFinite(meanLoss)) {
-                    throw new SparkTrainException("epoch " + (epoch + 1) + " step " + (s + 1) + ": the loss is "
-                            + meanLoss + " (diverged or bad data); lower the lr or enable clipping");
-                }
                 double[] grad = new double[d];
                 for (int i = 0; i < d; i++) grad[i] = sums[i] / norm;
-                gradNorm = clipper == null ? norm2(grad) : clipper.clip(grad);
-                if (clipper != null && !Double.isFinite(gradNorm)) {
-                    throw new SparkTrainException("epoch " + (epoch + 1) + " step " + (s + 1)
-                            + ": the gradient norm is " + gradNorm);
+                // The norm is taken before clipping; NaN or Inf in any component makes it non-finite.
+                double stepNorm = !Double.isFinite(meanLoss) ? Double.NaN : clipper == null ? norm2(grad) : clipper.clip(grad);
+                if (!Double.isFinite(meanLoss) || !Double.isFinite(stepNorm)) {
+                    String what = "epoch " + (epoch + 1) + " step " + (s + 1) + ": "
+                            + (!Double.isFinite(meanLoss) ? "the loss is " + meanLoss : "the gradient norm is " + stepNorm);
+                    if (settings.nonFinite() == TrainSettings.NonFinite.STOP) {
+                        throw new SparkTrainException(what + " (diverged or bad data); stopped before the optimizer step, "
+                                + "the last checkpoint is intact; lower the lr, enable clipping, or set train.nonfinite = skip");
+                    }
+                    // as AMP's GradScaler: no optimizer step, but the schedule goes on (a per-step scheduler
+                    // still steps; ReduceLROnPlateau, which would judge the non-finite loss, does not)
+                    skipped++;
+                    for (TrainListener l : listeners) l.skippedStep(epoch + 1, globalStep + 1, what);
+                    if (interval() == Scheduler.Interval.STEP && !(scheduler instanceof ReduceLROnPlateau)) scheduler.step();
+                    continue;
                 }
+                gradNorm = stepNorm;
                 for (TrainListener l : listeners) l.beforeStep(epoch, globalStep, optimizer);
                 double[] lrUsed = listeners.isEmpty() ? null : lrs();
                 optimizer.step(params, grad);
@@ -118,16 +134,23 @@ public final class Trainer {
                     for (TrainListener l : listeners) l.afterStep(ss);
                 }
                 lossWeighted += meanLoss * rows;
+                rowsCounted += (long) rows;
                 correct += sums[d + BatchKernel.CORRECT];
             }
-            double trainLoss = lossWeighted / n;
+            // skipped steps (train.nonfinite = skip) count in neither the loss nor the accuracy
+            double trainLoss = rowsCounted == n ? lossWeighted / n : lossWeighted / rowsCounted;
+            double trainAcc = rowsCounted == n ? correct / n : correct / rowsCounted;
             double[] val = backend.validationSums(params);
             int d = params.length;
             double valLoss = val == null ? Double.NaN : val[d + BatchKernel.LOSS] / val[d + BatchKernel.NORM];
             double valAcc = val == null ? Double.NaN : val[d + BatchKernel.CORRECT] / val[d + BatchKernel.ROWS];
+            if (val != null && val[d + BatchKernel.NORM] > 0 && !Double.isFinite(valLoss)) {
+                throw new SparkTrainException("epoch " + (epoch + 1) + " validation: the loss is " + valLoss
+                        + " (diverged); stopped before this epoch's checkpoint, the last checkpoint is intact");
+            }
             if (interval() == Scheduler.Interval.EPOCH) scheduler.step(val == null ? trainLoss : valLoss);
             double secs = (System.nanoTime() - t0) / 1e9;
-            EpochStats st = new EpochStats(epoch + 1, globalStep, trainLoss, correct / n, valLoss, valAcc,
+            EpochStats st = new EpochStats(epoch + 1, globalStep, trainLoss, trainAcc, valLoss, valAcc,
                     lrAtStart, gradNorm, secs, n / secs);
             history.add(st);
             if (earlyStopping != null) stop = earlyStopping.update(st, params);

@@ -3,21 +3,42 @@ package dev.sparktrain.train;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
-/** One local[2] SparkContext shared by every Spark test in the JVM (start-up costs seconds). */
+/**
+ * One local SparkContext shared by every Spark test in the JVM (start-up costs seconds):
+ * {@code local[2]}, or another master for the tests that need one (e.g. {@code local[2,4]}: task
+ * retries). Asking for another master stops the current context and starts one with that master.
+ */
 public final class SparkTestContext {
+    public static final String DEFAULT_MASTER = "local[2]";
     private static JavaSparkContext jsc;
+    private static boolean hooked;
 
     private SparkTestContext() {
     }
 
     public static synchronized JavaSparkContext get() {
+        return get(DEFAULT_MASTER);
+    }
+
+    public static synchronized JavaSparkContext get(String master) {
+        if (jsc != null && (jsc.sc().isStopped() || !jsc.master().equals(master))) {
+            jsc.stop();
+            jsc = null;
+        }
         if (jsc == null) {
-            SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("sparktrain-tests")
+            SparkConf conf = new SparkConf().setMaster(master).setAppName("sparktrain-tests")
                     .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
                     .set("spark.sql.shuffle.partitions", "4");
             jsc = new JavaSparkContext(conf);
-            Runtime.getRuntime().addShutdownHook(new Thread(jsc::stop));
+            if (!hooked) {
+                Runtime.getRuntime().addShutdownHook(new Thread(SparkTestContext::stop));
+                hooked = true;
+            }
         }
         return jsc;
+    }
+
+    private static synchronized void stop() {
+        if (jsc != null) jsc.stop();
     }
 }

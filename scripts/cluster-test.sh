@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# Integration test on a real Spark standalone cluster on this machine (issue 7; run by .ci/run).
+# Starts scripts/local-cluster.sh (1 Master + 2 Workers from the Maven-resolved jars), submits the
+# digits job through ./submit.sh with SPARK_HOME set, and checks each run's RESULT (model.json's
+# final validation accuracy >= 0.95 after 30 epochs, metrics.jsonl, report, the last checkpoint,
+# and params.bin's SHA-256 equal to the first run's), not only exit codes:
+#   1. client mode, two executors on two workers (the reference SHA-256)
+#   2. cluster mode (--deploy-mode cluster, file:/// jar): the driver's state read from the Master,
+#      since spark-submit exits 0 even when the driver fails; and a failing driver is seen as FAILED
+#   3. injected task failures (test hook spark.sparktrain.test.failTask), retried by Spark
+#   4. the driver killed (kill -9) mid-run, then --resume from the last checkpoint
+#   5. a Worker and its executor killed (kill -9) mid-run: the lost cached blocks are recomputed
+#      from the source and the job finishes on the remaining worker
+# Output paths are absolute (this machine's disk stands in for HDFS). Every daemon is stopped on
+# exit (trap); every submit runs under `timeout`. Logs: target/cluster-test/*.log, target/cluster/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+OUT="$ROOT/target/cluster-test"
+export SPARK_HOME="$ROOT/target/spark-home"
+export SPARK_LOCAL_IP=127.0.0.1
+MASTER="spark://127.0.0.1:${SPARK_MASTER_PORT:-7077}"
+MASTER_JSON="http://127.0.0.1:${SPARK_MASTER_WEBUI_PORT:-8080}/json/"
+WORKER_UI="${SPARK_WORKER_WEBUI_PORT:-8081}"
+RUN_TIMEOUT="${CLUSTER_TEST_RUN_TIMEOUT:-480}"   # seconds per submitted run
+UI_PORT=4747                                      # the client-mode driver's UI (REST: executors, storage)
+EPOCHS=30
+
+# Two executors of one core on two workers: minRegisteredResourcesRatio makes the driver wait for
+# both before the first job, so the cached blocks are spread over both.
+SPARK_OPTS=(--master "$MASTER" --conf spark.executor.cores=1 --conf spark.cores.max=2
+  --conf spark.scheduler.minRegisteredResourcesRatio=1.0 --conf spark.scheduler.maxRegisteredResourcesWaitingTime=120s
+  --executor-memory 640m)
+JOB=("$ROOT/conf/digits-mlp.conf" "data.path=$ROOT/data/digits.csv.gz" "train.epochs=$EPOCHS")
+
+for tool in curl jq timeout; do
+  command -v "$tool" >/dev/null || { echo "cluster-test: needs $tool (Debian: apt-get install $tool)" >&2; exit 2; }
+done
+
+pids=()
+cleanup() {
+  local rc=$?
+  for p in "${pids[@]+"${pids[@]}"}"; do # a `timeout` and the driver JVM under it
+    kill -9 $(ps -o pid= --ppid "$p" 2>/dev/null) "$p" 2>/dev/null || true
+  done
+  scripts/local-cluster.sh stop || true
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { echo "cluster-test: $*"; }
+fail() { echo "cluster-test: FAILED: $*" >&2; exit 1; }
+master() { curl -sf --max-time 5 "$MASTER_JSON"; }
+timings=()
+timed() { timings+=("$(printf '%-44s %4d s' "$1" "$2")"); }
+
+# ---------------------------------------------------------------------------- checks
+# The job's result in an output directory: 30 epochs, final validation accuracy >= 0.95 in
+# model.json and the same figure in the last metrics row, report written, last checkpoint at 30.
+check_result() {
+  local dir=$1 acc
+  [ -f "$dir/model.json" ] && [ -f "$dir/params.bin" ] || fail "$dir: no saved model"
+  acc=$(jq -r '.history[-1].val_accuracy' "$dir/model.json")
+  jq -e --argjson n "$EPOCHS" '(.history | length) == $n and .history[-1].epoch == $n and .history[-1].val_accuracy >= 0.95
+      and .param_count == 9610' "$dir/model.json" >/dev/null || fail "$dir/model.json: expected $EPOCHS epochs and val_accuracy >= 0.95, got $acc"
+  [ "$(jq -s 'map(select(.kind == "epoch")) | length' "$dir/metrics.jsonl")" = "$EPOCHS" ] || fail "$dir/metrics.jsonl: not $EPOCHS epoch rows"
+  [ "$(jq -s -r 'map(select(.kind == "epoch"))[-1].val_accuracy' "$dir/metrics.jsonl")" = "$acc" ] || fail "$dir/metrics.jsonl: last val_accuracy differs from model.json"
+  [ "$(head -1 "$dir/metrics.csv" | cut -d, -f1-3)" = "kind,epoch,step" ] || fail "$dir/metrics.csv: no header"
+  [ -s "$dir/report.html" ] || fail "$dir: no report.html"
+  [ "$(cat "$dir/checkpoints/latest")" = "epoch-$(printf %06d "$EPOCHS")" ] || fail "$dir: latest checkpoint is not epoch $EPOCHS"
+  [ "$(sha256sum < "$dir/params.bin" | cut -d' ' -f1)" = "$(jq -r .params_sha256 "$dir/model.json")" ] || fail "$dir: params.bin does not match model.json"
+  echo "$acc"
+}
+
+sha() { sha256sum < "$1/params.bin" | cut -d' ' -f1; }
+
+same_as_reference() {
+  [ "$(sha "$1")" = "$REF_SHA" ] || fail "$1/params.bin: SHA-256 $(sha "$1") differs from the reference run's $REF_SHA"
+}
+
+# Workers (by web UI port) that ran an executor of application $1.
+workers_of_app() {
+  local app=$1 n=0 p
+  for p in "$WORKER_UI" $((WORKER_UI + 1)); do
+    if curl -sf --max-time 5 "http://127.0.0.1:$p/json/" \
+        | jq -e --arg a "$app" '[.executors[], .finishedexecutors[]] | map(select(.appid == $a)) | length > 0' >/dev/null 2>&1; then
+      n=$((n + 1))
+    fi
+  done
+  echo "$n"
+}
+
+newest_app() { master | jq -r '[.activeapps[], .completedapps[]] | max_by(.starttime) | .id'; }
+active_apps() { master | jq '.activeapps | length'; }
+
+wait_until() { # seconds, what, command...
+  local secs=$1 what=$2; shift 2
+  local end=$((SECONDS + secs))
+  until "$@"; do
+    [ $SECONDS -lt $end ] || fail "timed out after ${secs}s waiting for $what"
+    sleep 1
+  done
+}
+no_active_apps() { [ "$(active_apps)" = 0 ]; }
+
+# Client mode, in the foreground: submit_client <name> [spark options] -- [job args]
+submit_client() {
+  local name=$1; shift
+  local sopts=() jargs=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do sopts+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  jargs=("$@")
+  timeout -k 10 "$RUN_TIMEOUT" ./submit.sh "${SPARK_OPTS[@]}" --driver-memory 1g "${sopts[@]+"${sopts[@]}"}" \
+    "${jargs[@]}" >"$OUT/$name.log" 2>&1 || fail "$name: exit status $? (log: $OUT/$name.log)"
+}
+
+# The same, in the background; sets BG_PID (the `timeout` process; the driver JVM is its child).
+submit_client_bg() {
+  local name=$1; shift
+  timeout -k 10 "$RUN_TIMEOUT" ./submit.sh "${SPARK_OPTS[@]}" --driver-memory 1g "$@" >"$OUT/$name.log" 2>&1 &
+  BG_PID=$!
+  pids+=("$BG_PID")
+}
+
+wait_for_line() { # file, extended regex, seconds, pid that must stay alive
+  local file=$1 re=$2 secs=$3 pid=$4
+  local end=$((SECONDS + secs))
+  until grep -Eq "$re" "$file" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || fail "the run ended before printing /$re/ ($file)"
+    [ $SECONDS -lt $end ] || fail "timed out waiting for /$re/ in $file"
+    sleep 0.2
+  done
+}
+
+# ---------------------------------------------------------------------------- setup
+rm -rf "$OUT"
+mkdir -p "$OUT"
+t_all=$SECONDS
+t=$SECONDS
+if [ ! -f target/sparktrain.jar ] || [ -n "$(find pom.xml src/main -newer target/sparktrain.jar -print -quit)" ]; then
+  mvn -q -B -Dstyle.color=never -DskipTests package 2>&1 | sed $'s/\e\\[0m//g' >&2
+fi
+scripts/local-cluster.sh start
+timed "start cluster (build SPARK_HOME if needed)" $((SECONDS - t))
+
+# ---------------------------------------------------------------------------- 1. client mode
+t=$SECONDS
+submit_client client -- "${JOB[@]}" "output.dir=$OUT/client"
+acc=$(check_result "$OUT/client")
+REF_SHA=$(sha "$OUT/client")
+app=$(newest_app)
+[ "$(workers_of_app "$app")" = 2 ] || fail "client run $app: executors on $(workers_of_app "$app") workers, expected 2"
+timed "1. client mode (val_acc $acc)" $((SECONDS - t))
+say "1. client mode: $app on 2 workers, val_acc $acc, params.bin sha256 $REF_SHA"
+
+# ---------------------------------------------------------------------------- 2. cluster mode
+# Drivers submitted since $1 (a list of known driver ids); the newest one.
+new_driver() { master | jq -r --argjson old "$1" '[.activedrivers[], .completeddrivers[]] | map(select(.id as $i | $old | index($i) | not)) | max_by(.starttime) | .id // empty'; }
+driver_state() { master | jq -r --arg d "$1" '[.activedrivers[], .completeddrivers[]] | map(select(.id == $d)) | .[0].state'; }
+driver_done() { master | jq -e --arg d "$1" '.completeddrivers | map(select(.id == $d)) | length > 0' >/dev/null; }
+driver_dir() { ls -d "$ROOT"/target/cluster/work-*/"$1" 2>/dev/null | head -1; }
+
+submit_cluster() { # name, job args...; prints the driver id
+  local name=$1; shift
+  local known
+  known=$(master | jq -c '[.activedrivers[], .completeddrivers[]] | map(.id)')
+  timeout -k 10 120 ./submit.sh "${SPARK_OPTS[@]}" --deploy-mode cluster --driver-memory 768m "$@" >"$OUT/$name.log" 2>&1 \
+    || fail "$name: spark-submit exit status $? (log: $OUT/$name.log)"
+  local d=""
+  wait_until 60 "the Master to list the driver of $name" eval 'd=$(new_driver "$known"); [ -n "$d" ]'
+  echo "$d"
+}
+
+t=$SECONDS
+drv=$(submit_cluster cluster "${JOB[@]}" "output.dir=$OUT/cluster")
+wait_until "$RUN_TIMEOUT" "driver $drv to finish" driver_done "$drv"
+state=$(driver_state "$drv")
+ddir=$(driver_dir "$drv")
+cp "$ddir/stdout" "$OUT/cluster.driver.stdout" 2>/dev/null || true
+cp "$ddir/stderr" "$OUT/cluster.driver.stderr" 2>/dev/null || true
+[ "$state" = FINISHED ] || fail "cluster mode: driver $drv ended $state (see $ddir/stderr)"
+grep -q '^done: final' "$ddir/stdout" || fail "cluster mode: no 'done:' line in the driver's stdout ($ddir/stdout)"
+acc=$(check_result "$OUT/cluster")
+same_as_reference "$OUT/cluster"
+app=$(newest_app)
+[ "$(workers_of_app "$app")" = 2 ] || fail "cluster run $app: executors on $(workers_of_app "$app") workers, expected 2"
+timed "2. cluster mode (val_acc $acc)" $((SECONDS - t))
+say "2. cluster mode: driver $drv FINISHED on $(basename "$(dirname "$ddir")"), executors on 2 workers, same params.bin"
+
+# A driver that fails (a bad job key): spark-submit still exits 0; the Master says FAILED.
+t=$SECONDS
+drv=$(submit_cluster cluster-bad "${JOB[@]}" "output.dir=$OUT/cluster-bad" "train.epochs=0")
+wait_until 120 "driver $drv to end" driver_done "$drv"
+state=$(driver_state "$drv")
+[ "$state" = FAILED ] || fail "a failing cluster-mode driver ended $state, expected FAILED"
+ddir=$(driver_dir "$drv")
+grep -q "sparktrain: error: .*train.epochs.*must be >= 1" "$ddir/stderr" || fail "no one-line error in $ddir/stderr"
+timed "2b. cluster mode, failing driver seen as FAILED" $((SECONDS - t))
+say "2b. a failing driver: spark-submit exited 0, the Master reports $state, stderr: $(grep 'sparktrain: error' "$ddir/stderr")"
+
+# ---------------------------------------------------------------------------- 3. task failures
+t=$SECONDS
+spec="epoch2.step3:*:0,epoch4.validation:1:0,epoch6.step7:0:0,epoch6.step7:0:1,epoch6.step7:0:2"
+submit_client failtask --conf "spark.sparktrain.test.failTask=$spec" -- "${JOB[@]}" "output.dir=$OUT/failtask"
+app=$(newest_app)
+injected=$(cat "$ROOT"/target/cluster/work-*/"$app"/*/stderr | grep -c "test hook spark.sparktrain.test.failTask: injected failure" || true)
+[ "$injected" = 6 ] || fail "task failures: $injected injected failures in the executors' logs, expected 6"
+acc=$(check_result "$OUT/failtask")
+same_as_reference "$OUT/failtask"
+timed "3. 6 injected task failures (val_acc $acc)" $((SECONDS - t))
+say "3. task failures: 6 failed attempts retried ($spec), same params.bin"
+
+# ---------------------------------------------------------------------------- 4. killed driver
+t=$SECONDS
+submit_client_bg killed "${JOB[@]}" "output.dir=$OUT/killed"
+# the default job writes a checkpoint every 10 epochs: kill it in epoch 11 or 12, so that the work
+# done since the last checkpoint is lost and redone by the resumed run
+wait_for_line "$OUT/killed.log" "^checkpoint: .*epoch-000010$" "$RUN_TIMEOUT" "$BG_PID"
+sleep 1
+driver=$(ps -o pid= --ppid "$BG_PID" | tr -d ' ')
+[ -n "$driver" ] || fail "no driver JVM under pid $BG_PID"
+kill -9 "$driver"
+wait "$BG_PID" 2>/dev/null || true
+[ ! -f "$OUT/killed/model.json" ] || fail "a killed run left a model.json"
+last=$(cat "$OUT/killed/checkpoints/latest")
+killed_in=$(($(grep -c '^epoch ' "$OUT/killed.log") + 1))
+wait_until 60 "the Master to drop the killed driver's application" no_active_apps
+submit_client resumed -- --resume "$OUT/killed"
+grep -q "^resume: from $OUT/killed/checkpoints/$last " "$OUT/resumed.log" || fail "resume did not start from $last"
+acc=$(check_result "$OUT/killed")
+same_as_reference "$OUT/killed"
+timed "4. driver killed in epoch $killed_in, resumed (val_acc $acc)" $((SECONDS - t))
+say "4. killed driver: kill -9 during epoch $killed_in, resumed from $last, same params.bin"
+
+# ---------------------------------------------------------------------------- 5. lost worker
+t=$SECONDS
+submit_client_bg lostworker --conf spark.ui.port=$UI_PORT "${JOB[@]}" "output.dir=$OUT/lostworker"
+wait_for_line "$OUT/lostworker.log" "^epoch +5/$EPOCHS " "$RUN_TIMEOUT" "$BG_PID"
+app=$(master | jq -r '.activeapps[0].id')
+rest="http://127.0.0.1:$UI_PORT/api/v1/applications/$app"
+# the executor on worker 2, and the cached blocks it holds
+exec2=$(curl -sf "http://127.0.0.1:$((WORKER_UI + 1))/json/" | jq -r --arg a "$app" '.executors | map(select(.appid == $a)) | .[0].id')
+blocks_on() { curl -sf --max-time 5 "$rest/storage/rdd" | jq -r '.[].id' | while read -r r; do
+  curl -sf --max-time 5 "$rest/storage/rdd/$r" | jq -r --arg e "$1" '.partitions[] | select(.executors | index($e)) | .blockName'; done; }
+lost=$(blocks_on "$exec2" | sort | tr '\n' ' ')
+[ -n "$lost" ] || fail "worker 2's executor $exec2 holds no cached block: killing it would prove nothing"
+scripts/local-cluster.sh kill-worker 2
+# the lost blocks come back, recomputed from data/digits.csv.gz, on a surviving executor
+recomputed() {
+  local b; for b in $lost; do
+    curl -sf --max-time 5 "$rest/storage/rdd/$(echo "$b" | cut -d_ -f2)" \
+      | jq -e --arg b "$b" --arg e "$exec2" '.partitions[] | select(.blockName == $b) | .executors | length > 0 and (index($e) | not)' >/dev/null \
+      || return 1
+  done
+}
+wait_until 120 "the lost blocks ($lost) to be cached again elsewhere" recomputed
+wait "$BG_PID" || fail "lostworker: exit status $? (log: $OUT/lostworker.log)"
+grep -q "Lost executor $exec2" "$OUT/lostworker.log" || fail "the driver did not report losing executor $exec2"
+acc=$(check_result "$OUT/lostworker")
+same_as_reference "$OUT/lostworker"
+[ "$(master | jq '[.workers[] | select(.state == "ALIVE")] | length')" = 1 ] || fail "expected 1 live worker after the kill"
+timed "5. worker 2 killed after epoch 5 (val_acc $acc)" $((SECONDS - t))
+say "5. lost worker: executor $exec2 and its blocks ($lost) lost, recomputed, finished on worker 1, same params.bin"
+
+# ---------------------------------------------------------------------------- summary
+scripts/local-cluster.sh stop
+timed "total" $((SECONDS - t_all))
+say "PASSED; params.bin sha256 $REF_SHA in all 5 runs"
+printf '  %s\n' "${timings[@]}"
