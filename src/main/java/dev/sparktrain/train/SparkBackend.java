@@ -7,12 +7,11 @@ import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Sequential;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
 
+import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 
@@ -22,8 +21,18 @@ import java.util.UUID;
  * the partitions' sums in partition order (so the result does not depend on task timing, and a
  * retried task changes nothing). Without shuffling only the partitions holding the batch's rows
  * get a task.
+ *
+ * <p>Small weight vectors (up to {@link #INLINE_MAX} values) travel inside the task closure: Spark
+ * serializes and broadcasts every job's task binary anyway, so a broadcast of their own only adds
+ * its set-up and destruction to every step (about 1.5–3 ms of a 10–15 ms step for d ≤ 1e4 in
+ * {@code ./bench.sh}, see docs/PERFORMANCE.md). From about 3e4 values on, deserializing them in
+ * every task costs more than that, and they go out as a broadcast. Either way every task reads
+ * exactly the driver's values, so results do not change.
  */
 public final class SparkBackend implements StepBackend {
+    /** Largest weight vector sent inside the task closure rather than as a broadcast. */
+    public static final int INLINE_MAX = 16_384;
+
     private final JavaSparkContext jsc;
     private final JavaRDD<PackedBlock> train;
     private final JavaRDD<PackedBlock> validation;
@@ -80,12 +89,12 @@ public final class SparkBackend implements StepBackend {
         jsc.setJobGroup("sparktrain-" + runKey.substring(0, 8) + "-epoch-" + (epoch + 1), "sparktrain epoch " + (epoch + 1), false);
         jsc.setJobDescription("sparktrain epoch " + (epoch + 1) + " step " + (step + 1));
         lastEpoch = epoch;
-        Broadcast<double[]> weights = jsc.broadcast(params);
+        Weights weights = Weights.of(jsc, params);
         try {
             StepTask task = new StepTask(model, loss, runKey, weights, order, epoch, from, to);
             int[] idArray = ids.stream().mapToInt(Integer::intValue).toArray();
-            List<double[]>[] parts = Spark.call("epoch " + (epoch + 1) + " step " + (step + 1),
-                    () -> train.mapPartitions(task).collectPartitions(idArray));
+            double[][] parts = Spark.call("epoch " + (epoch + 1) + " step " + (step + 1),
+                    () -> runJob(train, task, idArray));
             return addInOrder(parts, model.paramCount());
         } finally {
             weights.destroy();
@@ -96,12 +105,12 @@ public final class SparkBackend implements StepBackend {
     public double[] validationSums(double[] params) {
         if (validation == null) return null;
         jsc.setJobDescription("sparktrain epoch " + (lastEpoch + 1) + " validation");
-        Broadcast<double[]> weights = jsc.broadcast(params);
+        Weights weights = Weights.of(jsc, params);
         try {
             EvalTask task = new EvalTask(model, loss, runKey, weights);
             int[] all = new int[validation.getNumPartitions()];
             for (int i = 0; i < all.length; i++) all[i] = i;
-            List<double[]>[] parts = Spark.call("validation", () -> validation.mapPartitions(task).collectPartitions(all));
+            double[][] parts = Spark.call("validation", () -> runJob(validation, task, all));
             return addInOrder(parts, model.paramCount());
         } finally {
             weights.destroy();
@@ -113,12 +122,46 @@ public final class SparkBackend implements StepBackend {
         jsc.clearJobGroup();
     }
 
-    private static double[] addInOrder(List<double[]>[] parts, int d) {
+    /**
+     * One job computing {@code task} on the given partitions, straight through
+     * {@code SparkContext.runJob} with a plain function object; returns one result per partition,
+     * in the order of {@code partitions}. The Java API ({@code mapPartitions(..).collectPartitions(..)})
+     * wraps the task in Scala closures that Spark's ClosureCleaner re-reads with ASM from the jar
+     * on every call: 3–4 ms of driver CPU per step, a third of a small step (docs/PERFORMANCE.md).
+     */
+    private double[][] runJob(JavaRDD<PackedBlock> rdd, PartitionTask task, int[] partitions) {
+        @SuppressWarnings("unchecked")
+        scala.reflect.ClassTag<double[]> tag = (scala.reflect.ClassTag<double[]>) (Object)
+                scala.reflect.ClassTag$.MODULE$.apply(double[].class);
+        @SuppressWarnings("unchecked")
+        scala.collection.immutable.Seq<Object> ids = (scala.collection.immutable.Seq<Object>) (Object)
+                scala.collection.immutable.ArraySeq$.MODULE$.unsafeWrapArray(partitions);
+        return (double[][]) jsc.sc().runJob(rdd.rdd(), task, ids, tag);
+    }
+
+    private static double[] addInOrder(double[][] parts, int d) {
         double[] sums = new double[d + dev.sparktrain.nn.BatchKernel.STATS];
-        for (List<double[]> part : parts) {
-            for (double[] s : part) for (int i = 0; i < sums.length; i++) sums[i] += s[i];
-        }
+        for (double[] s : parts) for (int i = 0; i < sums.length; i++) sums[i] += s[i];
         return sums;
+    }
+
+    /**
+     * The weights of one job: inside the task closure when small, else a broadcast (destroyed
+     * when the job is done). Spark serializes the closure when it submits the job, and the driver
+     * does not touch {@code params} until the job has finished, so no copy is needed.
+     */
+    private record Weights(double[] inline, Broadcast<double[]> broadcast) implements Serializable {
+        static Weights of(JavaSparkContext jsc, double[] params) {
+            return params.length <= INLINE_MAX ? new Weights(params, null) : new Weights(null, jsc.broadcast(params));
+        }
+
+        double[] value() {
+            return broadcast == null ? inline : broadcast.value();
+        }
+
+        void destroy() {
+            if (broadcast != null) broadcast.destroy();
+        }
     }
 
     /** Executor side: one worker (with its scratch buffers) per thread and training run. */
@@ -133,30 +176,71 @@ public final class SparkBackend implements StepBackend {
         return (BlockWorker) cached[1];
     }
 
-    private record StepTask(Sequential model, Loss loss, String runKey, Broadcast<double[]> weights,
-                            EpochOrder order, int epoch, long from, long to)
-            implements FlatMapFunction<Iterator<PackedBlock>, double[]> {
+    /** A task as {@code SparkContext.runJob} takes it: (task context, the partition's blocks) → sums. */
+    private abstract static class PartitionTask
+            extends scala.runtime.AbstractFunction2<TaskContext, scala.collection.Iterator<PackedBlock>, double[]>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** One partition's share of a step: the sums of its rows of batch [from, to). */
+    private static final class StepTask extends PartitionTask {
+        private static final long serialVersionUID = 1L;
+        private final Sequential model;
+        private final Loss loss;
+        private final String runKey;
+        private final Weights weights;
+        private final EpochOrder order;
+        private final int epoch;
+        private final long from;
+        private final long to;
+
+        StepTask(Sequential model, Loss loss, String runKey, Weights weights, EpochOrder order, int epoch,
+                 long from, long to) {
+            this.model = model;
+            this.loss = loss;
+            this.runKey = runKey;
+            this.weights = weights;
+            this.order = order;
+            this.epoch = epoch;
+            this.from = from;
+            this.to = to;
+        }
+
         @Override
-        public Iterator<double[]> call(Iterator<PackedBlock> blocks) {
+        public double[] apply(TaskContext ctx, scala.collection.Iterator<PackedBlock> blocks) {
             BlockWorker w = worker(runKey, model, loss);
             double[] sums = new double[w.sumsLength()];
             double[] params = weights.value();
             while (blocks.hasNext()) w.accumulate(blocks.next(), order, epoch, from, to, params, sums);
             FaultInjection.inTask(sums); // test-only hook (spark.sparktrain.test.*); nothing when unset
-            return Collections.singletonList(sums).iterator();
+            return sums;
         }
     }
 
-    private record EvalTask(Sequential model, Loss loss, String runKey, Broadcast<double[]> weights)
-            implements FlatMapFunction<Iterator<PackedBlock>, double[]> {
+    /** One partition's loss, normalizer, rows and correct counts (no gradient). */
+    private static final class EvalTask extends PartitionTask {
+        private static final long serialVersionUID = 1L;
+        private final Sequential model;
+        private final Loss loss;
+        private final String runKey;
+        private final Weights weights;
+
+        EvalTask(Sequential model, Loss loss, String runKey, Weights weights) {
+            this.model = model;
+            this.loss = loss;
+            this.runKey = runKey;
+            this.weights = weights;
+        }
+
         @Override
-        public Iterator<double[]> call(Iterator<PackedBlock> blocks) {
+        public double[] apply(TaskContext ctx, scala.collection.Iterator<PackedBlock> blocks) {
             BlockWorker w = worker(runKey, model, loss);
             double[] sums = new double[w.sumsLength()];
             double[] params = weights.value();
             while (blocks.hasNext()) w.evaluate(blocks.next(), params, sums);
             FaultInjection.inTask(sums); // test-only hook (spark.sparktrain.test.*); nothing when unset
-            return Collections.singletonList(sums).iterator();
+            return sums;
         }
     }
 }
