@@ -85,12 +85,18 @@ same_as_reference() {
   [ "$(sha "$1")" = "$REF_SHA" ] || fail "$1/params.bin: SHA-256 $(sha "$1") differs from the reference run's $REF_SHA"
 }
 
+# A worker's JSON (by web UI port; three tries, as for the Master's).
+worker() {
+  local i
+  for i in 1 2 3; do curl -sf --max-time 10 "http://127.0.0.1:$1/json/" && return 0; sleep 1; done
+  return 1
+}
+
 # Workers (by web UI port) that ran an executor of application $1.
 workers_of_app() {
   local app=$1 n=0 p
   for p in "$WORKER_UI" $((WORKER_UI + 1)); do
-    if curl -sf --max-time 5 "http://127.0.0.1:$p/json/" \
-        | jq -e --arg a "$app" '[.executors[], .finishedexecutors[]] | map(select(.appid == $a)) | length > 0' >/dev/null 2>&1; then
+    if worker "$p" | jq -e --arg a "$app" '[.executors[], .finishedexecutors[]] | map(select(.appid == $a)) | length > 0' >/dev/null 2>&1; then
       n=$((n + 1))
     fi
   done
@@ -255,8 +261,7 @@ blocks_on() {
 exec2=""
 lost=""
 find_lost() {
-  exec2=$(curl -sf --max-time 10 "http://127.0.0.1:$((WORKER_UI + 1))/json/" \
-    | jq -r --arg a "$app" '.executors | map(select(.appid == $a)) | .[0].id // empty') || return 1
+  exec2=$(worker $((WORKER_UI + 1)) | jq -r --arg a "$app" '.executors | map(select(.appid == $a)) | .[0].id // empty') || return 1
   [ -n "$exec2" ] || return 1
   lost=$(blocks_on "$exec2" | sort | tr '\n' ' ') || return 1
   [ -n "${lost// /}" ]
