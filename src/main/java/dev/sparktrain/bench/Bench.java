@@ -156,6 +156,7 @@ public final class Bench {
         T best = null;
         double bestShare = Double.POSITIVE_INFINITY;
         for (int t = 0; t <= i("retries"); t++) {
+            System.gc(); // the previous measurement's garbage (often huge arrays) is not this one's cost
             quiet();
             CpuMeter m = new CpuMeter();
             m.start();
@@ -365,19 +366,20 @@ public final class Bench {
                 + cfg.get("floor.warm") + " warm-up)");
         int reps = i("floor.reps");
         int warm = i("floor.warm");
-        quiet();
-        double[][] e = Floor.time(jsc, blocks, new Floor.Kind[] {Floor.Kind.EMPTY, Floor.Kind.EMPTY_RUNJOB}, 1, warm, reps);
-        fig.put("empty_job_ms", Stats.median(e[0]), "ms", "empty job over the cached partitions (Java API)");
-        fig.put("empty_runjob_ms", Stats.median(e[1]), "ms", "empty job over the cached partitions (runJob, plain function)");
         if (!cfg.get("floor.d").isEmpty()) { // only the given d
             for (String x : cfg.get("floor.d").split(",")) floorAt(Integer.parseInt(x.trim()), "", true, reps, warm);
-            return;
+        } else {
+            floorAt(lr.net.paramCount(), "(logistic)", true, reps, warm);
+            floorAt(mp.net.paramCount(), "(MLP)", true, reps, warm);
+            int big = i("floor.bigreps");
+            floorAt(bg.net.paramCount(), "(1M-param model)", false, big, Math.min(warm, 3));
+            floorAt(1_000_000, "", true, big, Math.min(warm, 3));
         }
-        floorAt(lr.net.paramCount(), "(logistic)", true, reps, warm);
-        floorAt(mp.net.paramCount(), "(MLP)", true, reps, warm);
-        int big = i("floor.bigreps");
-        floorAt(bg.net.paramCount(), "(1M-param model)", false, big, Math.min(warm, 3));
-        floorAt(1_000_000, "", true, big, Math.min(warm, 3));
+        // last, with Spark's job path warm: an empty job (no weights, nothing returned)
+        double[][] e = calm(() -> Floor.time(jsc, blocks, new Floor.Kind[] {Floor.Kind.EMPTY, Floor.Kind.EMPTY_RUNJOB},
+                1, warm, reps));
+        fig.put("empty_job_ms", Stats.median(e[0]), "ms", "empty job over the cached partitions (Java API)");
+        fig.put("empty_runjob_ms", Stats.median(e[1]), "ms", "empty job over the cached partitions (runJob, plain function)");
     }
 
     // --------------------------------------------------------------------------------- train
@@ -694,7 +696,7 @@ public final class Bench {
         for (long rows : ns) {
             JavaRDD<PackedBlock> data = SyntheticData.blocks(jsc, rows, d, parts, seed);
             try {
-                RunResult r = calm(() -> fit(data, rows, m, batch, mode.equals("shuffle"), 0, 1));
+                RunResult r = calm(() -> fit(data, rows, m, batch, mode.equals("shuffle"), 1, 1));
                 fig.put("scale_epoch_s_n" + rows, r.epochSeconds, "s", "N = " + rows + ": epoch");
                 fig.put("scale_us_per_row_n" + rows, r.epochSeconds * 1e6 / rows, "us", "N = " + rows + ": per row");
                 perRow.add(new double[] {rows, r.epochSeconds / rows});
