@@ -66,5 +66,5 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_
 # The --add-opens list Spark itself passes on Java 17 (kept in the pom for tests and submit.sh).
 JVM_FLAGS=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' pom.xml)
 # shellcheck disable=SC2086
-exec java $JVM_FLAGS -Xmx"$mem" -Dlog4j2.configurationFile="$(pwd)/conf/log4j2.properties" \
+exec java $JVM_FLAGS -Xmx"$mem" ${BENCH_JVM_OPTS:-} -Dlog4j2.configurationFile="$(pwd)/conf/log4j2.properties" \
   -cp "$JAR:$(cat "$CP_FILE")" dev.sparktrain.bench.Bench "${java_args[@]+"${java_args[@]}"}"
