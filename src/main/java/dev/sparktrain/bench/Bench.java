@@ -50,7 +50,7 @@ import java.util.concurrent.Future;
 public final class Bench {
     private static final String[] KEYS = {"master", "rows", "features", "partitions", "seed", "batches", "modes",
             "sections", "floor.reps", "floor.warm", "floor.bigreps", "floor.d", "probe", "probe.steps", "probe.warm", "big.model",
-            "big.batch", "big.steps", "mllib.sgd.iters", "mllib.mlp.iters", "scale", "scale.model", "scale.batch", "scale.epochs",
+            "big.batch", "big.steps", "mllib.sgd.iters", "mllib.mlp.iters", "scale", "scale.model", "scale.batch", "scale.epochs", "scale.warm",
             "lineage.rows", "torch", "lr", "max_norm", "quiet", "quiet.wait", "retries"};
 
     private final Map<String, String> cfg;
@@ -126,7 +126,8 @@ public final class Bench {
         c.put("scale", quick ? "10000,20000,40000" : "500000,1000000,2000000,4000000");
         c.put("scale.model", "mlp");
         c.put("scale.batch", quick ? "1024" : "10000");
-        c.put("scale.epochs", quick ? "1" : "3");
+        c.put("scale.epochs", quick ? "1" : "5");
+        c.put("scale.warm", quick ? "1" : "12");
         c.put("lineage.rows", quick ? "20000" : "200000");
         c.put("torch", "");
         c.put("quiet", quick ? "1" : "0.25");
@@ -696,12 +697,13 @@ public final class Bench {
         for (String s : cfg.get("scale").split(",")) ns.add(Long.parseLong(s.trim()));
         List<double[]> perRow = new ArrayList<>();
         blocks.unpersist(true); // the last section: room for the largest set
-        // warm-up on the smallest set (not reported): the per-epoch code paths (the shuffled order,
-        // gathers) run once per epoch and reach full speed only after several epochs
+        // warm-up on the smallest set (not reported): measured here, the epoch time at N=0.5M kept
+        // falling for ~10 epochs (0.93 s after 3 warm epochs, 0.74 s after 10), which made the
+        // first N look 20% slower per row than the last
         long smallest = ns.stream().mapToLong(Long::longValue).min().orElse(n);
         JavaRDD<PackedBlock> warmData = SyntheticData.blocks(jsc, smallest, d, parts, seed);
         try {
-            fit(warmData, smallest, m, batch, mode.equals("shuffle"), 3, 1);
+            fit(warmData, smallest, m, batch, mode.equals("shuffle"), i("scale.warm"), 1);
         } finally {
             warmData.unpersist(true);
         }

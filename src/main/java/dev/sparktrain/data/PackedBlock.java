@@ -315,12 +315,16 @@ public final class PackedBlock implements Serializable {
 
     /**
      * The local rows this block contributes to positions [from, to) of the epoch's order, in
-     * visiting order. Without shuffling these are contiguous, so the result is a range.
+     * ascending row order: a mini-batch is a set, its loss and gradient a sum over it, and
+     * gathering rows in memory order is faster than in visiting order (the sum differs only by
+     * rounding). Without shuffling, or when the batch holds every row of the block (a full-batch
+     * step), the result is a range and no epoch order is computed.
      */
     public Slice slice(EpochOrder epochOrder, int epoch, long from, long to) {
-        if (!epochOrder.shuffled()) {
-            long lo = Math.max(from, firstRow);
-            long hi = Math.min(to, firstRow + rows);
+        boolean all = from <= 0 && to >= epochOrder.size();
+        if (!epochOrder.shuffled() || all) {
+            long lo = all ? firstRow : Math.max(from, firstRow);
+            long hi = all ? firstRow + rows : Math.min(to, firstRow + rows);
             return hi <= lo ? Slice.EMPTY : Slice.range((int) (lo - firstRow), (int) (hi - lo));
         }
         LocalOrder o = order;
@@ -330,7 +334,11 @@ public final class PackedBlock implements Serializable {
         }
         int a = lowerBound(o.positions, from);
         int b = lowerBound(o.positions, to);
-        return b <= a ? Slice.EMPTY : Slice.rows(Arrays.copyOfRange(o.localRows, a, b));
+        if (b <= a) return Slice.EMPTY;
+        if (b - a == rows) return Slice.range(0, rows);
+        int[] picked = Arrays.copyOfRange(o.localRows, a, b);
+        Arrays.sort(picked);
+        return Slice.rows(picked);
     }
 
     private static int lowerBound(long[] sorted, long key) {

@@ -49,6 +49,11 @@ public final class Linear implements Layer {
     @Override
     public void forward(double[] params, int off, double[] x, int xOff, int n, double[] y) {
         int b = off + in * out;
+        if (out == 1) { // logistic/linear regression: a matrix-vector product (dgemm with m=1 is ~2.4x slower)
+            java.util.Arrays.fill(y, 0, n, params[b]);
+            BLAS.getInstance().dgemv("T", in, n, 1.0, x, xOff, in, params, off, 1, 1.0, y, 0, 1);
+            return;
+        }
         for (int r = 0; r < n; r++) System.arraycopy(params, b, y, r * out, out);
         BLAS.getInstance().dgemm("T", "N", out, n, in, 1.0, params, off, in, x, xOff, in, 1.0, y, 0, out);
     }
@@ -58,7 +63,8 @@ public final class Linear implements Layer {
                          double[] grad, double[] dX) {
         BLAS blas = BLAS.getInstance();
         // dW (col-major in×out) += X(col-major in×n) · dY(col-major out×n)ᵀ
-        blas.dgemm("N", "T", in, out, n, 1.0, x, xOff, in, dY, 0, out, 1.0, grad, off, in);
+        if (out == 1) blas.dgemv("N", in, n, 1.0, x, xOff, in, dY, 0, 1, 1.0, grad, off, 1);
+        else blas.dgemm("N", "T", in, out, n, 1.0, x, xOff, in, dY, 0, out, 1.0, grad, off, in);
         int b = off + in * out;
         for (int r = 0; r < n; r++) {
             int ro = r * out;

@@ -84,21 +84,31 @@ class PackedBlockTest {
     }
 
     @Test
-    void shuffledSlicesFollowTheEpochOrder() {
+    void shuffledSlicesHoldTheRowsAtTheirEpochPositionsInRowOrder() {
         // Rows 1000..1299 of a 5000-row data set; positions from the Feistel order.
         double[][] xy = data(3);
         PackedBlock b = pack(xy, PackedBlock.Storage.DENSE, PackedBlock.Precision.FLOAT64, 1000);
         EpochOrder o = new EpochOrder(5000, true, 9, 2);
-        List<long[]> expected = new ArrayList<>();
-        for (int i = 0; i < N; i++) expected.add(new long[] {o.positionOf(1000 + i), i});
-        expected.sort((p, q) -> Long.compare(p[0], q[0]));
-        List<Integer> got = new ArrayList<>();
+        int seen = 0;
         for (long from = 0; from < 5000; from += 64) {
-            PackedBlock.Slice s = b.slice(o, 2, from, Math.min(5000, from + 64));
-            for (int i = 0; i < s.length(); i++) got.add(s.rows()[i]);
+            long to = Math.min(5000, from + 64);
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < N; i++) {
+                long p = o.positionOf(1000 + i);
+                if (p >= from && p < to) expected.add(i); // ascending i: rows in memory order
+            }
+            PackedBlock.Slice s = b.slice(o, 2, from, to);
+            List<Integer> got = new ArrayList<>();
+            for (int i = 0; i < s.length(); i++) got.add(s.contiguous() ? s.start() + i : s.rows()[i]);
+            assertEquals(expected, got, "batch [" + from + ", " + to + ")");
+            seen += got.size();
         }
-        assertEquals(N, got.size());
-        for (int i = 0; i < N; i++) assertEquals((int) expected.get(i)[1], got.get(i));
+        assertEquals(N, seen);
+        // a batch holding every row of the block is a range, whatever the order
+        PackedBlock.Slice whole = b.slice(o, 2, 0, 5000);
+        assertTrue(whole.contiguous());
+        assertEquals(0, whole.start());
+        assertEquals(N, whole.length());
     }
 
     @Test
