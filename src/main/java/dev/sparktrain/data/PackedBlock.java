@@ -361,6 +361,14 @@ public final class PackedBlock implements Serializable {
         public boolean contiguous() {
             return rows == null;
         }
+
+        /** Part {@code i} of {@code k} nearly equal consecutive parts (for threads within one task). */
+        public Slice part(int i, int k) {
+            int a = (int) ((long) length * i / k);
+            int b = (int) ((long) length * (i + 1) / k);
+            if (b <= a) return EMPTY;
+            return rows == null ? range(start + a, b - a) : rows(Arrays.copyOfRange(rows, a, b));
+        }
     }
 
     /**

@@ -36,6 +36,11 @@ public final class BlockWorker {
         run(b, b.slice(order, epoch, from, to), params, sums, true);
     }
 
+    /** Adds the gradient and stats of the given rows of a block into sums. */
+    public void accumulate(PackedBlock b, PackedBlock.Slice rows, double[] params, double[] sums) {
+        run(b, rows, params, sums, true);
+    }
+
     /** Adds the loss, normalizer, rows and correct counts of the whole block (no gradient). */
     public void evaluate(PackedBlock b, double[] params, double[] sums) {
         run(b, PackedBlock.Slice.range(0, b.rows()), params, sums, false);

@@ -20,7 +20,7 @@ import java.util.UUID;
  * out as a broadcast; each partition adds up only its rows of the step's batch; the driver adds
  * the partitions' sums in partition order (so the result does not depend on task timing, and a
  * retried task changes nothing). Without shuffling only the partitions holding the batch's rows
- * get a task.
+ * get a task, and a task may split its rows over the cores the step leaves idle ({@link TaskThreads}).
  *
  * <p>Small weight vectors (up to {@link #INLINE_MAX} values) travel inside the task closure: Spark
  * serializes and broadcasts every job's task binary anyway, so a broadcast of their own only adds
@@ -42,6 +42,9 @@ public final class SparkBackend implements StepBackend {
     private final long[] firstRow;
     private final int[] rows;
     private final long n;
+    private final int configuredThreads;
+    private final int totalCores;
+    private final int executorCores;
     private int lastEpoch;
 
     public SparkBackend(JavaSparkContext jsc, JavaRDD<PackedBlock> train, JavaRDD<PackedBlock> validation,
@@ -71,6 +74,10 @@ public final class SparkBackend implements StepBackend {
             total += l[2];
         }
         n = total;
+        configuredThreads = jsc.getConf().getInt(TaskThreads.CONF, 0);
+        totalCores = jsc.defaultParallelism();
+        // local mode: one executor with every core; on a cluster only spark.executor.cores is sure
+        executorCores = jsc.master().startsWith("local") ? totalCores : jsc.getConf().getInt("spark.executor.cores", 1);
     }
 
     @Override
@@ -91,7 +98,8 @@ public final class SparkBackend implements StepBackend {
         lastEpoch = epoch;
         Weights weights = Weights.of(jsc, params);
         try {
-            StepTask task = new StepTask(model, loss, runKey, weights, order, epoch, from, to);
+            int threads = TaskThreads.forStep(configuredThreads, totalCores, executorCores, ids.size());
+            StepTask task = new StepTask(model, loss, runKey, weights, order, epoch, from, to, threads);
             int[] idArray = ids.stream().mapToInt(Integer::intValue).toArray();
             double[][] parts = Spark.call("epoch " + (epoch + 1) + " step " + (step + 1),
                     () -> runJob(train, task, idArray));
@@ -194,9 +202,10 @@ public final class SparkBackend implements StepBackend {
         private final int epoch;
         private final long from;
         private final long to;
+        private final int threads;
 
         StepTask(Sequential model, Loss loss, String runKey, Weights weights, EpochOrder order, int epoch,
-                 long from, long to) {
+                 long from, long to, int threads) {
             this.model = model;
             this.loss = loss;
             this.runKey = runKey;
@@ -205,14 +214,18 @@ public final class SparkBackend implements StepBackend {
             this.epoch = epoch;
             this.from = from;
             this.to = to;
+            this.threads = threads;
         }
 
         @Override
         public double[] apply(TaskContext ctx, scala.collection.Iterator<PackedBlock> blocks) {
-            BlockWorker w = worker(runKey, model, loss);
-            double[] sums = new double[w.sumsLength()];
+            double[] sums = new double[worker(runKey, model, loss).sumsLength()];
             double[] params = weights.value();
-            while (blocks.hasNext()) w.accumulate(blocks.next(), order, epoch, from, to, params, sums);
+            while (blocks.hasNext()) {
+                PackedBlock b = blocks.next();
+                TaskThreads.accumulate(b, b.slice(order, epoch, from, to), threads, () -> worker(runKey, model, loss),
+                        params, sums);
+            }
             FaultInjection.inTask(sums); // test-only hook (spark.sparktrain.test.*); nothing when unset
             return sums;
         }
