@@ -50,7 +50,7 @@ import java.util.concurrent.Future;
 public final class Bench {
     private static final String[] KEYS = {"master", "rows", "features", "partitions", "seed", "batches", "modes",
             "sections", "floor.reps", "floor.warm", "floor.bigreps", "floor.d", "probe", "probe.steps", "probe.warm", "big.model",
-            "big.batch", "big.steps", "mllib.sgd.iters", "mllib.mlp.iters", "scale", "scale.model", "scale.batch", "scale.epochs", "scale.warm",
+            "big.batch", "big.steps", "mllib.sgd.iters", "mllib.mlp.iters", "scale", "scale.model", "scale.batch", "scale.epochs", "scale.timed_rows", "scale.warm",
             "lineage.rows", "torch", "lr", "max_norm", "quiet", "quiet.wait", "retries"};
 
     private final Map<String, String> cfg;
@@ -126,7 +126,8 @@ public final class Bench {
         c.put("scale", quick ? "10000,20000,40000" : "500000,1000000,2000000,4000000");
         c.put("scale.model", "mlp");
         c.put("scale.batch", quick ? "1024" : "10000");
-        c.put("scale.epochs", quick ? "1" : "5");
+        c.put("scale.epochs", quick ? "1" : "3");
+        c.put("scale.timed_rows", quick ? "0" : "8000000");
         c.put("scale.warm", quick ? "1" : "12");
         c.put("lineage.rows", quick ? "20000" : "200000");
         c.put("torch", "");
@@ -550,8 +551,10 @@ public final class Bench {
                 String key = "big_" + tag(mode);
                 fig.put(key + "_step_ms", r.stepMs, "ms", "sparktrain step, " + mode + " (Adam + clip)");
                 fig.put(key + "_update_ms", r.updateMs, "ms", "  of which driver update (mean, clip, Adam)");
-                // the arithmetic alone: the same kernel in plain Java, one thread per partition the step touches
-                int threads = shuffle ? parts : 1;
+                // the arithmetic alone: the same kernel in plain Java on as many threads as the step
+                // uses (a shuffled step: one task per partition; a contiguous one: one task whose
+                // rows are split over the idle cores, TaskThreads)
+                int threads = parts;
                 fig.put(key + "_compute_ms", compute(m, batch, threads), "ms",
                         "its compute in plain Java (" + threads + " thread(s) x " + (batch / threads) + " rows)");
             }
@@ -710,7 +713,10 @@ public final class Bench {
         for (long rows : ns) {
             JavaRDD<PackedBlock> data = SyntheticData.blocks(jsc, rows, d, parts, seed);
             try {
-                RunResult r = calm(() -> fit(data, rows, m, batch, mode.equals("shuffle"), 1, i("scale.epochs")));
+                // every N gets about the same measured time (short epochs are the noisiest): at
+                // least scale.epochs epochs and at least scale.timed_rows rows in all
+                int epochs = (int) Math.max(i("scale.epochs"), (l("scale.timed_rows") + rows - 1) / rows);
+                RunResult r = calm(() -> fit(data, rows, m, batch, mode.equals("shuffle"), 1, epochs));
                 fig.put("scale_epoch_s_n" + rows, r.epochSeconds, "s", "N = " + rows + ": epoch (median of "
                         + Arrays.toString(Arrays.stream(r.epochs).map(x -> Math.round(x * 1000) / 1000.0).toArray()) + ")");
                 fig.put("scale_us_per_row_n" + rows, r.epochSeconds * 1e6 / rows, "us", "N = " + rows + ": per row");

@@ -15,8 +15,13 @@ public final class BatchKernel {
     public static final int CORRECT = 3;
     public static final int STATS = 4;
 
-    /** Rows per forward/backward chunk: bounds workspace memory for full-batch steps. */
-    public static final int CHUNK = 4096;
+    /**
+     * Rows per forward/backward chunk. It bounds workspace memory for full-batch steps, and small
+     * enough chunks keep the activations and deltas in L2 between forward and backward: measured
+     * for the MLP 100-64-2, 1.10 us/row at 384-512 rows against 1.46 at 4096 (and 5% faster for
+     * logistic regression), while dgemm is still efficient at 512 rows.
+     */
+    public static final int CHUNK = 512;
 
     private final Sequential model;
     private final Loss loss;
