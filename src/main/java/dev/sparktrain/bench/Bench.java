@@ -518,7 +518,7 @@ public final class Bench {
         }
         out.println("  current = SparkBackend now (SparkContext.runJob with a plain function; weights in the closure up to "
                 + dev.sparktrain.train.SparkBackend.INLINE_MAX + " values, else a broadcast);");
-        out.println("  before = broadcast + mapPartitions/collectPartitions (SparkBackend before this branch);"
+        out.println("  before = broadcast + mapPartitions/collectPartitions through the Java RDD API (SparkBackend's first version);"
                 + " closure = before with the weights in the closure");
         out.printf(Locale.ROOT, "  Spark's task metrics (mean over all variants' tasks): deserialize task %.2f ms (CPU %.2f ms), "
                 + "run %.2f ms, result serialization %.2f ms, result %.0f bytes%n", tm[0], tm[1] / 1e6, tm[2], tm[3], tm[4]);
@@ -530,7 +530,7 @@ public final class Bench {
         }
         int total = StepProbe.PHASES.length - 2;
         fig.put(key + "_before_total_ms", med.get(StepProbe.Ship.BEFORE)[total], "ms",
-                "whole step, SparkBackend before this branch");
+                "whole step, the Java RDD API path (SparkBackend's first version)");
         fig.put(key + "_current_total_ms", med.get(StepProbe.Ship.CURRENT)[total], "ms",
                 "whole step, SparkBackend now");
     }

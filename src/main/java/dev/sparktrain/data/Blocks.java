@@ -4,11 +4,13 @@ import dev.sparktrain.train.Spark;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /** Cached RDDs of {@link PackedBlock}s: one block per partition, contiguous row ranges. */
 public final class Blocks {
@@ -48,9 +50,22 @@ public final class Blocks {
         return fromBlocks(jsc, blocks);
     }
 
-    /** Blocks made in Java, one per partition, in row order (contiguous {@code firstRow} ranges). */
+    /**
+     * Blocks made in Java, one per partition, in row order (contiguous {@code firstRow} ranges).
+     * Not {@code jsc.parallelize(blocks)}: a ParallelCollectionRDD's partitions carry their data,
+     * so every task of every step shipped its whole block again, cached or not (a step over 200k
+     * rows took 29x the Spark floor in {@code ./bench.sh}). Each block goes out once as a
+     * broadcast and the partitions carry only its handle; once cached, the executors' broadcast
+     * copies are dropped (a lost block is fetched again from the driver and recomputed).
+     */
     public static JavaRDD<PackedBlock> fromBlocks(JavaSparkContext jsc, List<PackedBlock> blocks) {
-        return cache(jsc.parallelize(blocks, blocks.size()), "training blocks");
+        List<Broadcast<PackedBlock>> handles = new ArrayList<>();
+        for (PackedBlock b : blocks) handles.add(jsc.broadcast(b));
+        List<Integer> ids = IntStream.range(0, blocks.size()).boxed().toList();
+        JavaRDD<PackedBlock> rdd = cache(jsc.parallelize(ids, blocks.size()).map(i -> handles.get(i).value()),
+                "training blocks");
+        for (Broadcast<PackedBlock> h : handles) h.unpersist(false);
+        return rdd;
     }
 
     /** Reads a CSV file (any Hadoop path, .gz too), validates every row, splits and packs it. */
