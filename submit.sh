@@ -14,6 +14,10 @@ cd "$(dirname "$0")"
 JAR=target/sparktrain.jar
 CLASS=dev.sparktrain.cli.Main
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+# One BLAS thread per task: Spark gives cluster executors OMP_NUM_THREADS = spark.task.cpus
+# (SPARK-41188), but in local mode the driver JVM runs the tasks and a multi-threaded OpenBLAS
+# under every task oversubscribes the cores. sparktrain spreads a step over idle cores itself.
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 
 spark_args=()
 app_args=()
