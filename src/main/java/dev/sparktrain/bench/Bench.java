@@ -465,7 +465,8 @@ public final class Bench {
             for (String mode : modes()) {
                 long b = batch == 0 ? n : batch;
                 long steps = (n + b - 1) / b;
-                int epochs = steps >= 50 ? 1 : 3;
+                // at least ~7 timed steps: a full-batch epoch is one step, and 3 samples of it were too few
+                int epochs = steps >= 50 ? 1 : steps >= 10 ? 3 : 7;
                 RunResult r = calm(() -> fit(blocks, n, m, batch, mode.equals("shuffle"), 0, epochs));
                 String key = "st_" + m.key + "_" + btag(batch) + "_" + tag(mode);
                 String what = m.key + " batch " + (batch == 0 ? "full" : batch) + " " + mode + " (" + steps + " steps/epoch)";
