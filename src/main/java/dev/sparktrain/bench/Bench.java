@@ -50,7 +50,7 @@ import java.util.concurrent.Future;
 public final class Bench {
     private static final String[] KEYS = {"master", "rows", "features", "partitions", "seed", "batches", "modes",
             "sections", "floor.reps", "floor.warm", "floor.bigreps", "floor.d", "probe", "probe.steps", "probe.warm", "big.model",
-            "big.batch", "big.steps", "mllib.sgd.iters", "mllib.mlp.iters", "scale", "scale.model", "scale.batch", "scale.epochs", "scale.timed_rows", "scale.passes", "scale.warm",
+            "big.batch", "big.steps", "mllib.sgd.iters", "mllib.mlp.iters", "scale", "scale.model", "scale.batch", "scale.epochs", "scale.timed_rows", "scale.passes", "scale.warm_pass",
             "lineage.rows", "torch", "lr", "max_norm", "quiet", "quiet.wait", "retries"};
 
     private final Map<String, String> cfg;
@@ -129,7 +129,7 @@ public final class Bench {
         c.put("scale.epochs", quick ? "1" : "3");
         c.put("scale.timed_rows", quick ? "0" : "8000000");
         c.put("scale.passes", quick ? "1" : "3");
-        c.put("scale.warm", quick ? "1" : "12");
+        c.put("scale.warm_pass", quick ? "0" : "1");
         c.put("lineage.rows", quick ? "20000" : "200000");
         c.put("torch", "");
         c.put("quiet", quick ? "1" : "0.25");
@@ -702,32 +702,27 @@ public final class Bench {
         for (String s : cfg.get("scale").split(",")) ns.add(Long.parseLong(s.trim()));
         List<double[]> perRow = new ArrayList<>();
         blocks.unpersist(true); // the last section: room for the largest set
-        // warm-up on the smallest set (not reported): measured here, the epoch time at N=0.5M kept
-        // falling for ~10 epochs (0.93 s after 3 warm epochs, 0.74 s after 10), which made the
-        // first N look 20% slower per row than the last
-        long smallest = ns.stream().mapToLong(Long::longValue).min().orElse(n);
-        JavaRDD<PackedBlock> warmData = SyntheticData.blocks(jsc, smallest, d, parts, seed);
-        try {
-            fit(warmData, smallest, m, batch, mode.equals("shuffle"), i("scale.warm"), 1);
-        } finally {
-            warmData.unpersist(true);
-        }
-        // Several passes over all N, each N's epochs pooled over the passes: a slow spell of the
-        // shared machine (once measured: every epoch of one N twice as slow for ~17 s, other
-        // processes idle) then spoils one pass of one N, not the N's figure.
+        // Passes over all N; pass 0 only warms up (measured here: epoch times kept falling for
+        // minutes, and the first N measured came out 20-30% slower per row). Each N's figure is
+        // the median of its passes' medians, so a slow spell of the shared machine (once: every
+        // epoch of one N twice as slow for ~17 s, other processes idle) spoils one pass, not the figure.
         int passes = Math.max(1, i("scale.passes"));
         Map<Long, List<Double>> secs = new LinkedHashMap<>();
+        Map<Long, List<Double>> passMedians = new LinkedHashMap<>();
         Map<Long, List<Double>> cpu = new LinkedHashMap<>();
-        for (int pass = 0; pass < passes; pass++) {
+        for (int pass = i("scale.warm_pass") > 0 ? -1 : 0; pass < passes; pass++) {
+            boolean warm = pass < 0;
             for (long rows : ns) {
                 JavaRDD<PackedBlock> data = SyntheticData.blocks(jsc, rows, d, parts, seed);
                 try {
                     // every N gets about the same measured time (short epochs are the noisiest): at
                     // least scale.epochs epochs and at least scale.timed_rows rows in all
                     long total = Math.max(i("scale.epochs"), (l("scale.timed_rows") + rows - 1) / rows);
-                    int epochs = (int) Math.max(1, (total + passes - 1) / passes);
+                    int epochs = warm ? 1 : (int) Math.max(1, (total + passes - 1) / passes);
                     RunResult r = calm(() -> fit(data, rows, m, batch, mode.equals("shuffle"), 1, epochs));
+                    if (warm) continue;
                     for (double e : r.epochs) secs.computeIfAbsent(rows, k -> new ArrayList<>()).add(e);
+                    passMedians.computeIfAbsent(rows, k -> new ArrayList<>()).add(r.epochSeconds);
                     cpu.computeIfAbsent(rows, k -> new ArrayList<>()).add(r.cpuMsPerStep * r.steps / 1e3);
                 } finally {
                     data.unpersist(true);
@@ -736,9 +731,9 @@ public final class Bench {
         }
         for (long rows : ns) {
             double[] e = secs.get(rows).stream().mapToDouble(Double::doubleValue).toArray();
-            double med = Stats.median(e);
-            fig.put("scale_epoch_s_n" + rows, med, "s", "N = " + rows + ": epoch (median of " + e.length + " in "
-                    + passes + " passes: " + Arrays.toString(Arrays.stream(e).map(x -> Math.round(x * 1000) / 1000.0).toArray())
+            double med = Stats.median(passMedians.get(rows).stream().mapToDouble(Double::doubleValue).toArray());
+            fig.put("scale_epoch_s_n" + rows, med, "s", "N = " + rows + ": epoch (median of " + passes
+                    + " passes' medians; epochs " + Arrays.toString(Arrays.stream(e).map(x -> Math.round(x * 1000) / 1000.0).toArray())
                     + ")");
             fig.put("scale_us_per_row_n" + rows, med * 1e6 / rows, "us", "N = " + rows + ": per row");
             double c = Stats.median(cpu.get(rows).stream().mapToDouble(Double::doubleValue).toArray());
