@@ -74,7 +74,7 @@ public final class SparkBackend implements StepBackend {
             total += l[2];
         }
         n = total;
-        configuredThreads = jsc.getConf().getInt(TaskThreads.CONF, 0);
+        configuredThreads = TaskThreads.configured(jsc.getConf().get(TaskThreads.CONF, "0"));
         totalCores = jsc.defaultParallelism();
         // local mode: one executor with every core; on a cluster only spark.executor.cores is sure
         executorCores = jsc.master().startsWith("local") ? totalCores : jsc.getConf().getInt("spark.executor.cores", 1);

@@ -29,6 +29,18 @@ final class TaskThreads {
     private TaskThreads() {
     }
 
+    /** The value of {@link #CONF}: a whole number >= 0 (0 = automatic). */
+    static int configured(String value) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 0) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new dev.sparktrain.SparkTrainException(CONF + ": expected a whole number >= 0 (threads per step task; "
+                + "0 = as many as the step leaves idle), got '" + value + "'");
+    }
+
     /**
      * Threads each of {@code tasks} tasks may use: the cores the step leaves idle, shared out, but
      * never more than one executor has. {@code executorCores} is the cores of one executor (all

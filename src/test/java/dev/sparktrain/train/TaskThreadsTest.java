@@ -92,4 +92,15 @@ class TaskThreadsTest {
         assertEquals(2, TaskThreads.forStep(0, 8, 4, 3));
         assertEquals(3, TaskThreads.forStep(3, 2, 2, 2), "configured");
     }
+
+    @Test
+    void aBadThreadCountIsRefusedByName() {
+        assertEquals(0, TaskThreads.configured(" 0 "));
+        assertEquals(4, TaskThreads.configured("4"));
+        for (String bad : new String[] {"-1", "two", "", "1.5"}) {
+            SparkTrainException e = assertThrows(SparkTrainException.class, () -> TaskThreads.configured(bad));
+            assertTrue(e.getMessage().startsWith("spark.sparktrain.taskThreads: expected a whole number >= 0"), e.getMessage());
+            assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
+        }
+    }
 }
