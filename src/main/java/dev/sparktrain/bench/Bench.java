@@ -700,7 +700,6 @@ public final class Bench {
         fig.section("scale", "epoch time vs N: " + m.key + " batch " + batch + " " + mode);
         List<Long> ns = new ArrayList<>();
         for (String s : cfg.get("scale").split(",")) ns.add(Long.parseLong(s.trim()));
-        List<double[]> perRow = new ArrayList<>();
         blocks.unpersist(true); // the last section: room for the largest set
         // Passes over all N; pass 0 only warms up (measured here: epoch times kept falling for
         // minutes, and the first N measured came out 20-30% slower per row). Each N's figure is
@@ -729,19 +728,20 @@ public final class Bench {
                 }
             }
         }
-        for (long rows : ns) {
-            double[] e = secs.get(rows).stream().mapToDouble(Double::doubleValue).toArray();
-            double med = Stats.median(passMedians.get(rows).stream().mapToDouble(Double::doubleValue).toArray());
+        double[] v = new double[ns.size()]; // epoch seconds per row, for each N
+        for (int j = 0; j < v.length; j++) {
+            long rows = ns.get(j);
+            double[] e = Stats.array(secs.get(rows));
+            double med = Stats.median(Stats.array(passMedians.get(rows)));
             fig.put("scale_epoch_s_n" + rows, med, "s", "N = " + rows + ": epoch (median of " + passes
                     + " passes' medians; epochs " + Arrays.toString(Arrays.stream(e).map(x -> Math.round(x * 1000) / 1000.0).toArray())
                     + ")");
             fig.put("scale_us_per_row_n" + rows, med * 1e6 / rows, "us", "N = " + rows + ": per row");
-            double c = Stats.median(cpu.get(rows).stream().mapToDouble(Double::doubleValue).toArray());
+            double c = Stats.median(Stats.array(cpu.get(rows)));
             fig.put("scale_cpu_us_per_row_n" + rows, c * 1e6 / rows, "us", "N = " + rows
                     + ": process CPU time per row (all threads; median of the passes)");
-            perRow.add(new double[] {rows, med / rows});
+            v[j] = med / rows;
         }
-        double[] v = perRow.stream().mapToDouble(x -> x[1]).toArray();
         double ref = Stats.median(v);
         double dev = 0;
         for (double x : v) dev = Math.max(dev, Math.abs(x / ref - 1));

@@ -21,6 +21,10 @@ final class Stats {
         return s[lo] + (pos - lo) * (s[hi] - s[lo]);
     }
 
+    static double[] array(java.util.List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
     static double min(double[] v) {
         double m = Double.POSITIVE_INFINITY;
         for (double x : v) m = Math.min(m, x);

@@ -321,10 +321,9 @@ public final class PackedBlock implements Serializable {
      * step), the result is a range and no epoch order is computed.
      */
     public Slice slice(EpochOrder epochOrder, int epoch, long from, long to) {
-        boolean all = from <= 0 && to >= epochOrder.size();
-        if (!epochOrder.shuffled() || all) {
-            long lo = all ? firstRow : Math.max(from, firstRow);
-            long hi = all ? firstRow + rows : Math.min(to, firstRow + rows);
+        if (!epochOrder.shuffled() || (from <= 0 && to >= epochOrder.size())) {
+            long lo = Math.max(from, firstRow);
+            long hi = Math.min(to, firstRow + rows);
             return hi <= lo ? Slice.EMPTY : Slice.range((int) (lo - firstRow), (int) (hi - lo));
         }
         LocalOrder o = order;

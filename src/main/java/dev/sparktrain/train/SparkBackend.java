@@ -149,7 +149,7 @@ public final class SparkBackend implements StepBackend {
 
     private static double[] addInOrder(double[][] parts, int d) {
         double[] sums = new double[d + dev.sparktrain.nn.BatchKernel.STATS];
-        for (double[] s : parts) for (int i = 0; i < sums.length; i++) sums[i] += s[i];
+        for (double[] s : parts) TaskThreads.add(sums, s);
         return sums;
     }
 

@@ -92,7 +92,8 @@ final class TaskThreads {
         }
     }
 
-    private static void add(double[] into, double[] part) {
+    /** {@code into += part}, element-wise: how partial sums vectors are combined, in a fixed order. */
+    static void add(double[] into, double[] part) {
         for (int i = 0; i < into.length; i++) into[i] += part[i];
     }
 
