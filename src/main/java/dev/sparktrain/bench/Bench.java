@@ -2,7 +2,7 @@ package dev.sparktrain.bench;
 
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
-import dev.sparktrain.data.Blocks;
+import dev.sparktrain.spark.load.Blocks;
 import dev.sparktrain.data.EpochOrder;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.nn.Loss;
@@ -15,7 +15,7 @@ import dev.sparktrain.optim.clip.GradientClipper;
 import dev.sparktrain.optim.clip.GradientClippers;
 import dev.sparktrain.train.BlockWorker;
 import dev.sparktrain.train.EpochStats;
-import dev.sparktrain.train.SparkBackend;
+import dev.sparktrain.spark.SparkBackend;
 import dev.sparktrain.train.TrainSettings;
 import dev.sparktrain.train.Trainer;
 import org.apache.spark.SparkConf;
@@ -356,7 +356,7 @@ public final class Bench {
         fig.put("floor_closure_ms_d" + dd, Stats.median(ms[2]), "ms", "d=" + dd
                 + ": weights in the closure + mapPartitions + collect + add");
         fig.put("floor_runjob_ms_d" + dd, Stats.median(ms[3]), "ms", "d=" + dd
-                + ": SparkBackend's path (runJob, plain function" + (dd > dev.sparktrain.train.SparkBackend.INLINE_MAX
+                + ": SparkBackend's path (runJob, plain function" + (dd > dev.sparktrain.spark.SparkBackend.INLINE_MAX
                 ? ", broadcast)" : ", weights inline)"));
         if (all) {
             fig.put("floor_tree_ms_d" + dd, Stats.median(ms[4]), "ms", "d=" + dd + ": broadcast + treeAggregate (MLlib's way)");
@@ -519,7 +519,7 @@ public final class Bench {
                     med.get(cols[0])[k], med.get(cols[1])[k], med.get(cols[2])[k]);
         }
         out.println("  current = SparkBackend now (SparkContext.runJob with a plain function; weights in the closure up to "
-                + dev.sparktrain.train.SparkBackend.INLINE_MAX + " values, else a broadcast);");
+                + dev.sparktrain.spark.SparkBackend.INLINE_MAX + " values, else a broadcast);");
         out.println("  before = broadcast + mapPartitions/collectPartitions through the Java RDD API (SparkBackend's first version);"
                 + " closure = before with the weights in the closure");
         out.printf(Locale.ROOT, "  Spark's task metrics (mean over all variants' tasks): deserialize task %.2f ms (CPU %.2f ms), "

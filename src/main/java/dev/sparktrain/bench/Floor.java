@@ -79,7 +79,7 @@ final class Floor {
                 return sum[0];
             }
             case RUNJOB: { // SparkBackend's path: runJob with a plain function, weights inline when small
-                Broadcast<double[]> b = d > dev.sparktrain.train.SparkBackend.INLINE_MAX ? jsc.broadcast(w) : null;
+                Broadcast<double[]> b = d > dev.sparktrain.spark.SparkBackend.INLINE_MAX ? jsc.broadcast(w) : null;
                 try {
                     double[][] parts = runJob(jsc, blocks, new Direct(b, b == null ? w : null, d + 4), all);
                     double[] sum = new double[d + 4];

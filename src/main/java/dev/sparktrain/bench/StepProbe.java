@@ -150,7 +150,7 @@ final class StepProbe {
         long c0 = mx.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         boolean broadcast = ship == Ship.BEFORE
-                || (ship == Ship.CURRENT && params.length > dev.sparktrain.train.SparkBackend.INLINE_MAX);
+                || (ship == Ship.CURRENT && params.length > dev.sparktrain.spark.SparkBackend.INLINE_MAX);
         Broadcast<double[]> weights = broadcast ? jsc.broadcast(params) : null;
         long t1 = System.nanoTime();
         ProbeTask task = new ProbeTask(model, loss, runKey, weights, broadcast ? null : params, order, epoch, from, to);

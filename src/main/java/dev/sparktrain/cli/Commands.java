@@ -1,17 +1,18 @@
 package dev.sparktrain.cli;
 
+import dev.sparktrain.spark.load.DataSources;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparktrain.SparkTrainException;
-import dev.sparktrain.data.LoadedData;
+import dev.sparktrain.spark.load.LoadedData;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.data.Standardizer;
-import dev.sparktrain.eval.Evaluation;
-import dev.sparktrain.eval.Evaluator;
-import dev.sparktrain.eval.Predictor;
-import dev.sparktrain.eval.SavedModel;
+import dev.sparktrain.spark.eval.Evaluation;
+import dev.sparktrain.spark.eval.Evaluator;
+import dev.sparktrain.spark.eval.Predictor;
+import dev.sparktrain.store.SavedModel;
 import dev.sparktrain.report.Report;
-import dev.sparktrain.train.ModelIO;
+import dev.sparktrain.store.ModelIO;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;

@@ -3,7 +3,7 @@ package dev.sparktrain.cli;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.data.Synthetic;
-import dev.sparktrain.data.SyntheticWriter;
+import dev.sparktrain.spark.load.SyntheticWriter;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.PrintStream;

@@ -98,8 +98,8 @@ public final class Main {
         }
         JobFile jf;
         if (file == null && resume != null) {
-            java.util.Map<String, String> saved = dev.sparktrain.train.Checkpoints.resume(resume, hadoopConf(),
-                    dev.sparktrain.train.Checkpoint::job, msg -> { }).accepted();
+            java.util.Map<String, String> saved = dev.sparktrain.store.Checkpoints.resume(resume, hadoopConf(),
+                    dev.sparktrain.store.Checkpoint::job, msg -> { }).accepted();
             jf = JobFile.of(saved, "checkpoint " + resume);
         } else {
             jf = JobFile.read(Path.of(file == null ? DEFAULT_JOB : file));

@@ -1,8 +1,9 @@
 package dev.sparktrain.cli;
 
+import dev.sparktrain.spark.load.DataSources;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
-import dev.sparktrain.data.LoadedData;
+import dev.sparktrain.spark.load.LoadedData;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Losses;
 import dev.sparktrain.nn.Sequential;
@@ -14,15 +15,15 @@ import dev.sparktrain.optim.clip.GradientClippers;
 import dev.sparktrain.optim.lr.Scheduler;
 import dev.sparktrain.optim.lr.Schedulers;
 import dev.sparktrain.report.Report;
-import dev.sparktrain.train.Checkpoint;
-import dev.sparktrain.train.CheckpointWriter;
-import dev.sparktrain.train.Checkpoints;
+import dev.sparktrain.store.Checkpoint;
+import dev.sparktrain.store.CheckpointWriter;
+import dev.sparktrain.store.Checkpoints;
 import dev.sparktrain.train.EarlyStopping;
 import dev.sparktrain.train.EpochStats;
-import dev.sparktrain.train.MetricsLog;
-import dev.sparktrain.train.ModelIO;
+import dev.sparktrain.store.MetricsLog;
+import dev.sparktrain.store.ModelIO;
 import dev.sparktrain.train.ProgressPrinter;
-import dev.sparktrain.train.SparkBackend;
+import dev.sparktrain.spark.SparkBackend;
 import dev.sparktrain.train.TrainListener;
 import dev.sparktrain.train.Trainer;
 import org.apache.hadoop.conf.Configuration;
@@ -148,9 +149,9 @@ public final class TrainJob {
         out.printf(Locale.ROOT, "sparktrain: model %s (%d parameters), loss %s, optimizer %s, scheduler %s, BLAS %s%n",
                 model.spec(), params.length, loss.name(), optimizer.name(), cfg.scheduler == null ? "none" : cfg.scheduler,
                 dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName());
-        String hook = dev.sparktrain.train.FaultInjection.describe(jsc.getConf(),
-                jsc.getLocalProperty(dev.sparktrain.train.FaultInjection.FAIL_TASK),
-                jsc.getLocalProperty(dev.sparktrain.train.FaultInjection.NONFINITE));
+        String hook = dev.sparktrain.spark.FaultInjection.describe(jsc.getConf(),
+                jsc.getLocalProperty(dev.sparktrain.spark.FaultInjection.FAIL_TASK),
+                jsc.getLocalProperty(dev.sparktrain.spark.FaultInjection.NONFINITE));
         if (hook != null) out.println(hook);
         Checkpoint resumed = cfg.run.resume == null ? null : resume(hconf, out);
         LoadedData data = DataSources.load(jsc, cfg);

@@ -168,7 +168,7 @@ public final class DataSettings implements Serializable {
         return out;
     }
 
-    static String name(Format f) {
+    public static String name(Format f) {
         return f.name().toLowerCase(Locale.ROOT);
     }
 

@@ -88,7 +88,7 @@ public final class EpochOrder implements java.io.Serializable {
     }
 
     /** SplitMix64's finaliser: a cheap, well-mixed 64-bit hash. */
-    static long mix(long z) {
+    public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

@@ -114,7 +114,7 @@ public final class Labels implements Serializable {
     }
 
     /** Canonical form of a label: numbers without trailing zeros ("1.0", "+1" -> "1"), text stripped. */
-    static String key(String s) {
+    public static String key(String s) {
         String t = s.strip();
         if (isNumber(t)) {
             BigDecimal d = new BigDecimal(t).stripTrailingZeros();
@@ -123,7 +123,7 @@ public final class Labels implements Serializable {
         return t;
     }
 
-    static String key(double v) {
+    public static String key(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : key(Double.toString(v));
     }
 

@@ -2,8 +2,8 @@ package dev.sparktrain.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparktrain.SparkTrainException;
-import dev.sparktrain.train.MetricsLog;
-import dev.sparktrain.train.ModelIO;
+import dev.sparktrain.store.MetricsLog;
+import dev.sparktrain.store.ModelIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;

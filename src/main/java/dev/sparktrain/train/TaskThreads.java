@@ -18,9 +18,9 @@ import java.util.function.Supplier;
  * worker and the parts are added in a fixed order, so the result depends only on the thread count
  * (like the partition count: rounding only), never on timing.
  */
-final class TaskThreads {
+public final class TaskThreads {
     /** Spark conf key: threads per step task; 0 or unset = automatic (see {@link #forStep}). */
-    static final String CONF = "spark.sparktrain.taskThreads";
+    public static final String CONF = "spark.sparktrain.taskThreads";
     /** Fewer rows per thread than this are not worth a hand-off. */
     static final int MIN_ROWS_PER_THREAD = 256;
 
@@ -30,7 +30,7 @@ final class TaskThreads {
     }
 
     /** The value of {@link #CONF}: a whole number >= 0 (0 = automatic). */
-    static int configured(String value) {
+    public static int configured(String value) {
         try {
             int n = Integer.parseInt(value.trim());
             if (n >= 0) return n;
@@ -46,7 +46,7 @@ final class TaskThreads {
      * never more than one executor has. {@code executorCores} is the cores of one executor (all
      * of them in local mode); a configured count wins.
      */
-    static int forStep(int configured, int totalCores, int executorCores, int tasks) {
+    public static int forStep(int configured, int totalCores, int executorCores, int tasks) {
         if (configured > 0) return configured;
         if (tasks <= 0) return 1;
         return Math.max(1, Math.min(executorCores, totalCores / tasks));
@@ -57,7 +57,7 @@ final class TaskThreads {
      * (task) thread, the others on a shared daemon pool, each with the worker {@code workers}
      * gives on that thread; the parts are added in part order.
      */
-    static void accumulate(PackedBlock block, PackedBlock.Slice rows, int threads, Supplier<BlockWorker> workers,
+    public static void accumulate(PackedBlock block, PackedBlock.Slice rows, int threads, Supplier<BlockWorker> workers,
                            double[] params, double[] sums) {
         int k = Math.min(threads, Math.max(1, rows.length() / MIN_ROWS_PER_THREAD));
         if (k <= 1) {
@@ -93,7 +93,7 @@ final class TaskThreads {
     }
 
     /** {@code into += part}, element-wise: how partial sums vectors are combined, in a fixed order. */
-    static void add(double[] into, double[] part) {
+    public static void add(double[] into, double[] part) {
         for (int i = 0; i < into.length; i++) into[i] += part[i];
     }
 

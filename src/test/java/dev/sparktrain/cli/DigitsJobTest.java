@@ -1,7 +1,7 @@
 package dev.sparktrain.cli;
 
 import dev.sparktrain.train.EpochStats;
-import dev.sparktrain.train.ModelIO;
+import dev.sparktrain.store.ModelIO;
 import dev.sparktrain.train.SparkTestContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

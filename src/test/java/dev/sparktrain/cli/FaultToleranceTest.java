@@ -1,11 +1,11 @@
 package dev.sparktrain.cli;
 
 import dev.sparktrain.SparkTrainException;
-import dev.sparktrain.train.Checkpoint;
-import dev.sparktrain.train.Checkpoints;
-import dev.sparktrain.train.FaultInjection;
-import dev.sparktrain.train.MetricsLog;
-import dev.sparktrain.train.ModelIO;
+import dev.sparktrain.store.Checkpoint;
+import dev.sparktrain.store.Checkpoints;
+import dev.sparktrain.spark.FaultInjection;
+import dev.sparktrain.store.MetricsLog;
+import dev.sparktrain.store.ModelIO;
 import dev.sparktrain.train.SparkTestContext;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;

@@ -2,9 +2,9 @@ package dev.sparktrain.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparktrain.SparkTrainException;
-import dev.sparktrain.data.DataLoader;
+import dev.sparktrain.spark.load.DataLoader;
 import dev.sparktrain.data.DataSettings;
-import dev.sparktrain.data.LoadedData;
+import dev.sparktrain.spark.load.LoadedData;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.data.Synthetic;
 import dev.sparktrain.train.EpochStats;
@@ -150,9 +150,9 @@ class GenerateAndTrainJobTest {
                 .run(SparkTestContext.get(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("2 partitions, sparse float32, "), out);
-        dev.sparktrain.eval.SavedModel m = dev.sparktrain.eval.SavedModel.load(run.toString(), new org.apache.hadoop.conf.Configuration());
+        dev.sparktrain.store.SavedModel m = dev.sparktrain.store.SavedModel.load(run.toString(), new org.apache.hadoop.conf.Configuration());
         assertEquals(List.of("-1", "1"), m.labels());
-        dev.sparktrain.eval.Evaluation e = Commands.evaluate(SparkTestContext.get(), m, "validation", null, List.of(),
+        dev.sparktrain.spark.eval.Evaluation e = Commands.evaluate(SparkTestContext.get(), m, "validation", null, List.of(),
                 new PrintStream(new ByteArrayOutputStream()));
         EpochStats last = h.get(h.size() - 1);
         assertEquals(last.valLoss(), e.loss(), 1e-12 * last.valLoss(), "CSR float32 rows scaled at evaluate time like at training time");

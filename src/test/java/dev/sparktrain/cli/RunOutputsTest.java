@@ -1,8 +1,8 @@
 package dev.sparktrain.cli;
 
 import dev.sparktrain.SparkTrainException;
-import dev.sparktrain.eval.Evaluation;
-import dev.sparktrain.eval.SavedModel;
+import dev.sparktrain.spark.eval.Evaluation;
+import dev.sparktrain.store.SavedModel;
 import dev.sparktrain.train.EpochStats;
 import dev.sparktrain.train.SparkTestContext;
 import org.apache.hadoop.conf.Configuration;

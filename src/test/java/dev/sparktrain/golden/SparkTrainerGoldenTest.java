@@ -1,8 +1,8 @@
 package dev.sparktrain.golden;
 
-import dev.sparktrain.data.Blocks;
+import dev.sparktrain.spark.load.Blocks;
 import dev.sparktrain.data.PackedBlock;
-import dev.sparktrain.train.SparkBackend;
+import dev.sparktrain.spark.SparkBackend;
 import dev.sparktrain.train.SparkTestContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.junit.jupiter.api.DynamicTest;

@@ -1,5 +1,14 @@
 package dev.sparktrain.train;
 
+import dev.sparktrain.train.EpochStats;
+import dev.sparktrain.train.LocalBackend;
+import dev.sparktrain.train.ProgressPrinter;
+import dev.sparktrain.train.StepBackend;
+import dev.sparktrain.train.StepStats;
+import dev.sparktrain.train.TrainListener;
+import dev.sparktrain.train.TrainSettings;
+import dev.sparktrain.train.Trainer;
+import dev.sparktrain.store.MetricsLog;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.data.EpochOrder;

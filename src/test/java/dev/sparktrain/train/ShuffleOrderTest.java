@@ -1,7 +1,8 @@
 package dev.sparktrain.train;
 
+import dev.sparktrain.spark.SparkBackend;
 import dev.sparktrain.config.Options;
-import dev.sparktrain.data.Blocks;
+import dev.sparktrain.spark.load.Blocks;
 import dev.sparktrain.data.EpochOrder;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.nn.Loss;

@@ -1,0 +1,141 @@
+package dev.sparktrain.spark.load;
+
+import dev.sparktrain.data.DataSettings;
+import dev.sparktrain.data.EpochOrder;
+import dev.sparktrain.data.PackedBlock;
+import dev.sparktrain.spark.Spark;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/** Cached RDDs of {@link PackedBlock}s: one block per partition, contiguous row ranges. */
+public final class Blocks {
+    private Blocks() {
+    }
+
+    /** Splits in-memory rows into {@code partitions} contiguous blocks of equal size (tests, Java API). */
+    public static JavaRDD<PackedBlock> fromArrays(JavaSparkContext jsc, double[] x, double[] y, int features,
+                                                  int targetWidth, int partitions) {
+        int n = y.length / targetWidth;
+        int[] sizes = new int[partitions];
+        for (int p = 0; p < partitions; p++) {
+            sizes[p] = (int) ((long) n * (p + 1) / partitions - (long) n * p / partitions);
+        }
+        return fromArrays(jsc, x, y, features, targetWidth, sizes);
+    }
+
+    /**
+     * Splits in-memory rows into one contiguous block per entry of {@code sizes} (rows per
+     * partition, in order; zeros make empty partitions).
+     */
+    public static JavaRDD<PackedBlock> fromArrays(JavaSparkContext jsc, double[] x, double[] y, int features,
+                                                  int targetWidth, int[] sizes) {
+        int n = y.length / targetWidth;
+        if (Arrays.stream(sizes).asLongStream().sum() != n) {
+            throw new IllegalArgumentException("partition sizes " + Arrays.toString(sizes) + " do not add up to " + n + " rows");
+        }
+        List<PackedBlock> blocks = new ArrayList<>();
+        int lo = 0;
+        for (int size : sizes) {
+            int hi = lo + size;
+            double[] bx = Arrays.copyOfRange(x, lo * features, hi * features);
+            double[] by = Arrays.copyOfRange(y, lo * targetWidth, hi * targetWidth);
+            blocks.add(new PackedBlock(lo, hi - lo, features, targetWidth, bx, by));
+            lo = hi;
+        }
+        return fromBlocks(jsc, blocks);
+    }
+
+    /**
+     * Blocks made in Java, one per partition, in row order (contiguous {@code firstRow} ranges).
+     * Not {@code jsc.parallelize(blocks)}: a ParallelCollectionRDD's partitions carry their data,
+     * so every task of every step shipped its whole block again, cached or not (a step over 200k
+     * rows took 29x the Spark floor in {@code ./bench.sh}). Each block goes out once as a
+     * broadcast and the partitions carry only its handle; once cached, the executors' broadcast
+     * copies are dropped (a lost block is fetched again from the driver and recomputed).
+     */
+    public static JavaRDD<PackedBlock> fromBlocks(JavaSparkContext jsc, List<PackedBlock> blocks) {
+        List<Broadcast<PackedBlock>> handles = new ArrayList<>();
+        for (PackedBlock b : blocks) handles.add(jsc.broadcast(b));
+        List<Integer> ids = IntStream.range(0, blocks.size()).boxed().toList();
+        JavaRDD<PackedBlock> rdd = cache(jsc.parallelize(ids, blocks.size()).map(i -> handles.get(i).value()),
+                "training blocks");
+        for (Broadcast<PackedBlock> h : handles) h.unpersist(false);
+        return rdd;
+    }
+
+    /** Reads a CSV file (any Hadoop path, .gz too), validates every row, splits and packs it. */
+    public static LoadedData loadCsv(JavaSparkContext jsc, DataSettings s) {
+        return DataLoader.load(jsc, s);
+    }
+
+    /** A uniform number in [0,1) from (seed, row): decides validation membership per row. */
+    static double unitHash(long seed, long row) {
+        return (EpochOrder.mix(seed * 0x2545F4914F6CDD1DL + row) >>> 11) * 0x1.0p-53;
+    }
+
+    static JavaRDD<PackedBlock> cache(JavaRDD<PackedBlock> blocks, String what) {
+        blocks.persist(StorageLevel.MEMORY_ONLY());
+        Spark.call("caching " + what, blocks::count);
+        return blocks;
+    }
+
+    public static long rows(JavaRDD<PackedBlock> blocks) {
+        return Spark.call("counting rows", () -> blocks.map(b -> (long) b.rows()).fold(0L, Long::sum));
+    }
+
+    public static long bytes(JavaRDD<PackedBlock> blocks) {
+        return Spark.call("measuring blocks", () -> blocks.map(PackedBlock::bytes).fold(0L, Long::sum));
+    }
+
+    /** Partition p holds global rows [start(p), start(p+1)). */
+    static final class RangePartitioner extends Partitioner {
+        private final int parts;
+        private final long n;
+
+        RangePartitioner(int parts, long n) {
+            this.parts = parts;
+            this.n = Math.max(1, n);
+        }
+
+        static long start(int p, int parts, long n) {
+            return Math.max(1, n) * p / parts;
+        }
+
+        /** The partition holding row i of n rows split into {@code parts} ranges. */
+        static int partitionOf(long i, int parts, long n) {
+            long m = Math.max(1, n);
+            int p = (int) Math.min(parts - 1, (long) ((double) i * parts / m));
+            while (p + 1 < parts && start(p + 1, parts, m) <= i) p++;
+            while (p > 0 && start(p, parts, m) > i) p--;
+            return p;
+        }
+
+        @Override
+        public int numPartitions() {
+            return parts;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return partitionOf((Long) key, parts, n);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RangePartitioner r && r.parts == parts && r.n == n;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(n) * 31 + parts;
+        }
+    }
+}
