@@ -2,6 +2,7 @@ package dev.sparktrain.bench;
 
 import dev.sparktrain.data.EpochOrder;
 import dev.sparktrain.train.StepBackend;
+import dev.sparktrain.train.StepSums;
 
 /**
  * Wraps the real backend and times each of its calls, so a training step splits into "the Spark
@@ -28,16 +29,16 @@ final class TimedBackend implements StepBackend {
     }
 
     @Override
-    public double[] batchSums(double[] params, EpochOrder order, int epoch, int step, long from, long to) {
+    public StepSums batchSums(double[] params, EpochOrder order, int epoch, int step, long from, long to) {
         long t0 = System.nanoTime();
-        double[] s = inner.batchSums(params, order, epoch, step, from, to);
+        StepSums s = inner.batchSums(params, order, epoch, step, from, to);
         nanos += System.nanoTime() - t0;
         steps++;
         return s;
     }
 
     @Override
-    public double[] validationSums(double[] params) {
+    public StepSums validationSums(double[] params) {
         return inner.validationSums(params);
     }
 

@@ -140,7 +140,7 @@ public final class TrainJob {
     }
 
     private boolean regression() {
-        return loss.name().equals("MSELoss");
+        return loss.task() == Loss.Task.REGRESSION;
     }
 
     /** Runs the job on {@code jsc}; returns the epoch history (the epochs before a resume included). */

@@ -53,7 +53,7 @@ public final class TrainParams implements Serializable {
         layers = new Param<>(owner, "layers", "the network as layers: linear(in,out), relu, tanh, sigmoid, comma-separated; "
                 + "'*' as the first input is the feature count, as the last output the outputs the label needs "
                 + "(classes for CrossEntropyLoss, else 1)", new Check<>("layers", LayerSpec::check));
-        List<String> losses = regression ? List.of("MSELoss") : List.of("CrossEntropyLoss", "BCEWithLogitsLoss");
+        List<String> losses = Losses.names(!regression);
         loss = new Param<>(owner, "loss", "PyTorch loss: " + String.join(", ", losses), new Check<>("loss", v -> {
             for (String l : losses) if (l.equalsIgnoreCase(v.strip())) return;
             boolean known = Losses.names().stream().anyMatch(n -> n.equalsIgnoreCase(v.strip()));

@@ -35,6 +35,11 @@ public final class BCEWithLogitsLoss implements Loss {
     }
 
     @Override
+    public Task task() {
+        return Task.BINARY;
+    }
+
+    @Override
     public int targetWidth(int outputs) {
         return outputs;
     }

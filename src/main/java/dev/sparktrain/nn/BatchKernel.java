@@ -31,7 +31,7 @@ public final class BatchKernel {
     public BatchKernel(Sequential model, Loss loss) {
         this.model = model;
         this.loss = loss;
-        this.classifier = !loss.name().equals("MSELoss");
+        this.classifier = loss.task().classifies();
     }
 
     /** Length of a sums vector for this model. */

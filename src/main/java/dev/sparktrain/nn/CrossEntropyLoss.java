@@ -42,6 +42,11 @@ public final class CrossEntropyLoss implements Loss {
     }
 
     @Override
+    public Task task() {
+        return Task.MULTICLASS;
+    }
+
+    @Override
     public int targetWidth(int outputs) {
         return 1;
     }

@@ -14,8 +14,26 @@ import java.io.Serializable;
  */
 public interface Loss extends Serializable {
 
+    /** What a model trained with a loss predicts; decides whether accuracy is counted and how outputs are read. */
+    enum Task {
+        /** One logit per class, a class index per row; the prediction is the argmax. */
+        MULTICLASS,
+        /** One logit per binary label, a 0/1 target each; a label is predicted when its logit is > 0. */
+        BINARY,
+        /** Real values compared with real targets. */
+        REGRESSION;
+
+        /** Whether outputs predict classes (accuracy is counted). */
+        public boolean classifies() {
+            return this != REGRESSION;
+        }
+    }
+
     /** PyTorch class name, e.g. "CrossEntropyLoss". */
     String name();
+
+    /** What the outputs of a model trained with this loss mean. */
+    Task task();
 
     /** Target values per row for a model with {@code outputs} outputs (1 for class indices). */
     int targetWidth(int outputs);

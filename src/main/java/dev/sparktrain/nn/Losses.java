@@ -25,6 +25,13 @@ public final class Losses {
         return List.copyOf(REGISTRY.keySet());
     }
 
+    /** The losses whose models classify (or, with false, regress): what a classifier may be trained with. */
+    public static List<String> names(boolean classifies) {
+        return REGISTRY.entrySet().stream()
+                .filter(e -> e.getValue().apply(Options.empty(e.getKey()), 2).task().classifies() == classifies)
+                .map(Map.Entry::getKey).toList();
+    }
+
     /** @param outputs model outputs per row (the number of classes for CrossEntropyLoss) */
     public static Loss create(String name, Options options, int outputs) {
         for (Map.Entry<String, BiFunction<Options, Integer, Loss>> e : REGISTRY.entrySet()) {

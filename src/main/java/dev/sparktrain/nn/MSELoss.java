@@ -21,6 +21,11 @@ public final class MSELoss implements Loss {
     }
 
     @Override
+    public Task task() {
+        return Task.REGRESSION;
+    }
+
+    @Override
     public int targetWidth(int outputs) {
         return outputs;
     }

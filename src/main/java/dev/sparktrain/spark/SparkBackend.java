@@ -2,10 +2,12 @@ package dev.sparktrain.spark;
 
 import dev.sparktrain.train.BlockWorker;
 import dev.sparktrain.train.StepBackend;
+import dev.sparktrain.train.StepSums;
 import dev.sparktrain.train.TaskThreads;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.data.EpochOrder;
 import dev.sparktrain.data.PackedBlock;
+import dev.sparktrain.nn.BatchKernel;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Sequential;
 import org.apache.spark.api.java.JavaRDD;
@@ -89,7 +91,7 @@ public final class SparkBackend implements StepBackend {
     }
 
     @Override
-    public double[] batchSums(double[] params, EpochOrder order, int epoch, int step, long from, long to) {
+    public StepSums batchSums(double[] params, EpochOrder order, int epoch, int step, long from, long to) {
         List<Integer> ids = new ArrayList<>();
         for (int p = 0; p < rows.length; p++) {
             boolean holds = rows[p] > 0 && (order.shuffled() || (firstRow[p] < to && firstRow[p] + rows[p] > from));
@@ -106,14 +108,14 @@ public final class SparkBackend implements StepBackend {
             int[] idArray = ids.stream().mapToInt(Integer::intValue).toArray();
             double[][] parts = Spark.call("epoch " + (epoch + 1) + " step " + (step + 1),
                     () -> runJob(train, task, idArray));
-            return addInOrder(parts, model.paramCount());
+            return StepSums.of(addInOrder(parts, model.paramCount()), true);
         } finally {
             weights.destroy();
         }
     }
 
     @Override
-    public double[] validationSums(double[] params) {
+    public StepSums validationSums(double[] params) {
         if (validation == null) return null;
         jsc.setJobDescription("sparktrain epoch " + (lastEpoch + 1) + " validation");
         Weights weights = Weights.of(jsc, params);
@@ -122,7 +124,7 @@ public final class SparkBackend implements StepBackend {
             int[] all = new int[validation.getNumPartitions()];
             for (int i = 0; i < all.length; i++) all[i] = i;
             double[][] parts = Spark.call("validation", () -> runJob(validation, task, all));
-            return addInOrder(parts, model.paramCount());
+            return StepSums.of(addInOrder(parts, model.paramCount()), false);
         } finally {
             weights.destroy();
         }
@@ -151,7 +153,7 @@ public final class SparkBackend implements StepBackend {
     }
 
     private static double[] addInOrder(double[][] parts, int d) {
-        double[] sums = new double[d + dev.sparktrain.nn.BatchKernel.STATS];
+        double[] sums = new double[d + BatchKernel.STATS];
         for (double[] s : parts) TaskThreads.add(sums, s);
         return sums;
     }

@@ -63,7 +63,7 @@ public record SavedModel(String dir, Sequential model, Loss loss, int classes, S
 
     /** True when predictions are classes (CrossEntropyLoss, or BCEWithLogitsLoss with one output). */
     public boolean classifier() {
-        return !loss.name().equals("MSELoss") && (model.outFeatures() > 1 || loss.name().equals("BCEWithLogitsLoss"));
+        return loss.task() == Loss.Task.BINARY || loss.task() == Loss.Task.MULTICLASS && model.outFeatures() > 1;
     }
 
     /** Number of classes predictions range over (2 for a single-logit BCE model). */

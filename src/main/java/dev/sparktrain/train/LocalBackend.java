@@ -25,17 +25,17 @@ public final class LocalBackend implements StepBackend {
     }
 
     @Override
-    public double[] batchSums(double[] params, EpochOrder order, int epoch, int step, long from, long to) {
+    public StepSums batchSums(double[] params, EpochOrder order, int epoch, int step, long from, long to) {
         double[] sums = new double[worker.sumsLength()];
         for (PackedBlock b : train) worker.accumulate(b, order, epoch, from, to, params, sums);
-        return sums;
+        return StepSums.of(sums, true);
     }
 
     @Override
-    public double[] validationSums(double[] params) {
+    public StepSums validationSums(double[] params) {
         if (validation == null || validation.length == 0) return null;
         double[] sums = new double[worker.sumsLength()];
         for (PackedBlock b : validation) worker.evaluate(b, params, sums);
-        return sums;
+        return StepSums.of(sums, false);
     }
 }

@@ -2,7 +2,6 @@ package dev.sparktrain.train;
 
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.data.EpochOrder;
-import dev.sparktrain.nn.BatchKernel;
 import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.ParamGroup;
 import dev.sparktrain.optim.clip.GradientClipper;
@@ -100,13 +99,12 @@ public final class Trainer {
                 long ts = System.nanoTime();
                 long from = s * batch;
                 long to = Math.min(n, from + batch);
-                double[] sums = backend.batchSums(params, order, epoch, (int) s, from, to);
-                int d = params.length;
-                double norm = sums[d + BatchKernel.NORM];
-                double rows = sums[d + BatchKernel.ROWS];
-                double meanLoss = sums[d + BatchKernel.LOSS] / norm;
-                double[] grad = new double[d];
-                for (int i = 0; i < d; i++) grad[i] = sums[i] / norm;
+                StepSums sums = backend.batchSums(params, order, epoch, (int) s, from, to);
+                double norm = sums.normalizer();
+                long rows = sums.rows();
+                double meanLoss = sums.meanLoss();
+                double[] grad = sums.grad();   // ours to keep: the mean in place
+                for (int i = 0; i < grad.length; i++) grad[i] /= norm;
                 // The norm is taken before clipping; NaN or Inf in any component makes it non-finite.
                 double stepNorm = !Double.isFinite(meanLoss) ? Double.NaN : clipper == null ? norm2(grad) : clipper.clip(grad);
                 if (!Double.isFinite(meanLoss) || !Double.isFinite(stepNorm)) {
@@ -129,22 +127,21 @@ public final class Trainer {
                 optimizer.step(params, grad);
                 if (interval() == Scheduler.Interval.STEP) scheduler.step(meanLoss);
                 if (!listeners.isEmpty()) {
-                    StepStats ss = new StepStats(epoch + 1, globalStep + 1, meanLoss, gradNorm, lrUsed, (long) rows,
+                    StepStats ss = new StepStats(epoch + 1, globalStep + 1, meanLoss, gradNorm, lrUsed, rows,
                             (System.nanoTime() - ts) / 1e9);
                     for (TrainListener l : listeners) l.afterStep(ss);
                 }
                 lossWeighted += meanLoss * rows;
-                rowsCounted += (long) rows;
-                correct += sums[d + BatchKernel.CORRECT];
+                rowsCounted += rows;
+                correct += sums.correct();
             }
             // skipped steps (train.nonfinite = skip) count in neither the loss nor the accuracy
             double trainLoss = rowsCounted == n ? lossWeighted / n : lossWeighted / rowsCounted;
             double trainAcc = rowsCounted == n ? correct / n : correct / rowsCounted;
-            double[] val = backend.validationSums(params);
-            int d = params.length;
-            double valLoss = val == null ? Double.NaN : val[d + BatchKernel.LOSS] / val[d + BatchKernel.NORM];
-            double valAcc = val == null ? Double.NaN : val[d + BatchKernel.CORRECT] / val[d + BatchKernel.ROWS];
-            if (val != null && val[d + BatchKernel.NORM] > 0 && !Double.isFinite(valLoss)) {
+            StepSums val = backend.validationSums(params);
+            double valLoss = val == null ? Double.NaN : val.meanLoss();
+            double valAcc = val == null ? Double.NaN : val.accuracy();
+            if (val != null && val.normalizer() > 0 && !Double.isFinite(valLoss)) {
                 throw new SparkTrainException("epoch " + (epoch + 1) + " validation: the loss is " + valLoss
                         + " (diverged); stopped before this epoch's checkpoint, the last checkpoint is intact");
             }

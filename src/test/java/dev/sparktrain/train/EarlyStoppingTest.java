@@ -2,7 +2,6 @@ package dev.sparktrain.train;
 
 import dev.sparktrain.config.Options;
 import dev.sparktrain.data.EpochOrder;
-import dev.sparktrain.nn.BatchKernel;
 import dev.sparktrain.optim.GroupSpec;
 import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.Optimizers;
@@ -38,24 +37,15 @@ class EarlyStoppingTest {
         }
 
         @Override
-        public double[] batchSums(double[] params, EpochOrder order, int epoch, int step, long from, long to) {
-            int d = params.length;
-            double[] s = new double[d + BatchKernel.STATS];
-            for (int i = 0; i < d; i++) s[i] = params[i] + 1;
-            s[d + BatchKernel.LOSS] = to - from;
-            s[d + BatchKernel.NORM] = to - from;
-            s[d + BatchKernel.ROWS] = to - from;
-            return s;
+        public StepSums batchSums(double[] params, EpochOrder order, int epoch, int step, long from, long to) {
+            double[] grad = new double[params.length];
+            for (int i = 0; i < grad.length; i++) grad[i] = params[i] + 1;
+            return new StepSums(grad, to - from, to - from, to - from, 0);
         }
 
         @Override
-        public double[] validationSums(double[] params) {
-            int d = params.length;
-            double[] s = new double[d + BatchKernel.STATS];
-            s[d + BatchKernel.LOSS] = valLoss[epoch];
-            s[d + BatchKernel.NORM] = 1;
-            s[d + BatchKernel.ROWS] = 100;
-            s[d + BatchKernel.CORRECT] = 100 * valAcc[epoch];
+        public StepSums validationSums(double[] params) {
+            StepSums s = new StepSums(new double[0], valLoss[epoch], 1, 100, 100 * valAcc[epoch]);
             epoch++;
             return s;
         }

@@ -13,7 +13,6 @@ import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.data.EpochOrder;
 import dev.sparktrain.data.PackedBlock;
-import dev.sparktrain.nn.BatchKernel;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Losses;
 import dev.sparktrain.nn.Sequential;
@@ -88,23 +87,21 @@ class NonFiniteTest {
         }
 
         @Override
-        public double[] batchSums(double[] params, EpochOrder order, int e, int s, long from, long to) {
-            double[] sums = inner.batchSums(params, order, e, s, from, to);
-            if (e + 1 == epoch && s + 1 == step) poison(sums);
-            return sums;
+        public StepSums batchSums(double[] params, EpochOrder order, int e, int s, long from, long to) {
+            StepSums sums = inner.batchSums(params, order, e, s, from, to);
+            return e + 1 == epoch && s + 1 == step ? poison(sums) : sums;
         }
 
         @Override
-        public double[] validationSums(double[] params) {
-            double[] sums = inner.validationSums(params);
-            if (step == 0 && ++validations == epoch) poison(sums);
-            return sums;
+        public StepSums validationSums(double[] params) {
+            StepSums sums = inner.validationSums(params);
+            return step == 0 && ++validations == epoch ? poison(sums) : sums;
         }
 
-        private void poison(double[] sums) {
-            int d = sums.length - BatchKernel.STATS;
-            if (what.equals("loss")) sums[d + BatchKernel.LOSS] = Double.NaN;
-            else sums[1] = Double.NEGATIVE_INFINITY;
+        private StepSums poison(StepSums s) {
+            if (what.equals("loss")) return new StepSums(s.grad(), Double.NaN, s.normalizer(), s.rows(), s.correct());
+            if (s.grad().length > 1) s.grad()[1] = Double.NEGATIVE_INFINITY;
+            return s;
         }
     }
 
