@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code torch.nn.Sequential}: a stack of layers whose parameters are consecutive slices of one
@@ -16,7 +14,6 @@ import java.util.regex.Pattern;
  * order PyTorch's {@code model.parameters()} flattens to, so golden vectors load as they are.
  */
 public final class Sequential implements Serializable {
-    private static final Pattern LINEAR = Pattern.compile("linear\\(\\s*(\\d+)\\s*,\\s*(\\d+)\\s*\\)");
     /** Most parameters a model may have: they are one Java array (and so are the gradient and optimizer state). */
     public static final long MAX_PARAMS = Integer.MAX_VALUE - 16;
 
@@ -45,54 +42,9 @@ public final class Sequential implements Serializable {
         this.paramCount = off;
     }
 
-    /**
-     * Parses a job-file model such as {@code linear(64,128), relu, linear(128,10)}; activations
-     * take the width of the layer before them.
-     */
+    /** Parses a job-file model such as {@code linear(64,128), relu, linear(128,10)} ({@link ModelSpec}). */
     public static Sequential parse(String spec, String where) {
-        List<Layer> layers = new ArrayList<>();
-        int width = -1;
-        for (String raw : spec.split(",(?![^()]*\\))")) {
-            String s = raw.trim().toLowerCase();
-            if (s.isEmpty()) continue;
-            Matcher m = LINEAR.matcher(s);
-            if (m.matches()) {
-                long in = size(m.group(1), raw, where);
-                long out = size(m.group(2), raw, where);
-                if (in * out + out > MAX_PARAMS) {
-                    throw new SparkTrainException(where + ": '" + raw.trim() + "' has " + (in * out + out)
-                            + " parameters; at most " + MAX_PARAMS + " fit in one model");
-                }
-                Linear l = new Linear((int) in, (int) out);
-                layers.add(l);
-                width = l.outFeatures();
-                continue;
-            }
-            Activation.Kind kind = switch (s) {
-                case "relu" -> Activation.Kind.RELU;
-                case "tanh" -> Activation.Kind.TANH;
-                case "sigmoid" -> Activation.Kind.SIGMOID;
-                default -> throw new SparkTrainException(where + ": unknown layer '" + raw.trim()
-                        + "'; allowed: linear(in,out), relu, tanh, sigmoid");
-            };
-            if (width < 0) throw new SparkTrainException(where + ": '" + s + "' must follow a linear layer");
-            layers.add(new Activation(kind, width));
-        }
-        try {
-            return new Sequential(layers);
-        } catch (SparkTrainException e) {
-            throw new SparkTrainException(where + ": " + e.getMessage());
-        }
-    }
-
-    /** A layer width: 1 .. 2^31-1 (digits only reach here). */
-    private static long size(String digits, String layer, String where) {
-        String d = digits.replaceFirst("^0+(?=.)", "");
-        long v = d.length() > 10 ? Long.MAX_VALUE : Long.parseLong(d);
-        if (v < 1 || v > Integer.MAX_VALUE) {
-            throw new SparkTrainException(where + ": '" + layer.trim() + "': sizes must be between 1 and " + Integer.MAX_VALUE);
-        }
-        return v;
+        return ModelSpec.of(spec, where).build();
     }
 
     public List<Layer> layers() {
