@@ -1,5 +1,6 @@
 package dev.sparktrain.cli;
 
+import dev.sparktrain.store.CheckpointWriter;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.train.EarlyStopping;
 
@@ -59,5 +60,10 @@ public final class RunOptions {
             throw es.error("monitor", monitor + " needs validation rows; set data.validation_fraction > 0");
         }
         this.earlyStopping = new EarlyStopping.Settings(monitor, patience, minDelta, mode, es.getBool("restore_best", false));
+    }
+
+    /** The checkpoint keys for a run of {@code epochs} epochs. */
+    public CheckpointWriter.Policy checkpointPolicy(int epochs) {
+        return new CheckpointWriter.Policy(checkpointDir, checkpointEvery, checkpointKeep, epochs);
     }
 }

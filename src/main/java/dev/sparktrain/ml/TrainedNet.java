@@ -10,7 +10,7 @@ import dev.sparktrain.nn.Losses;
 import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.train.EpochStats;
 import dev.sparktrain.store.MetricsLog;
-import dev.sparktrain.store.ModelIO;
+import dev.sparktrain.store.ModelDescription;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -28,7 +28,7 @@ import java.util.Map;
  * per-epoch history. Scores one feature vector at a time with the training kernel (dense rows
  * through {@code forward}, sparse rows through {@code forwardCsr}, never densified unless the
  * saved standardization centres them). Saved in the training job's model format
- * ({@link ModelIO}: model.json + params.bin), so {@code evaluate}/{@code predict} can read it too.
+ * ({@link ModelDescription}: model.json + params.bin), so {@code evaluate}/{@code predict} can read it too.
  */
 final class TrainedNet implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -160,31 +160,14 @@ final class TrainedNet implements Serializable {
     // ------------------------------------------------------------------ files
 
     void save(String dir, Configuration conf) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model", model.spec());
-        m.put("loss", lossName);
-        m.put("loss_options", lossOptions);
-        m.put("features", model.inFeatures());
-        m.put("classes", classes);
-        m.put("tensor_sizes", model.tensorSizes());
-        if (storage != null) m.put("storage", storage);
-        if (mean != null) m.put("standardize", Map.of("mean", mean, "std", std, "centered", centered));
-        m.put("history", history);
-        ModelIO.save(dir, m, params, conf);
+        ModelDescription.Scaling scaling = mean == null ? null : new ModelDescription.Scaling(mean, std, centered);
+        new ModelDescription(model.spec(), lossName, lossOptions, model.inFeatures(), classes, model.tensorSizes(), null,
+                storage, scaling, null, history, null, null).save(dir, params, conf);
     }
 
     static TrainedNet load(String dir, Configuration conf) {
         SavedModel s = SavedModel.load(dir, conf);
-        Map<String, Object> description = ModelIO.load(dir, conf).description();
-        Map<String, Object> lossOptions = new LinkedHashMap<>();
-        if (description.get("loss_options") instanceof Map<?, ?> m) m.forEach((k, v) -> lossOptions.put(String.valueOf(k), v));
-        String storage = description.get("storage") instanceof String x ? x : null;
-        if (s.standardizer() != null && (s.standardizer().mean().length != s.model().inFeatures()
-                || s.standardizer().std().length != s.model().inFeatures())) {
-            throw new SparkTrainException(dir + "/model.json: standardize has the wrong length for " + s.model().inFeatures()
-                    + " features");
-        }
-        return new TrainedNet(s.model(), s.loss().name(), lossOptions, s.params(), s.standardizer(), s.classes(), storage,
-                s.history());
+        return new TrainedNet(s.model(), s.loss().name(), s.description().lossOptions(), s.params(), s.standardizer(),
+                s.classes(), s.description().storage(), s.history());
     }
 }

@@ -17,6 +17,9 @@ import dev.sparktrain.optim.clip.GradientClipper;
 import dev.sparktrain.optim.clip.GradientClippers;
 import dev.sparktrain.optim.lr.Scheduler;
 import dev.sparktrain.optim.lr.Schedulers;
+import dev.sparktrain.plan.JobPlan;
+import dev.sparktrain.plan.PlanChoices;
+import dev.sparktrain.plan.PlanRun;
 import dev.sparktrain.train.EpochStats;
 import dev.sparktrain.store.MetricsLog;
 import dev.sparktrain.train.ProgressPrinter;
@@ -52,9 +55,8 @@ final class Training {
     private Training() {
     }
 
-    /** Everything built from the params and the data's shape, before training. */
-    record Plan(Sequential model, Loss loss, Map<String, Object> lossOptions, Optimizer optimizer, Scheduler scheduler,
-                GradientClipper clipper, TrainSettings settings, int classes) {
+    /** The job plan built from the params and the data's shape, and the classes the label has (0 for regression). */
+    record Plan(JobPlan job, int classes) {
     }
 
     /**
@@ -69,7 +71,7 @@ final class Training {
         StructField lf = df.schema().fields()[0];
         String lossName = canonicalLoss(p.getLoss());
         int metaK = classifier ? metaClasses(lf) : 0;
-        boolean countClasses = classifier && metaK == 0 && !lossName.equals("BCEWithLogitsLoss");
+        boolean countClasses = classifier && metaK == 0 && Losses.task(lossName) != Loss.Task.BINARY;
         // One look at the data before loading it: a first feature vector (its size when the
         // column has no ML metadata, and whether it is sparse), with the label range when the
         // class count must come from the labels.
@@ -93,7 +95,7 @@ final class Training {
         int classes = 0;
         int outputs = 1;
         if (classifier) {
-            if (lossName.equals("BCEWithLogitsLoss")) {
+            if (Losses.task(lossName) == Loss.Task.BINARY) {
                 if (metaK > 2) {
                     throw new IllegalArgumentException(who + ": BCEWithLogitsLoss is for 2 classes (labels 0/1) but labelCol '"
                             + labelCol + "' has " + metaK + " (its metadata); use CrossEntropyLoss");
@@ -134,26 +136,21 @@ final class Training {
                 .build();
         LoadedData data = DataLoader.load(df, null, settings);
 
-        Sequential model = plan.model();
+        Sequential model = plan.job().model();
         double[] params = model.initParams(p.getSeed());
-        Trainer trainer = new Trainer(plan.optimizer(), plan.scheduler(), plan.clipper(), plan.settings());
+        Optimizer optimizer = plan.job().newOptimizer();
+        Trainer trainer = PlanRun.trainer(plan.job(), optimizer, plan.job().newScheduler(optimizer));
         if (p.getVerbose()) trainer.listen(new ProgressPrinter(System.out, p.getEpochs()));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-        List<EpochStats> history;
-        try (SparkBackend backend = new SparkBackend(jsc, data.train(), data.validation(), model, plan.loss())) {
-            history = trainer.fit(params, backend);
-        } finally {
-            data.train().unpersist(false);
-            if (data.validation() != null) data.validation().unpersist(false);
-        }
+        List<EpochStats> history = PlanRun.fit(jsc, plan.job(), data, trainer, params);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (EpochStats s : history) {
-            Map<String, Object> r = MetricsLog.epochRow(s, !classifier);
+            Map<String, Object> r = MetricsLog.epochRow(s, plan.job().regression());
             r.remove("kind");
             rows.add(r);
         }
-        return new TrainedNet(model, plan.loss().name(), plan.lossOptions(), params, data.standardizer(), plan.classes(),
-                data.layout(), rows);
+        return new TrainedNet(model, plan.job().loss().name(), plan.job().lossOptions().asMap(), params, data.standardizer(),
+                plan.classes(), data.layout(), rows);
     }
 
     /**
@@ -182,7 +179,7 @@ final class Training {
                 throw new IllegalArgumentException(who + ": layers: a regressor's last layer must give 1 output, got " + out);
             }
             k = 0;
-        } else if (lossName.equals("BCEWithLogitsLoss")) {
+        } else if (Losses.task(lossName) == Loss.Task.BINARY) {
             if (out != 1) {
                 throw new IllegalArgumentException(who + ": layers: BCEWithLogitsLoss in a classifier needs 1 output (the "
                         + "logit of class 1), the last layer gives " + out + "; use CrossEntropyLoss for " + out + " classes");
@@ -199,31 +196,16 @@ final class Training {
             }
             k = out;
         }
-        Map<String, Object> lossOptions = options(p.getLossOptions(), "lossOptions", who);
-        Loss loss = built(who, () -> Losses.create(lossName, new Options("lossOptions", lossOptions), out));
-        List<GroupSpec> groups = p.getBiasOptions().isBlank() ? GroupSpec.all(model.paramCount())
-                : List.of(model.groupSpec(false, Options.empty("param group 0 (weights)")),
-                model.groupSpec(true, new Options("biasOptions", options(p.getBiasOptions(), "biasOptions", who))));
         Map<String, Object> optOptions = options(p.getOptimizerOptions(), "optimizerOptions", who);
         if (p.isDefined(p.lr())) optOptions.put("lr", p.getLr());
-        Optimizer optimizer = built(who, () -> {
-            try {
-                return Optimizers.create(p.getOptimizer(), new Options("optimizerOptions", optOptions), groups);
-            } catch (SparkTrainException e) {
-                // a group's refusal names the group ("SGD param group 0: 'momentum': ..."): say which param set it
-                String m = e.getMessage().startsWith("optimizerOptions") || e.getMessage().startsWith("biasOptions")
-                        ? e.getMessage() : "optimizerOptions" + (groups.size() > 1 ? "/biasOptions" : "") + ": " + e.getMessage();
-                if (m.contains("'lr'") && !optOptions.containsKey("lr")) m += " (set the lr param, or lr=... in optimizerOptions)";
-                throw new SparkTrainException(m, e);
-            }
-        });
-        Scheduler scheduler = null;
+        String scheduler = null;
+        Map<String, Object> so = Map.of();
         if (!p.getScheduler().strip().equalsIgnoreCase(TrainParams.NO_SCHEDULER)) {
-            Map<String, Object> so = options(p.getSchedulerOptions(), "schedulerOptions", who);
+            scheduler = p.getScheduler().strip();
+            so = options(p.getSchedulerOptions(), "schedulerOptions", who);
             if (so.get("schedulers") instanceof String list) {
                 so.put("schedulers", built(who, () -> SchedulerList.parse(list, "schedulerOptions: 'schedulers'")));
             }
-            scheduler = built(who, () -> Schedulers.create(p.getScheduler().strip(), optimizer, new Options("schedulerOptions", so)));
         } else if (!p.getSchedulerOptions().isBlank()) {
             throw new IllegalArgumentException(who + ": schedulerOptions are set but scheduler is none");
         }
@@ -232,20 +214,28 @@ final class Training {
             case "step" -> Scheduler.Interval.STEP;
             default -> null;
         };
-        GradientClipper clipper = null;
         if (p.getMaxNorm() > 0 && p.getClipValue() > 0) {
             throw new IllegalArgumentException(who + ": maxNorm and clipValue are both set; choose clip_grad_norm_ (maxNorm) "
                     + "or clip_grad_value_ (clipValue)");
         }
-        if (p.getMaxNorm() > 0) {
-            Map<String, Object> c = Map.of("max_norm", p.getMaxNorm(), "norm_type", p.getNormType());
-            clipper = built(who, () -> GradientClippers.create(new Options("clipping", c), model.tensorSizes()));
-        } else if (p.getClipValue() > 0) {
-            Map<String, Object> c = Map.of("clip_value", p.getClipValue());
-            clipper = built(who, () -> GradientClippers.create(new Options("clipping", c), model.tensorSizes()));
-        }
-        TrainSettings settings = new TrainSettings(p.getEpochs(), p.getBatchSize(), p.getShuffle(), p.getSeed(), interval);
-        return new Plan(model, loss, lossOptions, optimizer, scheduler, clipper, settings, k);
+        Map<String, Object> clip = p.getMaxNorm() > 0 ? Map.of("max_norm", p.getMaxNorm(), "norm_type", p.getNormType())
+                : p.getClipValue() > 0 ? Map.of("clip_value", p.getClipValue()) : Map.of();
+        Options bias = p.getBiasOptions().isBlank() ? null
+                : new Options("biasOptions", options(p.getBiasOptions(), "biasOptions", who));
+        PlanChoices choices = new PlanChoices(model, lossName, new Options("lossOptions", options(p.getLossOptions(), "lossOptions", who)),
+                p.getOptimizer(), new Options("optimizerOptions", optOptions), bias, scheduler, new Options("schedulerOptions", so),
+                new Options("clipping", clip), new TrainSettings(p.getEpochs(), p.getBatchSize(), p.getShuffle(), p.getSeed(), interval));
+        JobPlan plan = JobPlan.build(choices, (part, e) -> new IllegalArgumentException(who + ": "
+                + (part == JobPlan.Part.OPTIMIZER ? optimizerRefusal(e.getMessage(), bias != null, optOptions) : e.getMessage()), e),
+                loss -> { });
+        return new Plan(plan, k);
+    }
+
+    /** A group's refusal names the group ("SGD param group 0: 'momentum': ..."): say which param set it. */
+    private static String optimizerRefusal(String m, boolean biasGroup, Map<String, Object> optOptions) {
+        String s = m.startsWith("optimizerOptions") || m.startsWith("biasOptions")
+                ? m : "optimizerOptions" + (biasGroup ? "/biasOptions" : "") + ": " + m;
+        return s.contains("'lr'") && !optOptions.containsKey("lr") ? s + " (set the lr param, or lr=... in optimizerOptions)" : s;
     }
 
     /** The loss's registered name (the param is checked case-insensitively). */

@@ -27,9 +27,12 @@ public final class Losses {
 
     /** The losses whose models classify (or, with false, regress): what a classifier may be trained with. */
     public static List<String> names(boolean classifies) {
-        return REGISTRY.entrySet().stream()
-                .filter(e -> e.getValue().apply(Options.empty(e.getKey()), 2).task().classifies() == classifies)
-                .map(Map.Entry::getKey).toList();
+        return names().stream().filter(n -> task(n).classifies() == classifies).toList();
+    }
+
+    /** What the outputs of a model trained with the named loss mean. */
+    public static Loss.Task task(String name) {
+        return create(name, Options.empty(name), 2).task();
     }
 
     /** @param outputs model outputs per row (the number of classes for CrossEntropyLoss) */

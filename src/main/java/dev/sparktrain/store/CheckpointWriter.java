@@ -19,55 +19,46 @@ import java.util.function.Supplier;
  * after the epoch's scheduler step, so a resumed run continues with the next epoch's first step.
  */
 public final class CheckpointWriter implements TrainListener {
-    private final String dir;
-    private final int every;
-    private final int keep;
-    private final int epochs;
-    private final Configuration conf;
-    private final Sequential model;
-    private final String loss;
-    private final Optimizer optimizer;
-    private final Scheduler scheduler;
-    private final EarlyStopping earlyStopping;
-    private final Map<String, Object> data;
-    private final Map<String, String> job;
-    private final Supplier<List<Map<String, Object>>> metrics;
-    private final PrintStream out;
+    /**
+     * When and where: every {@code every} epochs (0 = only at the end), the newest {@code keep}
+     * kept, in {@code dir}; {@code epochs} is the run's last epoch.
+     */
+    public record Policy(String dir, int every, int keep, int epochs) {
+    }
 
     /**
-     * @param every   checkpoint every this many epochs; 0 = only at the end
-     * @param epochs  the run's last epoch
-     * @param metrics the epoch rows so far (saved in the checkpoint)
-     * @param out     where to say that a checkpoint was written (null: silent)
+     * What a checkpoint holds besides the weights: the objects whose state is saved, facts about
+     * the data, the resolved job and the epoch rows so far (saved with it).
      */
-    public CheckpointWriter(String dir, int every, int keep, int epochs, Configuration conf, Sequential model, String loss,
-                            Optimizer optimizer, Scheduler scheduler, EarlyStopping earlyStopping, Map<String, Object> data,
-                            Map<String, String> job, Supplier<List<Map<String, Object>>> metrics, PrintStream out) {
-        this.dir = dir;
-        this.every = every;
-        this.keep = keep;
-        this.epochs = epochs;
+    public record Content(Sequential model, String loss, Optimizer optimizer, Scheduler scheduler,
+                          EarlyStopping earlyStopping, Map<String, Object> data, Map<String, String> job,
+                          Supplier<List<Map<String, Object>>> metrics) {
+    }
+
+    private final Policy policy;
+    private final Content content;
+    private final Configuration conf;
+    private final PrintStream out;
+
+    /** @param out where to say that a checkpoint was written (null: silent) */
+    public CheckpointWriter(Policy policy, Content content, Configuration conf, PrintStream out) {
+        this.policy = policy;
+        this.content = content;
         this.conf = conf;
-        this.model = model;
-        this.loss = loss;
-        this.optimizer = optimizer;
-        this.scheduler = scheduler;
-        this.earlyStopping = earlyStopping;
-        this.data = data;
-        this.job = job;
-        this.metrics = metrics;
         this.out = out;
     }
 
     @Override
     public void afterEpoch(EpochStats s, double[] params) {
-        boolean due = (every > 0 && s.epoch() % every == 0) || s.epoch() >= epochs
-                || (earlyStopping != null && earlyStopping.stopped());
+        EarlyStopping es = content.earlyStopping();
+        boolean due = (policy.every() > 0 && s.epoch() % policy.every() == 0) || s.epoch() >= policy.epochs()
+                || (es != null && es.stopped());
         if (!due) return;
-        Checkpoint c = new Checkpoint(s.epoch(), s.steps(), model.spec(), model.tensorSizes(), loss, params.clone(),
-                optimizer.state(), scheduler == null ? null : scheduler.state(),
-                earlyStopping == null ? null : earlyStopping.state(), data, job, metrics.get());
-        String where = Checkpoints.write(dir, c, keep, conf);
+        Sequential model = content.model();
+        Checkpoint c = new Checkpoint(s.epoch(), s.steps(), model.spec(), model.tensorSizes(), content.loss(), params.clone(),
+                content.optimizer().state(), content.scheduler() == null ? null : content.scheduler().state(),
+                es == null ? null : es.state(), content.data(), content.job(), content.metrics().get());
+        String where = Checkpoints.write(policy.dir(), c, policy.keep(), conf);
         if (out != null) {
             out.println("checkpoint: " + where);
             out.flush();

@@ -9,35 +9,30 @@ import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.store.ModelIO;
 import org.apache.hadoop.conf.Configuration;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A model saved by a training run ({@link ModelIO}), ready to score rows: the network, its loss,
- * the class count, the standardization fitted on its training rows, the class names when labels
- * were mapped ({@code data.labels}), and the job that trained it
- * (whose {@code data.*} keys say how to read data the same way).
+ * A model saved by a training run, ready to score rows: its {@link ModelDescription}, the network
+ * and loss built from it, the standardization fitted on its training rows, and the parameters.
  */
-public record SavedModel(String dir, Sequential model, Loss loss, int classes, Standardizer standardizer,
-                         Map<String, String> job, double[] params, List<Map<String, Object>> history, List<String> labels) {
+public record SavedModel(String dir, ModelDescription description, Sequential model, Loss loss, Standardizer standardizer,
+                         double[] params) {
 
-    @SuppressWarnings("unchecked")
     public static SavedModel load(String dir, Configuration conf) {
         ModelIO.Saved s = ModelIO.load(dir, conf);
-        Map<String, Object> d = s.description();
         String where = dir + "/model.json";
+        ModelDescription d = ModelDescription.fromJson(s.description(), where);
         try {
-            Sequential model = Sequential.parse((String) d.get("model"), where + " model");
+            Sequential model = Sequential.parse(d.model(), where + " model");
             if (model.paramCount() != s.params().length) {
                 throw new SparkTrainException(where + ": model " + model.spec() + " has " + model.paramCount()
                         + " parameters, params.bin " + s.params().length);
             }
-            Map<String, Object> lossOptions = (Map<String, Object>) d.getOrDefault("loss_options", Map.of());
-            Loss loss = Losses.create((String) d.get("loss"), new Options(where + " loss_options", lossOptions), model.outFeatures());
+            Loss loss = Losses.create(d.loss(), new Options(where + " loss_options", d.lossOptions()), model.outFeatures());
             Standardizer st = null;
-            if (d.get("standardize") instanceof Map<?, ?> m) {
-                st = new Standardizer(doubles(m.get("mean")), doubles(m.get("std")));
+            if (d.standardize() != null) {
+                st = new Standardizer(d.standardize().mean(), d.standardize().std());
                 int f = model.inFeatures();
                 if (st.mean().length != f || st.std().length != f) {
                     throw new SparkTrainException(where + ": standardize has " + st.mean().length + " means and "
@@ -50,15 +45,30 @@ public record SavedModel(String dir, Sequential model, Loss loss, int classes, S
                     }
                 }
             }
-            Map<String, String> job = new LinkedHashMap<>();
-            if (d.get("job") instanceof Map<?, ?> j) j.forEach((k, v) -> job.put(String.valueOf(k), String.valueOf(v)));
-            List<Map<String, Object>> history = d.get("history") instanceof List<?> h ? (List<Map<String, Object>>) h : List.of();
-            int classes = d.get("classes") instanceof Number n ? n.intValue() : 0;
-            List<String> labels = d.get("labels") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : null;
-            return new SavedModel(dir, model, loss, classes, st, job, s.params(), history, labels);
+            return new SavedModel(dir, d, model, loss, st, s.params());
         } catch (ClassCastException | NullPointerException e) {
             throw new SparkTrainException(where + ": missing or mistyped field (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** The class count saved with the model (0 for regression). */
+    public int classes() {
+        return description.classes();
+    }
+
+    /** The job that trained the model (its data.* keys say how to read data the same way); empty if not saved. */
+    public Map<String, String> job() {
+        return description.job() == null ? Map.of() : description.job();
+    }
+
+    /** One metrics row per epoch. */
+    public List<Map<String, Object>> history() {
+        return description.history();
+    }
+
+    /** Class names when labels were mapped, else null. */
+    public List<String> labels() {
+        return description.labels();
     }
 
     /** True when predictions are classes (CrossEntropyLoss, or BCEWithLogitsLoss with one output). */
@@ -69,12 +79,5 @@ public record SavedModel(String dir, Sequential model, Loss loss, int classes, S
     /** Number of classes predictions range over (2 for a single-logit BCE model). */
     public int classCount() {
         return model.outFeatures() == 1 ? 2 : model.outFeatures();
-    }
-
-    private static double[] doubles(Object o) {
-        List<?> l = (List<?>) o;
-        double[] v = new double[l.size()];
-        for (int i = 0; i < v.length; i++) v[i] = ((Number) l.get(i)).doubleValue();
-        return v;
     }
 }

@@ -157,15 +157,16 @@ class MlModelsTest {
         SparkTrainClassifier clf = new SparkTrainClassifier().setOptimizer("SGD")
                 .setOptimizerOptions("lr=0.5, momentum=0.9").setBiasOptions("weight_decay=0");
         Training.Plan plan = Training.plan(clf, 4, 3, 3, true, "t", "features", "label");
-        for (ParamGroup g : plan.optimizer().paramGroups()) assertEquals(0.5, g.lr());
+        for (ParamGroup g : plan.job().newOptimizer().paramGroups()) assertEquals(0.5, g.lr());
         plan = Training.plan(clf.setLr(0.01), 4, 3, 3, true, "t", "features", "label");
-        assertEquals(2, plan.optimizer().paramGroups().size(), "biasOptions: a second group");
-        for (ParamGroup g : plan.optimizer().paramGroups()) assertEquals(0.01, g.lr());
-        assertEquals("linear(4,3)", plan.model().spec());
+        assertEquals(2, plan.job().newOptimizer().paramGroups().size(), "biasOptions: a second group");
+        for (ParamGroup g : plan.job().newOptimizer().paramGroups()) assertEquals(0.01, g.lr());
+        assertEquals("linear(4,3)", plan.job().model().spec());
         plan = Training.plan(new SparkTrainClassifier().setScheduler("SequentialLR")
                         .setSchedulerOptions("schedulers=LinearLR(start_factor=0.1, total_iters=2); CosineAnnealingLR(T_max=3), "
                                 + "milestones=[2]"), 4, 3, 3, true, "t", "features", "label");
-        assertTrue(plan.scheduler() != null);
+        Training.Plan sequential = plan;
+        assertEquals("SequentialLR", sequential.job().newScheduler(sequential.job().newOptimizer()).state().get("scheduler"));
         assertTrue(Files.exists(Path.of(System.getProperty("project.basedir", "."), "pom.xml")));
     }
 

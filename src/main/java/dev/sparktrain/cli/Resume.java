@@ -1,0 +1,155 @@
+package dev.sparktrain.cli;
+
+import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.optim.Optimizer;
+import dev.sparktrain.optim.lr.Scheduler;
+import dev.sparktrain.plan.JobPlan;
+import dev.sparktrain.store.Checkpoint;
+import dev.sparktrain.store.Checkpoints;
+import dev.sparktrain.store.MetricsLog;
+import dev.sparktrain.train.EarlyStopping;
+import org.apache.hadoop.conf.Configuration;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Continuing a job from its newest acceptable checkpoint: the checkpoint must be of the job's
+ * model, loss, optimizer and scheduler; its state goes into fresh objects from the plan, so a
+ * refused checkpoint leaves nothing half-loaded and the next older one is tried.
+ */
+final class Resume {
+    /** What a run continues with: the checkpoint and the state restored from it. */
+    record Restored(Checkpoint checkpoint, Optimizer optimizer, Scheduler scheduler, EarlyStopping earlyStopping) {
+    }
+
+    private final JobConfig cfg;
+    private final JobPlan plan;
+
+    Resume(JobConfig cfg, JobPlan plan) {
+        this.cfg = cfg;
+        this.plan = plan;
+    }
+
+    /** Finds the newest acceptable checkpoint under {@code cfg.run.resume}; tells {@code out} what it chose and why. */
+    Restored find(Configuration hconf, PrintStream out) {
+        Checkpoints.Found<Restored> f = Checkpoints.resume(cfg.run.resume, hconf, this::restore, msg -> out.println("resume: " + msg));
+        Checkpoint c = f.checkpoint();
+        out.printf(Locale.ROOT, "resume: from %s (epoch %d, step %d)%n", f.dir(), c.epoch(), c.step());
+        List<String> diffs = jobDifferences(c.job(), cfg.resolved());
+        if (!diffs.isEmpty()) {
+            out.println("resume: note: the job differs from the checkpoint's in " + String.join(", ", diffs)
+                    + "; the run continues but will not match an uninterrupted one");
+        }
+        if (c.epoch() >= cfg.train.epochs()) {
+            out.printf(Locale.ROOT, "resume: the checkpoint is at epoch %d of %d: no epochs left (raise train.epochs to train on)%n",
+                    c.epoch(), cfg.train.epochs());
+        }
+        return f.accepted();
+    }
+
+    private Restored restore(Checkpoint c) {
+        int d = plan.model().paramCount();
+        if (!plan.model().spec().equals(c.model()) || !Arrays.equals(plan.model().tensorSizes(), c.tensorSizes())
+                || c.params().length != d) {
+            throw new SparkTrainException("saved for model " + c.model() + " (" + c.params().length
+                    + " parameters), the job's model is " + plan.model().spec() + " (" + d + " parameters)");
+        }
+        if (!plan.loss().name().equals(c.loss())) {
+            throw new SparkTrainException("saved with loss " + c.loss() + ", the job uses " + plan.loss().name());
+        }
+        if (c.epoch() < 0 || c.step() < 0) {
+            throw new SparkTrainException("epoch " + c.epoch() + " and step " + c.step() + " must be >= 0");
+        }
+        c.metrics().forEach(MetricsLog::toStats); // the rows the resumed run reports: refused here if malformed
+        Optimizer o = plan.newOptimizer();
+        Object savedOpt = c.optimizer() == null ? null : c.optimizer().get("optimizer");
+        if (!o.name().equals(savedOpt)) {
+            throw new SparkTrainException("saved by optimizer " + savedOpt + ", the job uses " + o.name());
+        }
+        if ((c.scheduler() == null) != (plan.schedulerName() == null)) {
+            Object savedSched = c.scheduler() == null ? "none" : c.scheduler().get("scheduler");
+            String jobSched = plan.schedulerName() == null ? "none" : plan.schedulerName();
+            throw new SparkTrainException("saved with scheduler " + savedSched + ", the job has scheduler " + jobSched);
+        }
+        Scheduler s = plan.newScheduler(o);
+        EarlyStopping es = cfg.run.earlyStopping == null ? null : new EarlyStopping(cfg.run.earlyStopping);
+        try {
+            o.loadState(c.optimizer());
+            if (s != null) s.loadState(c.scheduler());
+            if (es != null && c.earlyStopping() != null) es.loadState(c.earlyStopping());
+            if (es != null && es.bestParams() != null && es.bestParams().length != d) {
+                throw new SparkTrainException("its early-stopping best weights have " + es.bestParams().length
+                        + " values, the model " + d);
+            }
+        } catch (SparkTrainException e) {
+            throw e;
+        } catch (RuntimeException e) { // a state map of the wrong shape
+            throw new SparkTrainException("its optimizer/scheduler state does not fit the job (" + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + ")", e);
+        }
+        return new Restored(c, o, s, es);
+    }
+
+    /** Keys that change the trajectory (everything but epochs, output and run bookkeeping). */
+    static List<String> jobDifferences(Map<String, String> saved, Map<String, String> now) {
+        List<String> diffs = new ArrayList<>();
+        Set<String> keys = new TreeSet<>(saved.keySet());
+        keys.addAll(now.keySet());
+        for (String k : keys) {
+            if (k.equals("train.epochs") || k.equals("output.dir") || k.equals("resume") || k.startsWith("checkpoint.")
+                    || k.startsWith("metrics.") || k.startsWith("early_stopping.")) {
+                continue;
+            }
+            if (!Objects.equals(saved.get(k), now.get(k))) {
+                diffs.add(k + " (" + saved.getOrDefault(k, "unset") + " -> " + now.getOrDefault(k, "unset") + ")");
+            }
+        }
+        return diffs;
+    }
+
+    /** Notes (does not refuse) data that differs from the checkpoint's: other rows or other scaling. */
+    static void noteOtherData(Checkpoint c, Map<String, Object> now, PrintStream out) {
+        if (c.data() == null) return;
+        for (String k : List.of("train_rows", "validation_rows")) {
+            Object a = c.data().get(k);
+            Object b = now.get(k);
+            if (a instanceof Number x && b instanceof Number y && x.longValue() != y.longValue()) {
+                out.println("resume: note: " + k + " was " + x + " and is now " + y + " (other data)");
+            }
+        }
+        if (c.data().get("standardize") instanceof Map<?, ?> a && now.get("standardize") instanceof Map<?, ?> b
+                && !(a.get("mean") instanceof double[] am && a.get("std") instanceof double[] as
+                && Arrays.equals(am, (double[]) b.get("mean")) && Arrays.equals(as, (double[]) b.get("std")))) {
+            out.println("resume: note: the standardization statistics differ from the checkpoint's (other data)");
+        }
+    }
+
+    /** Epoch rows from the checkpoint plus, with per-step metrics, the step rows of those epochs from metrics.jsonl. */
+    List<Map<String, Object>> priorRows(Checkpoint c, Configuration hconf) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<Map<String, Object>> steps = List.of();
+        if (cfg.run.metricsPerStep) {
+            try {
+                steps = MetricsLog.read(cfg.outputDir, hconf).stream()
+                        .filter(r -> "step".equals(r.get("kind")) && r.get("epoch") instanceof Number e && e.intValue() <= c.epoch())
+                        .toList();
+            } catch (SparkTrainException e) {
+                steps = List.of(); // the step rows are a convenience; the epoch rows come from the checkpoint
+            }
+        }
+        for (Map<String, Object> e : c.metrics()) {
+            int epoch = ((Number) e.get("epoch")).intValue();
+            for (Map<String, Object> s : steps) if (((Number) s.get("epoch")).intValue() == epoch) rows.add(s);
+            rows.add(e);
+        }
+        return rows;
+    }
+}
