@@ -1,6 +1,6 @@
 package dev.sparktrain.cli;
 
-import dev.sparktrain.spark.load.DataSources;
+import dev.sparktrain.spark.load.DataLoader;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.spark.load.LoadedData;
@@ -154,7 +154,7 @@ public final class TrainJob {
                 jsc.getLocalProperty(dev.sparktrain.spark.FaultInjection.NONFINITE));
         if (hook != null) out.println(hook);
         Checkpoint resumed = cfg.run.resume == null ? null : resume(hconf, out);
-        LoadedData data = DataSources.load(jsc, cfg);
+        LoadedData data = DataLoader.load(jsc, cfg.data);
         out.println(dataLine(cfg.data.path(), data, cfg.data.features()));
         Map<String, Object> dataFacts = dataFacts(data);
         if (resumed != null) checkSameData(resumed, dataFacts, out);
