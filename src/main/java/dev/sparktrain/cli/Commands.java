@@ -1,6 +1,6 @@
 package dev.sparktrain.cli;
 
-import dev.sparktrain.spark.load.DataSources;
+import dev.sparktrain.spark.load.DataLoader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparktrain.SparkTrainException;
@@ -161,7 +161,7 @@ final class Commands {
         if (cfg.data.features() != m.model().inFeatures()) {
             throw new SparkTrainException("data.features is " + cfg.data.features() + " but the model takes " + m.model().inFeatures());
         }
-        LoadedData d = DataSources.load(jsc, cfg);
+        LoadedData d = DataLoader.load(jsc, cfg.data);
         JavaRDD<PackedBlock> blocks = split.equals("validation") ? d.validation() : d.train();
         long rows = split.equals("validation") ? d.validationRows() : d.trainRows();
         Standardizer st = m.standardizer();

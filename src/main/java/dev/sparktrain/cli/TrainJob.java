@@ -10,7 +10,7 @@ import dev.sparktrain.plan.PlanChoices;
 import dev.sparktrain.plan.PlanRun;
 import dev.sparktrain.report.Report;
 import dev.sparktrain.spark.FaultInjection;
-import dev.sparktrain.spark.load.DataSources;
+import dev.sparktrain.spark.load.DataLoader;
 import dev.sparktrain.spark.load.LoadedData;
 import dev.sparktrain.store.Checkpoint;
 import dev.sparktrain.store.CheckpointWriter;
@@ -150,7 +150,7 @@ public final class TrainJob {
                 jsc.getLocalProperty(FaultInjection.NONFINITE));
         if (hook != null) out.println(hook);
         Checkpoint resumed = cfg.run.resume == null ? null : resume(hconf, out);
-        LoadedData data = DataSources.load(jsc, cfg);
+        LoadedData data = DataLoader.load(jsc, cfg.data);
         out.println(RunConsole.dataLine(cfg.data.path(), data, cfg.data.features()));
         Map<String, Object> dataFacts = dataFacts(data);
         if (resumed != null) Resume.noteOtherData(resumed, dataFacts, out);

@@ -8,6 +8,7 @@ import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 
 import java.util.ArrayList;
@@ -93,6 +94,20 @@ public final class Blocks {
 
     public static long bytes(JavaRDD<PackedBlock> blocks) {
         return Spark.call("measuring blocks", () -> blocks.map(PackedBlock::bytes).fold(0L, Long::sum));
+    }
+
+    /** What Spark's block manager reports for cached blocks (its size estimate), else our count. */
+    static long cachedBytes(JavaSparkContext jsc, JavaRDD<PackedBlock> blocks) {
+        for (RDDInfo info : jsc.sc().getRDDStorageInfo()) {
+            if (info.id() == blocks.id() && info.numCachedPartitions() == blocks.getNumPartitions()) {
+                return info.memSize() + info.diskSize();
+            }
+        }
+        return bytes(blocks);
+    }
+
+    static long nonZeros(JavaRDD<PackedBlock> blocks) {
+        return Spark.call("counting non-zeros", () -> blocks.map(PackedBlock::nonZeros).fold(0L, Long::sum));
     }
 
     /** Partition p holds global rows [start(p), start(p+1)). */

@@ -1,4 +1,4 @@
-package dev.sparktrain.spark.load;
+package dev.sparktrain.spark.load.source;
 
 import dev.sparktrain.data.PackedBlock;
 import java.util.Arrays;
