@@ -135,8 +135,8 @@ public final class TrainJob {
     /** One group, or weights and biases apart when the job sets {@code param_groups.bias.*}. */
     static List<GroupSpec> groups(Sequential model, JobConfig cfg) {
         if (cfg.biasGroupOptions == null) return GroupSpec.all(model.paramCount());
-        return List.of(model.groupSpec(false, Options.empty("param group 0 (weights)")),
-                model.groupSpec(true, cfg.biasGroupOptions));
+        return List.of(GroupSpec.of(model.tensorSizes(), model.biasTensors(), false, Options.empty("param group 0 (weights)")),
+                GroupSpec.of(model.tensorSizes(), model.biasTensors(), true, cfg.biasGroupOptions));
     }
 
     private boolean regression() {

@@ -1,7 +1,6 @@
 package dev.sparktrain.ml;
 
 import dev.sparktrain.SparkTrainException;
-import dev.sparktrain.cli.SchedulerList;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.spark.load.DataLoader;
 import dev.sparktrain.data.DataSettings;
@@ -16,6 +15,7 @@ import dev.sparktrain.optim.Optimizers;
 import dev.sparktrain.optim.clip.GradientClipper;
 import dev.sparktrain.optim.clip.GradientClippers;
 import dev.sparktrain.optim.lr.Scheduler;
+import dev.sparktrain.optim.lr.SchedulerList;
 import dev.sparktrain.optim.lr.Schedulers;
 import dev.sparktrain.train.EpochStats;
 import dev.sparktrain.store.MetricsLog;
@@ -202,8 +202,9 @@ final class Training {
         Map<String, Object> lossOptions = options(p.getLossOptions(), "lossOptions", who);
         Loss loss = built(who, () -> Losses.create(lossName, new Options("lossOptions", lossOptions), out));
         List<GroupSpec> groups = p.getBiasOptions().isBlank() ? GroupSpec.all(model.paramCount())
-                : List.of(model.groupSpec(false, Options.empty("param group 0 (weights)")),
-                model.groupSpec(true, new Options("biasOptions", options(p.getBiasOptions(), "biasOptions", who))));
+                : List.of(GroupSpec.of(model.tensorSizes(), model.biasTensors(), false, Options.empty("param group 0 (weights)")),
+                GroupSpec.of(model.tensorSizes(), model.biasTensors(), true,
+                        new Options("biasOptions", options(p.getBiasOptions(), "biasOptions", who))));
         Map<String, Object> optOptions = options(p.getOptimizerOptions(), "optimizerOptions", who);
         if (p.isDefined(p.lr())) optOptions.put("lr", p.getLr());
         Optimizer optimizer = built(who, () -> {
