@@ -4,6 +4,7 @@ import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.data.DataSettings;
 import dev.sparktrain.optim.lr.Scheduler;
+import dev.sparktrain.optim.lr.SchedulerList;
 import dev.sparktrain.train.TrainSettings;
 
 import java.util.LinkedHashMap;

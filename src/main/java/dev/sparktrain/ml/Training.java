@@ -1,7 +1,6 @@
 package dev.sparktrain.ml;
 
 import dev.sparktrain.SparkTrainException;
-import dev.sparktrain.cli.SchedulerList;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.spark.load.DataLoader;
 import dev.sparktrain.data.DataSettings;
@@ -16,6 +15,7 @@ import dev.sparktrain.optim.Optimizers;
 import dev.sparktrain.optim.clip.GradientClipper;
 import dev.sparktrain.optim.clip.GradientClippers;
 import dev.sparktrain.optim.lr.Scheduler;
+import dev.sparktrain.optim.lr.SchedulerList;
 import dev.sparktrain.optim.lr.Schedulers;
 import dev.sparktrain.plan.JobPlan;
 import dev.sparktrain.plan.PlanChoices;

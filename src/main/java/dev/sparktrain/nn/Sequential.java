@@ -74,23 +74,16 @@ public final class Sequential implements Serializable {
         return sizes.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /**
-     * A param group of every bias tensor ({@code biases}) or every other tensor: the (offset,
-     * length) ranges of those tensors in the flat vector.
-     */
-    public dev.sparktrain.optim.GroupSpec groupSpec(boolean biases, dev.sparktrain.config.Options overrides) {
-        List<int[]> ranges = new ArrayList<>();
-        for (int i = 0; i < layers.size(); i++) {
-            int off = offsets[i];
-            int[] sizes = layers.get(i).tensorSizes();
-            for (int t = 0; t < sizes.length; t++) {
-                boolean isBias = layers.get(i) instanceof Linear && t == 1;
-                if (isBias == biases) ranges.add(new int[] {off, sizes[t]});
-                off += sizes[t];
-            }
+    /** Which tensors of {@link #tensorSizes()} are biases (a Linear's second tensor), in the same order. */
+    public boolean[] biasTensors() {
+        List<Boolean> flags = new ArrayList<>();
+        for (Layer l : layers) {
+            int n = l.tensorSizes().length;
+            for (int t = 0; t < n; t++) flags.add(l instanceof Linear && t == 1);
         }
-        return new dev.sparktrain.optim.GroupSpec(ranges.stream().mapToInt(r -> r[0]).toArray(),
-                ranges.stream().mapToInt(r -> r[1]).toArray(), overrides);
+        boolean[] out = new boolean[flags.size()];
+        for (int i = 0; i < out.length; i++) out[i] = flags.get(i);
+        return out;
     }
 
     /** PyTorch's default initialisation, reproducible from {@code seed}. */

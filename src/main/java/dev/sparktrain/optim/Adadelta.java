@@ -1,38 +1,50 @@
 package dev.sparktrain.optim;
 
-import dev.sparktrain.config.Options;
-
 import java.util.List;
 import java.util.Map;
+
+import static dev.sparktrain.optim.Hyper.check;
 
 /**
  * {@code torch.optim.Adadelta} (1.13): eps inside both square roots,
  * {@code δ = sqrt(u+eps)/sqrt(v+eps)·g}, {@code p -= lr·δ}; default lr 1.0, rho in [0, 1].
  */
 public final class Adadelta extends Optimizer {
-    public static final Map<String, Object> DEFAULTS = defaults(
-            "lr", 1.0, "rho", 0.9, "eps", 1e-6, "weight_decay", 0.0, "maximize", false);
+    public static final Settings DEFAULTS = new Settings(1.0, 0.9, 1e-6, 0.0, false);
 
-    public Adadelta(Options options, List<GroupSpec> groups) {
-        super("Adadelta", DEFAULTS, options, groups);
+    public record Settings(double lr, double rho, double eps, double weightDecay, boolean maximize)
+            implements OptimizerSettings {
+
+        public static Settings from(Map<String, Object> m) {
+            return new Settings(Hyper.num(m, "lr"), Hyper.num(m, "rho"), Hyper.num(m, "eps"),
+                    Hyper.num(m, "weight_decay"), Hyper.flag(m, "maximize"));
+        }
+
+        @Override
+        public Map<String, Object> toMap() {
+            return Hyper.map("lr", lr, "rho", rho, "eps", eps, "weight_decay", weightDecay, "maximize", maximize);
+        }
+
+        @Override
+        public void validate(String where) {
+            Hyper.nonNegative(where, "lr", lr);
+            check(rho >= 0 && rho <= 1, where, "rho", rho, "must be in [0, 1]");
+            Hyper.nonNegative(where, "eps", eps, "weight_decay", weightDecay);
+        }
     }
 
-    @Override
-    protected void validate(ParamGroup g, Options where) {
-        double rho = g.getDouble("rho");
-        check(g.lr() >= 0, where, "lr", "must be >= 0");
-        check(rho >= 0 && rho <= 1, where, "rho", "must be in [0, 1]");
-        check(g.getDouble("eps") >= 0, where, "eps", "must be >= 0");
-        check(g.getDouble("weight_decay") >= 0, where, "weight_decay", "must be >= 0");
+    public Adadelta(List<GroupConfig<Settings>> groups) {
+        super("Adadelta", groups, Settings::from);
     }
 
     @Override
     protected void stepGroup(ParamGroup g, GroupState s, double[] p, double[] grad) {
-        final double lr = g.lr();
-        final double rho = g.getDouble("rho");
-        final double eps = g.getDouble("eps");
-        final double wd = g.getDouble("weight_decay");
-        final double sign = g.getBool("maximize") ? -1.0 : 1.0;
+        final Settings h = Settings.from(g.values());
+        final double lr = h.lr();
+        final double rho = h.rho();
+        final double eps = h.eps();
+        final double wd = h.weightDecay();
+        final double sign = h.maximize() ? -1.0 : 1.0;
         s.nextStep();
         final double[] v = s.buffer("square_avg", g.size(), 0.0);
         final double[] u = s.buffer("acc_delta", g.size(), 0.0);

@@ -1,7 +1,5 @@
 package dev.sparktrain.optim;
 
-import dev.sparktrain.config.Options;
-
 import java.util.List;
 import java.util.Map;
 
@@ -10,9 +8,28 @@ import java.util.Map;
  * {@code p -= clr·g/(sqrt(sum)+eps)} with {@code clr = lr/(1+(t-1)·lr_decay)}.
  */
 public final class Adagrad extends Optimizer {
-    public static final Map<String, Object> DEFAULTS = defaults(
-            "lr", 1e-2, "lr_decay", 0.0, "weight_decay", 0.0, "initial_accumulator_value", 0.0,
-            "eps", 1e-10, "maximize", false);
+    public static final Settings DEFAULTS = new Settings(1e-2, 0.0, 0.0, 0.0, 1e-10, false);
+
+    public record Settings(double lr, double lrDecay, double weightDecay, double initialAccumulatorValue, double eps,
+                           boolean maximize) implements OptimizerSettings {
+
+        public static Settings from(Map<String, Object> m) {
+            return new Settings(Hyper.num(m, "lr"), Hyper.num(m, "lr_decay"), Hyper.num(m, "weight_decay"),
+                    Hyper.num(m, "initial_accumulator_value"), Hyper.num(m, "eps"), Hyper.flag(m, "maximize"));
+        }
+
+        @Override
+        public Map<String, Object> toMap() {
+            return Hyper.map("lr", lr, "lr_decay", lrDecay, "weight_decay", weightDecay,
+                    "initial_accumulator_value", initialAccumulatorValue, "eps", eps, "maximize", maximize);
+        }
+
+        @Override
+        public void validate(String where) {
+            Hyper.nonNegative(where, "lr", lr, "lr_decay", lrDecay, "weight_decay", weightDecay,
+                    "initial_accumulator_value", initialAccumulatorValue, "eps", eps);
+        }
+    }
 
     /**
      * PyTorch 1.13 fills every group's accumulator from the constructor's
@@ -20,28 +37,21 @@ public final class Adagrad extends Optimizer {
      */
     private final double initialAccumulator;
 
-    public Adagrad(Options options, List<GroupSpec> groups) {
-        super("Adagrad", DEFAULTS, options, groups);
-        initialAccumulator = options.getDouble("initial_accumulator_value", 0.0);
-        check(initialAccumulator >= 0, options, "initial_accumulator_value", "must be >= 0");
-    }
-
-    @Override
-    protected void validate(ParamGroup g, Options where) {
-        check(g.lr() >= 0, where, "lr", "must be >= 0");
-        check(g.getDouble("lr_decay") >= 0, where, "lr_decay", "must be >= 0");
-        check(g.getDouble("weight_decay") >= 0, where, "weight_decay", "must be >= 0");
-        check(g.getDouble("initial_accumulator_value") >= 0, where, "initial_accumulator_value", "must be >= 0");
-        check(g.getDouble("eps") >= 0, where, "eps", "must be >= 0");
+    /** @param initialAccumulator the constructor's initial_accumulator_value, which fills every group's sum */
+    public Adagrad(List<GroupConfig<Settings>> groups, double initialAccumulator) {
+        super("Adagrad", groups, Settings::from);
+        Hyper.nonNegative("Adagrad", "initial_accumulator_value", initialAccumulator);
+        this.initialAccumulator = initialAccumulator;
     }
 
     @Override
     protected void stepGroup(ParamGroup g, GroupState s, double[] p, double[] grad) {
-        final double eps = g.getDouble("eps");
-        final double wd = g.getDouble("weight_decay");
-        final double sign = g.getBool("maximize") ? -1.0 : 1.0;
+        final Settings h = Settings.from(g.values());
+        final double eps = h.eps();
+        final double wd = h.weightDecay();
+        final double sign = h.maximize() ? -1.0 : 1.0;
         final long t = s.nextStep();
-        final double clr = g.lr() / (1 + (t - 1) * g.getDouble("lr_decay"));
+        final double clr = h.lr() / (1 + (t - 1) * h.lrDecay());
         // PyTorch fills the accumulator at construction; lazily on the first step is equivalent.
         final double[] sum = s.buffer("sum", g.size(), initialAccumulator);
         g.forEachRange((po, so, len) -> {

@@ -1,8 +1,8 @@
 package dev.sparktrain.optim;
 
-import dev.sparktrain.config.Options;
+import java.util.Map;
 
-import static dev.sparktrain.optim.Optimizer.check;
+import static dev.sparktrain.optim.Hyper.check;
 
 /**
  * What Adam, AdamW, Adamax, NAdam and RAdam share: PyTorch 1.13's common range checks, and the
@@ -13,13 +13,21 @@ final class AdamFamily {
     }
 
     /** lr, eps, betas[0], betas[1], weight_decay: the checks every Adam-style constructor makes. */
-    static void validate(ParamGroup g, Options where) {
-        check(g.lr() >= 0, where, "lr", "must be >= 0");
-        check(g.getDouble("eps") >= 0, where, "eps", "must be >= 0");
-        double[] b = g.getPair("betas");
-        check(b[0] >= 0 && b[0] < 1, where, "betas", "betas[0] must be in [0, 1)");
-        check(b[1] >= 0 && b[1] < 1, where, "betas", "betas[1] must be in [0, 1)");
-        check(g.getDouble("weight_decay") >= 0, where, "weight_decay", "must be >= 0");
+    static void validate(String where, double lr, double beta1, double beta2, double eps, double weightDecay) {
+        Hyper.nonNegative(where, "lr", lr, "eps", eps);
+        double[] b = {beta1, beta2};
+        check(beta1 >= 0 && beta1 < 1, where, "betas", b, "betas[0] must be in [0, 1)");
+        check(beta2 >= 0 && beta2 < 1, where, "betas", b, "betas[1] must be in [0, 1)");
+        Hyper.nonNegative(where, "weight_decay", weightDecay);
+    }
+
+    /** The param-group form of the hyper-parameters they all have, followed by {@code more} (key, value) pairs. */
+    static Map<String, Object> map(double lr, double beta1, double beta2, double eps, double weightDecay, Object... more) {
+        Object[] kv = new Object[8 + more.length];
+        Object[] common = {"lr", lr, "betas", new double[] {beta1, beta2}, "eps", eps, "weight_decay", weightDecay};
+        System.arraycopy(common, 0, kv, 0, common.length);
+        System.arraycopy(more, 0, kv, common.length, more.length);
+        return Hyper.map(kv);
     }
 
     /**
@@ -28,12 +36,12 @@ final class AdamFamily {
      * sqrt(v) before eps is added, as PyTorch does; AMSGrad keeps the max of the raw v.
      */
     static void step(ParamGroup g, GroupState s, double[] p, double[] grad, boolean decoupled) {
-        final double lr = g.lr();
-        final double[] betas = g.getPair("betas"); // read every step: OneCycleLR/CyclicLR move betas[0]
-        final double b1 = betas[0], b2 = betas[1];
-        final double eps = g.getDouble("eps");
-        final double wd = g.getDouble("weight_decay");
-        final double sign = g.getBool("maximize") ? -1.0 : 1.0;
+        final Adam.Settings h = Adam.Settings.from(g.values()); // every step: OneCycleLR moves betas[0]
+        final double lr = h.lr();
+        final double b1 = h.beta1(), b2 = h.beta2();
+        final double eps = h.eps();
+        final double wd = h.weightDecay();
+        final double sign = h.maximize() ? -1.0 : 1.0;
         final double l2 = decoupled ? 0.0 : wd;
         final double shrink = decoupled ? 1 - lr * wd : 1.0;
         final long t = s.nextStep();
@@ -41,7 +49,7 @@ final class AdamFamily {
         final double bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
         final double[] m = s.buffer("exp_avg", g.size(), 0.0);
         final double[] v = s.buffer("exp_avg_sq", g.size(), 0.0);
-        final double[] vMax = g.getBool("amsgrad") ? s.buffer("max_exp_avg_sq", g.size(), 0.0) : null;
+        final double[] vMax = h.amsgrad() ? s.buffer("max_exp_avg_sq", g.size(), 0.0) : null;
         g.forEachRange((po, so, len) -> {
             for (int i = 0; i < len; i++) {
                 int pi = po + i, si = so + i;

@@ -1,7 +1,5 @@
 package dev.sparktrain.optim;
 
-import dev.sparktrain.config.Options;
-
 import java.util.List;
 import java.util.Map;
 
@@ -10,28 +8,41 @@ import java.util.Map;
  * (eps inside the max, so u never reaches 0), {@code p -= lr/(1-β1^t)·m/u}.
  */
 public final class Adamax extends Optimizer {
-    public static final Map<String, Object> DEFAULTS = defaults(
-            "lr", 2e-3, "betas", new double[] {0.9, 0.999}, "eps", 1e-8, "weight_decay", 0.0,
-            "maximize", false);
+    public static final Settings DEFAULTS = new Settings(2e-3, 0.9, 0.999, 1e-8, 0.0, false);
 
-    public Adamax(Options options, List<GroupSpec> groups) {
-        super("Adamax", DEFAULTS, options, groups);
+    public record Settings(double lr, double beta1, double beta2, double eps, double weightDecay, boolean maximize)
+            implements OptimizerSettings {
+
+        public static Settings from(Map<String, Object> m) {
+            double[] b = Hyper.pair(m, "betas");
+            return new Settings(Hyper.num(m, "lr"), b[0], b[1], Hyper.num(m, "eps"), Hyper.num(m, "weight_decay"),
+                    Hyper.flag(m, "maximize"));
+        }
+
+        @Override
+        public Map<String, Object> toMap() {
+            return AdamFamily.map(lr, beta1, beta2, eps, weightDecay, "maximize", maximize);
+        }
+
+        @Override
+        public void validate(String where) {
+            AdamFamily.validate(where, lr, beta1, beta2, eps, weightDecay);
+        }
     }
 
-    @Override
-    protected void validate(ParamGroup g, Options where) {
-        AdamFamily.validate(g, where);
+    public Adamax(List<GroupConfig<Settings>> groups) {
+        super("Adamax", groups, Settings::from);
     }
 
     @Override
     protected void stepGroup(ParamGroup g, GroupState s, double[] p, double[] grad) {
-        final double[] betas = g.getPair("betas");
-        final double b1 = betas[0], b2 = betas[1];
-        final double eps = g.getDouble("eps");
-        final double wd = g.getDouble("weight_decay");
-        final double sign = g.getBool("maximize") ? -1.0 : 1.0;
+        final Settings h = Settings.from(g.values());
+        final double b1 = h.beta1(), b2 = h.beta2();
+        final double eps = h.eps();
+        final double wd = h.weightDecay();
+        final double sign = h.maximize() ? -1.0 : 1.0;
         final long t = s.nextStep();
-        final double clr = g.lr() / (1 - Math.pow(b1, t));
+        final double clr = h.lr() / (1 - Math.pow(b1, t));
         final double[] m = s.buffer("exp_avg", g.size(), 0.0);
         final double[] u = s.buffer("exp_inf", g.size(), 0.0);
         g.forEachRange((po, so, len) -> {

@@ -1,6 +1,9 @@
 package dev.sparktrain.optim;
 
+import dev.sparktrain.SparkTrainException;
+
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,7 +34,7 @@ public final class GroupState implements Serializable {
     public double[] buffer(String name, int size, double init) {
         return buffers.computeIfAbsent(name, k -> {
             double[] b = new double[size];
-            if (init != 0.0) java.util.Arrays.fill(b, init);
+            if (init != 0.0) Arrays.fill(b, init);
             return b;
         });
     }
@@ -58,19 +61,19 @@ public final class GroupState implements Serializable {
             Object v = e.getValue();
             if (e.getKey().equals("step")) {
                 if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < 0) {
-                    throw new dev.sparktrain.SparkTrainException(where + ": 'step' must be an integer >= 0, got " + v);
+                    throw new SparkTrainException(where + ": 'step' must be an integer >= 0, got " + v);
                 }
                 s.step = ((Number) v).longValue();
             } else if (v instanceof double[] d) {
                 if (d.length != size) {
-                    throw new dev.sparktrain.SparkTrainException(where + ": state buffer '" + e.getKey()
+                    throw new SparkTrainException(where + ": state buffer '" + e.getKey()
                             + "' has " + d.length + " values, expected " + size);
                 }
                 s.buffers.put(e.getKey(), d.clone());
             } else if (v instanceof Number n) {
                 s.scalars.put(e.getKey(), n.doubleValue());
             } else {
-                throw new dev.sparktrain.SparkTrainException(where + ": unexpected state entry '" + e.getKey() + "'");
+                throw new SparkTrainException(where + ": unexpected state entry '" + e.getKey() + "'");
             }
         }
         return s;

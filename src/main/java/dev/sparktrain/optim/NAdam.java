@@ -1,7 +1,5 @@
 package dev.sparktrain.optim;
 
-import dev.sparktrain.config.Options;
-
 import java.util.List;
 import java.util.Map;
 
@@ -12,28 +10,41 @@ import java.util.Map;
  * {@code μ_t = β1(1 - 0.5·0.96^(t·momentum_decay))}, {@code Π_t = Π_{t-1}·μ_t} (state "mu_product").
  */
 public final class NAdam extends Optimizer {
-    public static final Map<String, Object> DEFAULTS = defaults(
-            "lr", 2e-3, "betas", new double[] {0.9, 0.999}, "eps", 1e-8, "weight_decay", 0.0,
-            "momentum_decay", 4e-3);
+    public static final Settings DEFAULTS = new Settings(2e-3, 0.9, 0.999, 1e-8, 0.0, 4e-3);
 
-    public NAdam(Options options, List<GroupSpec> groups) {
-        super("NAdam", DEFAULTS, options, groups);
+    public record Settings(double lr, double beta1, double beta2, double eps, double weightDecay,
+                           double momentumDecay) implements OptimizerSettings {
+
+        public static Settings from(Map<String, Object> m) {
+            double[] b = Hyper.pair(m, "betas");
+            return new Settings(Hyper.num(m, "lr"), b[0], b[1], Hyper.num(m, "eps"), Hyper.num(m, "weight_decay"),
+                    Hyper.num(m, "momentum_decay"));
+        }
+
+        @Override
+        public Map<String, Object> toMap() {
+            return AdamFamily.map(lr, beta1, beta2, eps, weightDecay, "momentum_decay", momentumDecay);
+        }
+
+        @Override
+        public void validate(String where) {
+            AdamFamily.validate(where, lr, beta1, beta2, eps, weightDecay);
+            Hyper.nonNegative(where, "momentum_decay", momentumDecay);
+        }
     }
 
-    @Override
-    protected void validate(ParamGroup g, Options where) {
-        AdamFamily.validate(g, where);
-        check(g.getDouble("momentum_decay") >= 0, where, "momentum_decay", "must be >= 0");
+    public NAdam(List<GroupConfig<Settings>> groups) {
+        super("NAdam", groups, Settings::from);
     }
 
     @Override
     protected void stepGroup(ParamGroup g, GroupState s, double[] p, double[] grad) {
-        final double lr = g.lr();
-        final double[] betas = g.getPair("betas");
-        final double b1 = betas[0], b2 = betas[1];
-        final double eps = g.getDouble("eps");
-        final double wd = g.getDouble("weight_decay");
-        final double md = g.getDouble("momentum_decay");
+        final Settings h = Settings.from(g.values());
+        final double lr = h.lr();
+        final double b1 = h.beta1(), b2 = h.beta2();
+        final double eps = h.eps();
+        final double wd = h.weightDecay();
+        final double md = h.momentumDecay();
         final long t = s.nextStep();
         final double bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
         final double mu = b1 * (1 - 0.5 * Math.pow(0.96, t * md));

@@ -1,84 +1,53 @@
 package dev.sparktrain.optim;
 
 import dev.sparktrain.SparkTrainException;
-import dev.sparktrain.config.Options;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Base of every optimizer: PyTorch's {@code torch.optim.Optimizer} over one flat parameter vector.
- * Configuration lives in {@link ParamGroup}s (validated once, mutable only as PyTorch's
- * param_groups are, e.g. by a scheduler); state lives in {@link GroupState}s. A subclass declares
- * its defaults, validates a group and implements the arithmetic of one step for one group.
+ * An optimizer is built from one immutable settings record per param group ({@link GroupConfig});
+ * the current hyper-parameters live in {@link ParamGroup}s (mutable only as PyTorch's
+ * param_groups are, e.g. by a scheduler) and the state in {@link GroupState}s. A subclass reads
+ * its settings back from a group and implements the arithmetic of one step for one group.
  */
 public abstract class Optimizer {
-    /** Marks a hyper-parameter without default (SGD's lr in PyTorch 1.13). */
-    protected static final Object REQUIRED = new Object() {
-        @Override
-        public String toString() {
-            return "<required>";
-        }
-    };
-
-    /** PyTorch implementation switches: accepted for compatibility, they do not change the numbers. */
-    private static final Set<String> SWITCHES = Set.of("foreach", "differentiable", "capturable", "fused");
-
     private final String name;
+    private final Function<Map<String, Object>, ? extends OptimizerSettings> decode;
     private final List<ParamGroup> groups = new ArrayList<>();
     private final List<GroupState> states = new ArrayList<>();
 
     /**
-     * @param defaults PyTorch's defaults; the type of each value decides how options are read
-     *                 (Double, Boolean, double[] for tuples such as betas, {@link #REQUIRED})
-     * @param options  the constructor keyword arguments (apply to every group)
-     * @param specs    the param groups; each may override any option
+     * @param configs the param groups, each validated here
+     * @param decode  reads a settings record back from its param-group form (for loaded states)
      */
-    protected Optimizer(String name, Map<String, Object> defaults, Options options, List<GroupSpec> specs) {
+    protected <S extends OptimizerSettings> Optimizer(String name, List<GroupConfig<S>> configs,
+                                                     Function<Map<String, Object>, S> decode) {
         this.name = name;
-        if (specs.isEmpty()) throw new SparkTrainException(name + ": optimizer got an empty parameter list");
-        Set<String> allowed = new LinkedHashSet<>(defaults.keySet());
-        allowed.addAll(SWITCHES);
-        options.requireOnly(allowed);
-        for (int i = 0; i < specs.size(); i++) {
-            GroupSpec spec = specs.get(i);
-            spec.overrides().requireOnly(allowed);
-            Map<String, Object> resolved = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> d : defaults.entrySet()) {
-                String key = d.getKey();
-                Options src = spec.overrides().has(key) ? spec.overrides() : options;
-                resolved.put(key, read(src, key, d.getValue()));
-            }
-            ParamGroup g = new ParamGroup(spec, resolved);
-            validate(g, new Options(name + " param group " + i, resolved));
-            groups.add(g);
+        this.decode = decode;
+        if (configs.isEmpty()) throw emptyGroups(name);
+        for (int i = 0; i < configs.size(); i++) {
+            GroupConfig<S> c = configs.get(i);
+            c.settings().validate(groupName(name, i));
+            groups.add(new ParamGroup(c.offsets(), c.lengths(), c.settings().toMap()));
             states.add(new GroupState());
         }
     }
 
-    private Object read(Options src, String key, Object dflt) {
-        if (dflt == REQUIRED) {
-            if (!src.has(key)) throw src.error(key, name + " requires it");
-            return src.getDouble(key);
-        }
-        if (dflt instanceof Boolean b) return src.getBool(key, b);
-        if (dflt instanceof double[] pair) {
-            double[] v = src.getDoubles(key, pair);
-            if (v.length != pair.length) throw src.error(key, "expected " + pair.length + " numbers, got " + v.length);
-            return v.clone(); // never share the DEFAULTS array with a group
-        }
-        if (dflt instanceof Number n) return src.getDouble(key, n.doubleValue());
-        if (dflt instanceof String s) return src.getString(key, s);
-        throw new IllegalStateException("unsupported default type for " + key);
+    static SparkTrainException emptyGroups(String name) {
+        return new SparkTrainException(name + ": optimizer got an empty parameter list");
     }
 
-    /** Refuses out-of-range hyper-parameters with PyTorch's rule and the offending value. */
-    protected abstract void validate(ParamGroup group, Options where);
+    /** How messages name group {@code i}: {@code Adam param group 1}. */
+    static String groupName(String name, int i) {
+        return name + " param group " + i;
+    }
 
     /** One step of one group: read hyper-parameters from {@code g}, update params in place. */
     protected abstract void stepGroup(ParamGroup g, GroupState s, double[] params, double[] grad);
@@ -146,8 +115,8 @@ public abstract class Optimizer {
     private Map<String, Object> checkHyper(ParamGroup g, Map<String, Object> saved, String where) {
         Map<String, Object> current = g.hyper();
         if (!saved.keySet().equals(current.keySet())) {
-            throw new SparkTrainException(where + ": hyper-parameters " + new java.util.TreeSet<>(saved.keySet())
-                    + ", expected " + new java.util.TreeSet<>(current.keySet()));
+            throw new SparkTrainException(where + ": hyper-parameters " + new TreeSet<>(saved.keySet())
+                    + ", expected " + new TreeSet<>(current.keySet()));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : current.entrySet()) {
@@ -159,30 +128,12 @@ public abstract class Optimizer {
             else if (now instanceof String && v instanceof String) ok = v;
             else if (now instanceof double[] d && v instanceof double[] w && w.length == d.length) ok = w.clone();
             if (ok == null) {
-                throw new SparkTrainException(where + ": hyper-parameter '" + e.getKey() + "' is " + show(v)
+                throw new SparkTrainException(where + ": hyper-parameter '" + e.getKey() + "' is " + Hyper.show(v)
                         + ", expected " + (now instanceof double[] d ? d.length + " numbers" : "a " + now.getClass().getSimpleName()));
             }
             out.put(e.getKey(), ok);
         }
-        ParamGroup candidate = new ParamGroup(g.spec(), out);
-        validate(candidate, candidate.asOptions(where));
+        decode.apply(out).validate(where);
         return out;
-    }
-
-    /** PyTorch's check message: {@code Invalid <what> value: <v>}. */
-    protected static void check(boolean ok, Options where, String key, String rule) {
-        if (!ok) throw where.error(key, "invalid value " + show(where.raw(key)) + ": " + rule);
-    }
-
-    /** A value as written in messages: tuples such as betas print as {@code [0.9, 1.0]}. */
-    private static String show(Object v) {
-        return v instanceof double[] d ? java.util.Arrays.toString(d) : String.valueOf(v);
-    }
-
-    /** Helper for subclasses: an ordered map literal of defaults. */
-    protected static Map<String, Object> defaults(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
-        return Collections.unmodifiableMap(m);
     }
 }

@@ -1,16 +1,15 @@
 package dev.sparktrain.optim;
 
-import dev.sparktrain.config.Options;
-
 import java.io.Serializable;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One of PyTorch's {@code param_groups}: the ranges of the flat vector it covers and its resolved
- * hyper-parameters (defaults, then optimizer options, then the group's overrides). Schedulers
- * change {@code lr} (and {@code momentum} or {@code betas[0]}) here; the optimizer reads them at
- * every step, so its state is untouched by such changes.
+ * One of PyTorch's {@code param_groups}: the ranges of the flat vector it covers and the current
+ * hyper-parameters, starting from the group's settings record in its map form. Schedulers change
+ * {@code lr} (and {@code momentum} or {@code betas[0]}) and add their own keys here; the optimizer
+ * reads its settings back at every step, so its state is untouched by such changes.
  */
 public final class ParamGroup implements Serializable {
     private final int[] offsets;
@@ -18,20 +17,19 @@ public final class ParamGroup implements Serializable {
     private final int size;
     private final Map<String, Object> hyper;
 
-    ParamGroup(GroupSpec spec, Map<String, Object> resolved) {
-        this.offsets = spec.offsets().clone();
-        this.lengths = spec.lengths().clone();
-        this.size = spec.size();
-        this.hyper = new LinkedHashMap<>(resolved);
+    ParamGroup(int[] offsets, int[] lengths, Map<String, Object> resolved) {
+        this.offsets = offsets.clone();
+        this.lengths = lengths.clone();
+        int n = 0;
+        for (int l : lengths) n += l;
+        this.size = n;
+        this.hyper = new LinkedHashMap<>();
+        resolved.forEach(this::set);
     }
 
     /** Number of parameters in this group (the length of each of its state buffers). */
     public int size() {
         return size;
-    }
-
-    public int rangeCount() {
-        return offsets.length;
     }
 
     /** A kernel over one contiguous range: params/grad at {@code pOff}, state buffers at {@code sOff}. */
@@ -47,10 +45,6 @@ public final class ParamGroup implements Serializable {
             k.apply(offsets[r], s, lengths[r]);
             s += lengths[r];
         }
-    }
-
-    public GroupSpec spec() {
-        return new GroupSpec(offsets, lengths, Options.empty("param group"));
     }
 
     public double lr() {
@@ -69,10 +63,6 @@ public final class ParamGroup implements Serializable {
         Object v = hyper.get(key);
         if (v instanceof Number n) return n.doubleValue();
         throw new IllegalStateException("param group has no numeric '" + key + "': " + v);
-    }
-
-    public boolean getBool(String key) {
-        return Boolean.TRUE.equals(hyper.get(key));
     }
 
     public double[] getPair(String key) {
@@ -100,8 +90,8 @@ public final class ParamGroup implements Serializable {
         values.forEach(this::set);
     }
 
-    /** View of the hyper-parameters as Options, for validation messages. */
-    Options asOptions(String source) {
-        return new Options(source, hyper);
+    /** Read-only view of the hyper-parameters, for an optimizer to read its settings from. */
+    Map<String, Object> values() {
+        return Collections.unmodifiableMap(hyper);
     }
 }

@@ -1,7 +1,5 @@
 package dev.sparktrain.optim;
 
-import dev.sparktrain.config.Options;
-
 import java.util.List;
 import java.util.Map;
 
@@ -11,25 +9,38 @@ import java.util.Map;
  * Note eps is added to the raw sqrt(v) here (unlike Adam). No maximize in 1.13.
  */
 public final class RAdam extends Optimizer {
-    public static final Map<String, Object> DEFAULTS = defaults(
-            "lr", 1e-3, "betas", new double[] {0.9, 0.999}, "eps", 1e-8, "weight_decay", 0.0);
+    public static final Settings DEFAULTS = new Settings(1e-3, 0.9, 0.999, 1e-8, 0.0);
 
-    public RAdam(Options options, List<GroupSpec> groups) {
-        super("RAdam", DEFAULTS, options, groups);
+    public record Settings(double lr, double beta1, double beta2, double eps, double weightDecay)
+            implements OptimizerSettings {
+
+        public static Settings from(Map<String, Object> m) {
+            double[] b = Hyper.pair(m, "betas");
+            return new Settings(Hyper.num(m, "lr"), b[0], b[1], Hyper.num(m, "eps"), Hyper.num(m, "weight_decay"));
+        }
+
+        @Override
+        public Map<String, Object> toMap() {
+            return AdamFamily.map(lr, beta1, beta2, eps, weightDecay);
+        }
+
+        @Override
+        public void validate(String where) {
+            AdamFamily.validate(where, lr, beta1, beta2, eps, weightDecay);
+        }
     }
 
-    @Override
-    protected void validate(ParamGroup g, Options where) {
-        AdamFamily.validate(g, where);
+    public RAdam(List<GroupConfig<Settings>> groups) {
+        super("RAdam", groups, Settings::from);
     }
 
     @Override
     protected void stepGroup(ParamGroup g, GroupState s, double[] p, double[] grad) {
-        final double lr = g.lr();
-        final double[] betas = g.getPair("betas");
-        final double b1 = betas[0], b2 = betas[1];
-        final double eps = g.getDouble("eps");
-        final double wd = g.getDouble("weight_decay");
+        final Settings h = Settings.from(g.values());
+        final double lr = h.lr();
+        final double b1 = h.beta1(), b2 = h.beta2();
+        final double eps = h.eps();
+        final double wd = h.weightDecay();
         final long t = s.nextStep();
         final double bc1 = 1 - Math.pow(b1, t);
         final double b2t = Math.pow(b2, t);

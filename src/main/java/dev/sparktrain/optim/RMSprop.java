@@ -1,7 +1,5 @@
 package dev.sparktrain.optim;
 
-import dev.sparktrain.config.Options;
-
 import java.util.List;
 import java.util.Map;
 
@@ -11,34 +9,46 @@ import java.util.Map;
  * {@code g/avg}. Like PyTorch, alpha is only checked to be >= 0.
  */
 public final class RMSprop extends Optimizer {
-    public static final Map<String, Object> DEFAULTS = defaults(
-            "lr", 1e-2, "alpha", 0.99, "eps", 1e-8, "weight_decay", 0.0, "momentum", 0.0,
-            "centered", false, "maximize", false);
+    public static final Settings DEFAULTS = new Settings(1e-2, 0.99, 1e-8, 0.0, 0.0, false, false);
 
-    public RMSprop(Options options, List<GroupSpec> groups) {
-        super("RMSprop", DEFAULTS, options, groups);
+    public record Settings(double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered,
+                           boolean maximize) implements OptimizerSettings {
+
+        public static Settings from(Map<String, Object> m) {
+            return new Settings(Hyper.num(m, "lr"), Hyper.num(m, "alpha"), Hyper.num(m, "eps"),
+                    Hyper.num(m, "weight_decay"), Hyper.num(m, "momentum"), Hyper.flag(m, "centered"),
+                    Hyper.flag(m, "maximize"));
+        }
+
+        @Override
+        public Map<String, Object> toMap() {
+            return Hyper.map("lr", lr, "alpha", alpha, "eps", eps, "weight_decay", weightDecay, "momentum", momentum,
+                    "centered", centered, "maximize", maximize);
+        }
+
+        @Override
+        public void validate(String where) {
+            Hyper.nonNegative(where, "lr", lr, "eps", eps, "momentum", momentum, "weight_decay", weightDecay,
+                    "alpha", alpha);
+        }
     }
 
-    @Override
-    protected void validate(ParamGroup g, Options where) {
-        check(g.lr() >= 0, where, "lr", "must be >= 0");
-        check(g.getDouble("eps") >= 0, where, "eps", "must be >= 0");
-        check(g.getDouble("momentum") >= 0, where, "momentum", "must be >= 0");
-        check(g.getDouble("weight_decay") >= 0, where, "weight_decay", "must be >= 0");
-        check(g.getDouble("alpha") >= 0, where, "alpha", "must be >= 0");
+    public RMSprop(List<GroupConfig<Settings>> groups) {
+        super("RMSprop", groups, Settings::from);
     }
 
     @Override
     protected void stepGroup(ParamGroup g, GroupState s, double[] p, double[] grad) {
-        final double lr = g.lr();
-        final double alpha = g.getDouble("alpha");
-        final double eps = g.getDouble("eps");
-        final double wd = g.getDouble("weight_decay");
-        final double mu = g.getDouble("momentum");
-        final double sign = g.getBool("maximize") ? -1.0 : 1.0;
+        final Settings h = Settings.from(g.values());
+        final double lr = h.lr();
+        final double alpha = h.alpha();
+        final double eps = h.eps();
+        final double wd = h.weightDecay();
+        final double mu = h.momentum();
+        final double sign = h.maximize() ? -1.0 : 1.0;
         s.nextStep();
         final double[] v = s.buffer("square_avg", g.size(), 0.0);
-        final double[] gAvg = g.getBool("centered") ? s.buffer("grad_avg", g.size(), 0.0) : null;
+        final double[] gAvg = h.centered() ? s.buffer("grad_avg", g.size(), 0.0) : null;
         final double[] buf = mu > 0 ? s.buffer("momentum_buffer", g.size(), 0.0) : null;
         g.forEachRange((po, so, len) -> {
             for (int i = 0; i < len; i++) {

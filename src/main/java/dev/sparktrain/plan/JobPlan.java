@@ -51,8 +51,8 @@ public record JobPlan(Sequential model, Loss loss, Options lossOptions, String o
         Loss loss = built(Part.LOSS, refusal, () -> Losses.create(c.loss(), c.lossOptions(), model.outFeatures()));
         lossFits.accept(loss);
         List<GroupSpec> groups = c.biasGroupOptions() == null ? GroupSpec.all(model.paramCount())
-                : List.of(model.groupSpec(false, Options.empty("param group 0 (weights)")),
-                model.groupSpec(true, c.biasGroupOptions()));
+                : List.of(GroupSpec.of(model.tensorSizes(), model.biasTensors(), false, Options.empty("param group 0 (weights)")),
+                GroupSpec.of(model.tensorSizes(), model.biasTensors(), true, c.biasGroupOptions()));
         Optimizer o = built(Part.OPTIMIZER, refusal, () -> Optimizers.create(c.optimizer(), c.optimizerOptions(), groups));
         if (c.scheduler() != null) built(Part.SCHEDULER, refusal, () -> Schedulers.create(c.scheduler(), o, c.schedulerOptions()));
         GradientClipper clipper = built(Part.CLIP, refusal, () -> GradientClippers.requested(c.clipOptions())

@@ -4,6 +4,7 @@ import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.optim.GroupSpec;
 import dev.sparktrain.optim.ParamGroup;
+import dev.sparktrain.optim.lr.SchedulerList;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -55,7 +56,7 @@ class JobFileFeaturesTest {
         assertEquals(0.01, groups.get(0).getDouble("weight_decay"));
         assertEquals(0.0, groups.get(1).getDouble("weight_decay"));
         Sequential m = Sequential.parse("linear(64,128), relu, linear(128,10)", "t");
-        GroupSpec bias = m.groupSpec(true, dev.sparktrain.config.Options.empty("b"));
+        GroupSpec bias = GroupSpec.of(m.tensorSizes(), m.biasTensors(), true, dev.sparktrain.config.Options.empty("b"));
         assertArrayEquals(new int[] {64 * 128, 64 * 128 + 128 + 128 * 10}, bias.offsets());
         assertArrayEquals(new int[] {128, 10}, bias.lengths());
     }

@@ -94,6 +94,6 @@ class ParamGroupsTest {
         b.step(pb, g);
         assertArrayEquals(pb, pa);
         // and the class-wide defaults are not shared with (or changed through) a group
-        assertNotEquals(0.5, ((double[]) Adam.DEFAULTS.get("betas"))[0]);
+        assertNotEquals(0.5, Adam.DEFAULTS.beta1());
     }
 }

@@ -6,6 +6,7 @@ import dev.sparktrain.optim.GroupSpec;
 import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.Optimizers;
 import dev.sparktrain.optim.lr.ReduceLROnPlateau;
+import dev.sparktrain.optim.lr.Schedulers;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,11 +63,15 @@ class CheckpointFormatTest {
         return o;
     }
 
+    private static ReduceLROnPlateau plateau(Optimizer opt) {
+        return (ReduceLROnPlateau) Schedulers.create("ReduceLROnPlateau", opt, new Options("s", Map.of("mode", "max")));
+    }
+
     @Test
     void roundTripIsBitExactIncludingNonFiniteScalarsAndNestedArrays() {
         double[] params = {0.0, -0.0, Double.MIN_VALUE, 1e-300, Math.PI, -1.0 / 3, Double.MAX_VALUE, 0.1 + 0.2};
         Optimizer opt = adam(params.length);
-        ReduceLROnPlateau plateau = new ReduceLROnPlateau(opt, new Options("s", Map.of("mode", "max")));
+        ReduceLROnPlateau plateau = plateau(opt);
         Map<String, Object> sched = plateau.state(); // best = -Infinity before any metric
         assertEquals(Double.NEGATIVE_INFINITY, sched.get("best"));
         Map<String, Object> es = new LinkedHashMap<>();
@@ -100,7 +105,7 @@ class CheckpointFormatTest {
         opt.step(p1, g);
         fresh.step(p2, g);
         assertArrayEquals(bits(p1), bits(p2));
-        ReduceLROnPlateau again = new ReduceLROnPlateau(fresh, new Options("s", Map.of("mode", "max")));
+        ReduceLROnPlateau again = plateau(fresh);
         again.loadState(c.scheduler());
         assertEquals(plateau.state().toString(), again.state().toString());
     }

@@ -1,7 +1,6 @@
 package dev.sparktrain.optim.lr;
 
 import dev.sparktrain.SparkTrainException;
-import dev.sparktrain.config.Options;
 import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.ParamGroup;
 
@@ -18,11 +17,6 @@ public final class ChainedScheduler implements Scheduler {
     private final List<Scheduler> schedulers;
     private double[] lastLr;
 
-    /** From options: {@code schedulers} (list of {scheduler, options}) built on {@code optimizer}. */
-    public ChainedScheduler(Optimizer optimizer, Options o) {
-        this(optimizer, children(optimizer, o));
-    }
-
     public ChainedScheduler(Optimizer optimizer, List<? extends Scheduler> schedulers) {
         if (schedulers.isEmpty()) throw new SparkTrainException("ChainedScheduler: needs at least one scheduler");
         for (int i = 0; i < schedulers.size(); i++) {
@@ -31,7 +25,7 @@ public final class ChainedScheduler implements Scheduler {
                 throw new SparkTrainException("ChainedScheduler: scheduler " + i + " is ReduceLROnPlateau, which needs a "
                         + "metric; PyTorch's ChainedScheduler steps its children without one");
             }
-            if (Schedulers.optimizerOf(s) != optimizer) {
+            if (Composites.optimizerOf(s) != optimizer) {
                 throw new SparkTrainException("ChainedScheduler: scheduler " + i + " belongs to another optimizer");
             }
         }
@@ -40,14 +34,9 @@ public final class ChainedScheduler implements Scheduler {
         lastLr = currentLrs();
     }
 
-    private static List<Scheduler> children(Optimizer optimizer, Options o) {
-        o.requireOnly(List.of("schedulers"));
-        return Schedulers.createAll(optimizer, o, "schedulers");
-    }
-
     @Override
     public Interval naturalInterval() {
-        return Schedulers.intervalOf(schedulers);
+        return Composites.intervalOf(schedulers);
     }
 
     @Override
@@ -76,14 +65,14 @@ public final class ChainedScheduler implements Scheduler {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("scheduler", "ChainedScheduler");
         m.put("last_lr", lastLr.clone());
-        m.put("schedulers", Schedulers.states(schedulers));
+        m.put("schedulers", Composites.states(schedulers));
         return m;
     }
 
     @Override
     public void loadState(Map<String, Object> m) {
-        Schedulers.checkState("ChainedScheduler", m, schedulers);
+        Composites.checkState("ChainedScheduler", m, schedulers);
         lastLr = ((double[]) m.get("last_lr")).clone();
-        Schedulers.loadStates(schedulers, m);
+        Composites.loadStates(schedulers, m);
     }
 }

@@ -1,6 +1,5 @@
 package dev.sparktrain.optim.lr;
 
-import dev.sparktrain.config.Options;
 import dev.sparktrain.optim.Optimizer;
 
 /**
@@ -11,12 +10,14 @@ public final class ConstantLR extends LRScheduler {
     private final double factor;
     private final int totalIters;
 
-    public ConstantLR(Optimizer optimizer, Options o) {
+    /** {@code factor} in [0, 1] (default 1/3) and {@code total_iters} (default 5). */
+    public record Settings(double factor, int totalIters) {
+    }
+
+    public ConstantLR(Optimizer optimizer, Settings s) {
         super(optimizer);
-        SchedulerArgs.allow(o, "factor", "total_iters");
-        factor = o.getDouble("factor", 1.0 / 3);
-        totalIters = o.getInt("total_iters", 5);
-        if (factor > 1.0 || factor < 0) throw o.error("factor", "must be between 0 and 1, got " + factor);
+        factor = s.factor();
+        totalIters = s.totalIters();
         initialStep();
     }
 
@@ -24,7 +25,7 @@ public final class ConstantLR extends LRScheduler {
     protected double[] computeLr() {
         if (lastEpoch == 0) return scaled(factor);
         if (lastEpoch != totalIters) return unchanged();
-        return scaled(SchedulerArgs.div(1.0, factor, "ConstantLR", "1/factor at total_iters"));
+        return scaled(ScheduleMath.div(1.0, factor, "ConstantLR", "1/factor at total_iters"));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.sparktrain.optim.lr;
 
-import dev.sparktrain.config.Options;
 import dev.sparktrain.optim.Optimizer;
 
 /**
@@ -12,14 +11,17 @@ public final class CosineAnnealingLR extends LRScheduler {
     private final double tMax;
     private final double etaMin;
 
-    public CosineAnnealingLR(Optimizer optimizer, Options o) {
+    /**
+     * {@code T_max} (> 0; PyTorch documents an int but computes in floats, so a fractional one
+     * behaves the same here) and {@code eta_min} (default 0).
+     */
+    public record Settings(double tMax, double etaMin) {
+    }
+
+    public CosineAnnealingLR(Optimizer optimizer, Settings s) {
         super(optimizer);
-        SchedulerArgs.allow(o, "T_max", "eta_min");
-        // PyTorch documents an int but computes in floats; a fractional T_max behaves the same here.
-        tMax = o.getDouble("T_max");
-        etaMin = o.getDouble("eta_min", 0.0);
-        // PyTorch divides by T_max (0 raises ZeroDivisionError); a negative period is meaningless.
-        if (!(tMax > 0)) throw o.error("T_max", "must be a positive number of epochs, got " + o.raw("T_max"));
+        tMax = s.tMax();
+        etaMin = s.etaMin();
         initialStep();
     }
 

@@ -1,7 +1,6 @@
 package dev.sparktrain.optim.lr;
 
 import dev.sparktrain.SparkTrainException;
-import dev.sparktrain.config.Options;
 import dev.sparktrain.optim.Optimizer;
 
 import java.util.Map;
@@ -18,14 +17,15 @@ public final class CosineAnnealingWarmRestarts extends LRScheduler {
     private long tI;
     private double tCur;
 
-    public CosineAnnealingWarmRestarts(Optimizer optimizer, Options o) {
+    /** {@code T_0} (> 0), {@code T_mult} (>= 1, default 1) and {@code eta_min} (default 0). */
+    public record Settings(int t0, int tMult, double etaMin) {
+    }
+
+    public CosineAnnealingWarmRestarts(Optimizer optimizer, Settings s) {
         super(optimizer);
-        SchedulerArgs.allow(o, "T_0", "T_mult", "eta_min");
-        t0 = o.getInt("T_0");
-        tMult = o.getInt("T_mult", 1);
-        etaMin = o.getDouble("eta_min", 0.0);
-        if (t0 <= 0) throw o.error("T_0", "must be a positive integer, got " + t0);
-        if (tMult < 1) throw o.error("T_mult", "must be an integer >= 1, got " + tMult);
+        t0 = s.t0();
+        tMult = s.tMult();
+        etaMin = s.etaMin();
         tI = t0;
         tCur = lastEpoch;
         initialStep();

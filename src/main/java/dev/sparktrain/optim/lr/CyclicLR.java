@@ -1,6 +1,6 @@
 package dev.sparktrain.optim.lr;
 
-import dev.sparktrain.config.Options;
+import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.ParamGroup;
 
@@ -16,8 +16,8 @@ import java.util.function.DoubleUnaryOperator;
  * base_lr and its momentum with base_momentum, as PyTorch does.
  */
 public final class CyclicLR extends LRScheduler {
-    private static final String[] KEYS = {"base_lr", "max_lr", "step_size_up", "step_size_down", "mode", "gamma",
-        "scale_fn", "scale_mode", "cycle_momentum", "base_momentum", "max_momentum"};
+    /** What the step ratio divides, named when a zero cycle is refused. */
+    static final String RATIO = "step_size_up / (step_size_up + step_size_down)";
 
     private final double[] maxLrs;
     private final double totalSize;
@@ -29,66 +29,74 @@ public final class CyclicLR extends LRScheduler {
     private double[] baseMomentums;
     private final double[] maxMomentums;
 
-    public CyclicLR(Optimizer optimizer, Options o) {
-        this(optimizer, o, null);
+    /**
+     * PyTorch's arguments, one value per param group where PyTorch takes "float or list".
+     * {@code mode} is triangular, triangular2 or exp_range (with {@code gamma}); {@code scaleMode}
+     * ('cycle' or 'iterations') applies only with a Java scale function; {@code momentum} is null
+     * when the momentum is not cycled (PyTorch's cycle_momentum=False).
+     */
+    public record Settings(List<Double> baseLr, List<Double> maxLr, double stepSizeUp, double stepSizeDown,
+                           String mode, double gamma, String scaleMode, CycledMomentum momentum) {
+        public Settings {
+            baseLr = List.copyOf(baseLr);
+            maxLr = List.copyOf(maxLr);
+        }
+    }
+
+    public CyclicLR(Optimizer optimizer, Settings s) {
+        this(optimizer, s, null);
     }
 
     /**
      * With a custom {@code scaleFn} (PyTorch's {@code scale_fn}, 0 <= f(x) <= 1): {@code mode} is
-     * ignored and {@code scale_mode} ('cycle' or 'iterations') says what x is.
+     * ignored and {@code scaleMode} says what x is.
      */
-    public CyclicLR(Optimizer optimizer, Options o, DoubleUnaryOperator scaleFn) {
-        super(overwriteLr(optimizer, o));
-        maxLrs = SchedulerArgs.perGroup(o, "max_lr", null, optimizer);
-        double up = o.getDouble("step_size_up", 2000);
-        double down = SchedulerArgs.present(o, "step_size_down") ? o.getDouble("step_size_down") : up;
-        if (up < 0) throw o.error("step_size_up", "must be >= 0, got " + o.raw("step_size_up"));
-        if (down < 0) throw o.error("step_size_down", "must be >= 0, got " + o.raw("step_size_down"));
-        totalSize = up + down;
-        stepRatio = SchedulerArgs.div(up, totalSize, "CyclicLR", "step_size_up / (step_size_up + step_size_down)");
-        gamma = o.getDouble("gamma", 1.0);
+    public CyclicLR(Optimizer optimizer, Settings s, DoubleUnaryOperator scaleFn) {
+        super(overwriteLr(optimizer, s));
+        int n = optimizer.paramGroups().size();
+        maxLrs = ScheduleMath.perGroup(s.maxLr(), n, "CyclicLR", "max_lr");
+        totalSize = s.stepSizeUp() + s.stepSizeDown();
+        stepRatio = ScheduleMath.div(s.stepSizeUp(), totalSize, "CyclicLR", RATIO);
+        gamma = s.gamma();
         if (scaleFn != null) {
             this.scaleFn = scaleFn;
-            scaleByCycle = o.getChoice("scale_mode", "cycle", "cycle", "iterations").equals("cycle");
+            scaleByCycle = s.scaleMode().equals("cycle");
         } else {
-            String mode = o.getChoice("mode", "triangular", "triangular", "triangular2", "exp_range");
-            o.getChoice("scale_mode", "cycle", "cycle", "iterations"); // validated; PyTorch ignores it without scale_fn
-            this.scaleFn = switch (mode) {
+            this.scaleFn = switch (s.mode()) {
                 case "triangular" -> x -> 1.;
                 case "triangular2" -> x -> 1 / Math.pow(2., x - 1);
                 default -> x -> Math.pow(gamma, x);
             };
-            scaleByCycle = !mode.equals("exp_range");
+            scaleByCycle = !s.mode().equals("exp_range");
         }
-        cycleMomentum = o.getBool("cycle_momentum", true);
+        cycleMomentum = s.momentum() != null;
         List<ParamGroup> groups = optimizer.paramGroups();
         if (cycleMomentum) {
-            double[] base = SchedulerArgs.perGroup(o, "base_momentum", 0.8, optimizer);
+            double[] base = ScheduleMath.perGroup(s.momentum().base(), n, "CyclicLR", "base_momentum");
             for (int i = 0; i < groups.size(); i++) groups.get(i).set("momentum", base[i]);
             baseMomentums = base;
-            maxMomentums = SchedulerArgs.perGroup(o, "max_momentum", 0.9, optimizer);
+            maxMomentums = ScheduleMath.perGroup(s.momentum().max(), n, "CyclicLR", "max_momentum");
         } else {
             maxMomentums = null;
         }
-        double[] baseLr = SchedulerArgs.perGroup(o, "base_lr", null, optimizer);
+        double[] baseLr = ScheduleMath.perGroup(s.baseLr(), n, "CyclicLR", "base_lr");
         initialStep();
         // PyTorch replaces base_lrs only after the initial step, which therefore used initial_lr.
         System.arraycopy(baseLr, 0, baseLrs, 0, baseLr.length);
     }
 
     /** Runs before LRScheduler's constructor: PyTorch writes base_lr into the groups before setdefault(initial_lr). */
-    private static Optimizer overwriteLr(Optimizer optimizer, Options o) {
-        SchedulerArgs.allow(o, KEYS);
-        if (SchedulerArgs.present(o, "scale_fn")) {
-            throw o.error("scale_fn", "a scale function is Java code: use new CyclicLR(optimizer, options, x -> ...)");
+    private static Optimizer overwriteLr(Optimizer optimizer, Settings s) {
+        if (s.momentum() != null && !optimizer.paramGroups().get(0).has("momentum")) {
+            throw new SparkTrainException("CyclicLR: " + noMomentum(optimizer));
         }
-        if (o.getBool("cycle_momentum", true) && !optimizer.paramGroups().get(0).has("momentum")) {
-            throw o.error("cycle_momentum", optimizer.name() + " has no 'momentum' option to cycle; "
-                    + "set cycle_momentum to false");
-        }
-        double[] baseLr = SchedulerArgs.perGroup(o, "base_lr", null, optimizer);
+        double[] baseLr = ScheduleMath.perGroup(s.baseLr(), optimizer.paramGroups().size(), "CyclicLR", "base_lr");
         for (int i = 0; i < baseLr.length; i++) optimizer.paramGroups().get(i).setLr(baseLr[i]);
         return optimizer;
+    }
+
+    static String noMomentum(Optimizer optimizer) {
+        return optimizer.name() + " has no 'momentum' option to cycle; set cycle_momentum to false";
     }
 
     @Override
@@ -101,7 +109,7 @@ public final class CyclicLR extends LRScheduler {
         double cycle = Math.floor(1 + lastEpoch / totalSize);
         double x = 1. + lastEpoch / totalSize - cycle;
         double scaleFactor = x <= stepRatio
-                ? SchedulerArgs.div(x, stepRatio, "CyclicLR", "the rising half (step_size_up 0?)")
+                ? ScheduleMath.div(x, stepRatio, "CyclicLR", "the rising half (step_size_up 0?)")
                 : (x - 1) / (stepRatio - 1);
         double scale = scaleFn.applyAsDouble(scaleByCycle ? cycle : lastEpoch);
         double[] lr = new double[groupCount()];

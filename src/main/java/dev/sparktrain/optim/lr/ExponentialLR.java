@@ -1,16 +1,18 @@
 package dev.sparktrain.optim.lr;
 
-import dev.sparktrain.config.Options;
 import dev.sparktrain.optim.Optimizer;
 
 /** {@code torch.optim.lr_scheduler.ExponentialLR}: lr × gamma every epoch. */
 public final class ExponentialLR extends LRScheduler {
     private final double gamma;
 
-    public ExponentialLR(Optimizer optimizer, Options o) {
+    /** {@code gamma}: no default in PyTorch. */
+    public record Settings(double gamma) {
+    }
+
+    public ExponentialLR(Optimizer optimizer, Settings s) {
         super(optimizer);
-        SchedulerArgs.allow(o, "gamma");
-        gamma = o.getDouble("gamma");
+        gamma = s.gamma();
         initialStep();
     }
 

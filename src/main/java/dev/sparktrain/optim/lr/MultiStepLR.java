@@ -1,9 +1,9 @@
 package dev.sparktrain.optim.lr;
 
-import dev.sparktrain.config.Options;
 import dev.sparktrain.optim.Optimizer;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * {@code torch.optim.lr_scheduler.MultiStepLR}: lr × gamma at each milestone. Milestones are a
@@ -13,13 +13,18 @@ public final class MultiStepLR extends LRScheduler {
     private final int[] sortedMilestones;
     private final double gamma;
 
-    public MultiStepLR(Optimizer optimizer, Options o) {
+    /** {@code milestones} (epochs, any order, repeats count) and {@code gamma} (default 0.1). */
+    public record Settings(List<Integer> milestones, double gamma) {
+        public Settings {
+            milestones = List.copyOf(milestones);
+        }
+    }
+
+    public MultiStepLR(Optimizer optimizer, Settings s) {
         super(optimizer);
-        SchedulerArgs.allow(o, "milestones", "gamma");
-        if (!SchedulerArgs.present(o, "milestones")) throw o.error("milestones", "required but missing");
-        sortedMilestones = o.getInts("milestones", null);
+        sortedMilestones = ScheduleMath.ints(s.milestones());
         Arrays.sort(sortedMilestones);
-        gamma = o.getDouble("gamma", 0.1);
+        gamma = s.gamma();
         initialStep();
     }
 
@@ -32,6 +37,6 @@ public final class MultiStepLR extends LRScheduler {
 
     @Override
     protected double[] closedFormLr() {
-        return baseScaled(Math.pow(gamma, SchedulerArgs.bisectRight(sortedMilestones, lastEpoch)));
+        return baseScaled(Math.pow(gamma, ScheduleMath.bisectRight(sortedMilestones, lastEpoch)));
     }
 }

@@ -1,7 +1,6 @@
 package dev.sparktrain.optim.lr;
 
 import dev.sparktrain.SparkTrainException;
-import dev.sparktrain.config.Options;
 import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.ParamGroup;
 
@@ -26,15 +25,24 @@ public final class OneCycleLR extends LRScheduler {
     private final boolean cycleMomentum;
     private final boolean useBeta1;
 
-    public OneCycleLR(Optimizer optimizer, Options o) {
+    /**
+     * PyTorch's arguments, one value per param group where PyTorch takes "float or list";
+     * {@code totalSteps} is PyTorch's total_steps or epochs × steps_per_epoch, {@code annealStrategy}
+     * "cos" or "linear"; {@code momentum} is null when not cycled (PyTorch's cycle_momentum=False).
+     */
+    public record Settings(List<Double> maxLr, int totalSteps, double pctStart, String annealStrategy,
+                           boolean threePhase, double divFactor, double finalDivFactor, CycledMomentum momentum) {
+        public Settings {
+            maxLr = List.copyOf(maxLr);
+        }
+    }
+
+    public OneCycleLR(Optimizer optimizer, Settings s) {
         super(optimizer);
-        SchedulerArgs.allow(o, "max_lr", "total_steps", "epochs", "steps_per_epoch", "pct_start", "anneal_strategy",
-                "cycle_momentum", "base_momentum", "max_momentum", "div_factor", "final_div_factor", "three_phase");
-        totalSteps = totalSteps(o);
-        double pct = o.getDouble("pct_start", 0.3);
-        if (!(pct >= 0 && pct <= 1)) throw o.error("pct_start", "must be a float between 0 and 1, got " + o.raw("pct_start"));
-        linear = o.getChoice("anneal_strategy", "cos", "cos", "linear").equals("linear");
-        if (o.getBool("three_phase", false)) {
+        totalSteps = s.totalSteps();
+        double pct = s.pctStart();
+        linear = s.annealStrategy().equals("linear");
+        if (s.threePhase()) {
             phases = new Phase[] {
                 new Phase(pct * totalSteps - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
                 new Phase(2 * pct * totalSteps - 2, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
@@ -44,28 +52,26 @@ public final class OneCycleLR extends LRScheduler {
                 new Phase(pct * totalSteps - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
                 new Phase(totalSteps - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")};
         }
-        double divFactor = o.getDouble("div_factor", 25.);
-        double finalDivFactor = o.getDouble("final_div_factor", 1e4);
-        double[] maxLrs = SchedulerArgs.perGroup(o, "max_lr", null, optimizer);
+        int n = optimizer.paramGroups().size();
+        double[] maxLrs = ScheduleMath.perGroup(s.maxLr(), n, "OneCycleLR", "max_lr");
+        cycleMomentum = s.momentum() != null;
         List<ParamGroup> groups = optimizer.paramGroups();
+        useBeta1 = groups.get(0).has("betas");
+        if (cycleMomentum && !useBeta1 && !groups.get(0).has("momentum")) {
+            throw new SparkTrainException("OneCycleLR: " + noMomentum(optimizer));
+        }
         for (int i = 0; i < groups.size(); i++) {
             ParamGroup g = groups.get(i);
             // unlike other schedulers, OneCycleLR overwrites initial_lr, so it is also the base lr
-            double initial = SchedulerArgs.div(maxLrs[i], divFactor, "OneCycleLR", "max_lr / div_factor");
+            double initial = initialLr(maxLrs[i], s.divFactor());
             g.set("initial_lr", initial);
             g.set("max_lr", maxLrs[i]);
-            g.set("min_lr", SchedulerArgs.div(initial, finalDivFactor, "OneCycleLR", "initial_lr / final_div_factor"));
+            g.set("min_lr", minLr(initial, s.finalDivFactor()));
             baseLrs[i] = initial;
         }
-        cycleMomentum = o.getBool("cycle_momentum", true);
-        useBeta1 = groups.get(0).has("betas");
         if (cycleMomentum) {
-            if (!useBeta1 && !groups.get(0).has("momentum")) {
-                throw o.error("cycle_momentum", optimizer.name() + " has neither 'momentum' nor 'betas' to cycle; "
-                        + "set cycle_momentum to false");
-            }
-            double[] maxM = SchedulerArgs.perGroup(o, "max_momentum", 0.95, optimizer);
-            double[] baseM = SchedulerArgs.perGroup(o, "base_momentum", 0.85, optimizer);
+            double[] maxM = ScheduleMath.perGroup(s.momentum().max(), n, "OneCycleLR", "max_momentum");
+            double[] baseM = ScheduleMath.perGroup(s.momentum().base(), n, "OneCycleLR", "base_momentum");
             for (int i = 0; i < groups.size(); i++) {
                 setMomentum(groups.get(i), maxM[i]);
                 groups.get(i).set("max_momentum", maxM[i]);
@@ -75,20 +81,16 @@ public final class OneCycleLR extends LRScheduler {
         initialStep();
     }
 
-    private static int totalSteps(Options o) {
-        if (SchedulerArgs.present(o, "total_steps")) {
-            int t = o.getInt("total_steps");
-            if (t <= 0) throw o.error("total_steps", "expected a positive integer, got " + t);
-            return t;
-        }
-        if (!SchedulerArgs.present(o, "epochs") || !SchedulerArgs.present(o, "steps_per_epoch")) {
-            throw o.error("total_steps", "give total_steps, or both epochs and steps_per_epoch");
-        }
-        int epochs = o.getInt("epochs");
-        int perEpoch = o.getInt("steps_per_epoch");
-        if (epochs <= 0) throw o.error("epochs", "expected a positive integer, got " + epochs);
-        if (perEpoch <= 0) throw o.error("steps_per_epoch", "expected a positive integer, got " + perEpoch);
-        return Math.multiplyExact(epochs, perEpoch);
+    static double initialLr(double maxLr, double divFactor) {
+        return ScheduleMath.div(maxLr, divFactor, "OneCycleLR", "max_lr / div_factor");
+    }
+
+    static double minLr(double initialLr, double finalDivFactor) {
+        return ScheduleMath.div(initialLr, finalDivFactor, "OneCycleLR", "initial_lr / final_div_factor");
+    }
+
+    static String noMomentum(Optimizer optimizer) {
+        return optimizer.name() + " has neither 'momentum' nor 'betas' to cycle; set cycle_momentum to false";
     }
 
     private void setMomentum(ParamGroup g, double m) {
@@ -126,7 +128,7 @@ public final class OneCycleLR extends LRScheduler {
             for (int k = 0; k < phases.length; k++) {
                 Phase p = phases[k];
                 if (stepNum <= p.end() || k == phases.length - 1) {
-                    double pct = SchedulerArgs.div(stepNum - start, p.end() - start, "OneCycleLR",
+                    double pct = ScheduleMath.div(stepNum - start, p.end() - start, "OneCycleLR",
                             "the position in a zero-length phase (pct_start·total_steps = 1, or pct_start 1?)");
                     lr[i] = anneal(g.getDouble(p.startLr()), g.getDouble(p.endLr()), pct);
                     if (cycleMomentum) {

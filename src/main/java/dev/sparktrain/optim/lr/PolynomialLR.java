@@ -1,6 +1,5 @@
 package dev.sparktrain.optim.lr;
 
-import dev.sparktrain.config.Options;
 import dev.sparktrain.optim.Optimizer;
 
 /** {@code torch.optim.lr_scheduler.PolynomialLR}: lr × (1 - e/total_iters)^power, constant after. */
@@ -8,11 +7,14 @@ public final class PolynomialLR extends LRScheduler {
     private final int totalIters;
     private final double power;
 
-    public PolynomialLR(Optimizer optimizer, Options o) {
+    /** {@code total_iters} (default 5) and {@code power} (default 1). */
+    public record Settings(int totalIters, double power) {
+    }
+
+    public PolynomialLR(Optimizer optimizer, Settings s) {
         super(optimizer);
-        SchedulerArgs.allow(o, "total_iters", "power");
-        totalIters = o.getInt("total_iters", 5);
-        power = o.getDouble("power", 1.0);
+        totalIters = s.totalIters();
+        power = s.power();
         initialStep();
     }
 
@@ -26,7 +28,7 @@ public final class PolynomialLR extends LRScheduler {
 
     @Override
     protected double[] closedFormLr() {
-        double done = SchedulerArgs.div(Math.min(totalIters, lastEpoch), totalIters, "PolynomialLR",
+        double done = ScheduleMath.div(Math.min(totalIters, lastEpoch), totalIters, "PolynomialLR",
                 "the closed form (total_iters 0?)");
         return baseScaled(Math.pow(1.0 - done, power));
     }

@@ -1,7 +1,6 @@
 package dev.sparktrain.optim.lr;
 
 import dev.sparktrain.SparkTrainException;
-import dev.sparktrain.config.Options;
 import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.ParamGroup;
 
@@ -31,20 +30,28 @@ public final class ReduceLROnPlateau implements Scheduler {
     private int lastEpoch;
     private double[] lastLr;
 
-    public ReduceLROnPlateau(Optimizer optimizer, Options o) {
-        o.requireOnly(List.of("mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lr", "eps",
-                "verbose"));
-        if (SchedulerArgs.present(o, "verbose")) o.getBool("verbose", false);
+    /**
+     * PyTorch's arguments: {@code mode} "min" or "max", {@code factor} < 1, {@code patience},
+     * {@code threshold} with {@code threshold_mode} "rel" or "abs", {@code cooldown}, one
+     * {@code min_lr} per param group, and {@code eps} (smaller reductions are skipped).
+     */
+    public record Settings(String mode, double factor, int patience, double threshold, String thresholdMode,
+                           int cooldown, List<Double> minLr, double eps) {
+        public Settings {
+            minLr = List.copyOf(minLr);
+        }
+    }
+
+    public ReduceLROnPlateau(Optimizer optimizer, Settings s) {
         this.optimizer = optimizer;
-        factor = o.getDouble("factor", 0.1);
-        if (factor >= 1.0) throw o.error("factor", "must be < 1.0, got " + o.raw("factor"));
-        maxMode = o.getChoice("mode", "min", "min", "max").equals("max");
-        relative = o.getChoice("threshold_mode", "rel", "rel", "abs").equals("rel");
-        patience = o.getInt("patience", 10);
-        threshold = o.getDouble("threshold", 1e-4);
-        cooldown = o.getInt("cooldown", 0);
-        minLrs = SchedulerArgs.perGroup(o, "min_lr", 0.0, optimizer);
-        eps = o.getDouble("eps", 1e-8);
+        factor = s.factor();
+        maxMode = s.mode().equals("max");
+        relative = s.thresholdMode().equals("rel");
+        patience = s.patience();
+        threshold = s.threshold();
+        cooldown = s.cooldown();
+        minLrs = ScheduleMath.perGroup(s.minLr(), optimizer.paramGroups().size(), "ReduceLROnPlateau", "min_lr");
+        eps = s.eps();
         best = maxMode ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }
 

@@ -11,7 +11,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 
-/** Creates a scheduler from its PyTorch class name (case-insensitive) and keyword options. */
+import static dev.sparktrain.optim.lr.SchedulerOptions.allow;
+import static dev.sparktrain.optim.lr.SchedulerOptions.perGroup;
+import static dev.sparktrain.optim.lr.SchedulerOptions.present;
+
+/**
+ * Creates a scheduler from its PyTorch class name (case-insensitive) and keyword options: the one
+ * place that reads scheduler options (names, defaults, checks), turning them into each
+ * scheduler's settings record. Options are read and checked before the scheduler touches the
+ * optimizer, so a refused scheduler leaves the optimizer as it was.
+ */
 public final class Schedulers {
     private static final Map<String, BiFunction<Optimizer, Options, Scheduler>> REGISTRY = new LinkedHashMap<>();
 
@@ -19,19 +28,19 @@ public final class Schedulers {
     private static final Set<String> JAVA_ONLY = Set.of("LambdaLR", "MultiplicativeLR");
 
     static {
-        REGISTRY.put("StepLR", StepLR::new);
-        REGISTRY.put("MultiStepLR", MultiStepLR::new);
-        REGISTRY.put("ConstantLR", ConstantLR::new);
-        REGISTRY.put("LinearLR", LinearLR::new);
-        REGISTRY.put("ExponentialLR", ExponentialLR::new);
-        REGISTRY.put("PolynomialLR", PolynomialLR::new);
-        REGISTRY.put("CosineAnnealingLR", CosineAnnealingLR::new);
-        REGISTRY.put("CosineAnnealingWarmRestarts", CosineAnnealingWarmRestarts::new);
-        REGISTRY.put("CyclicLR", CyclicLR::new);
-        REGISTRY.put("OneCycleLR", OneCycleLR::new);
-        REGISTRY.put("ReduceLROnPlateau", ReduceLROnPlateau::new);
-        REGISTRY.put("SequentialLR", SequentialLR::new);
-        REGISTRY.put("ChainedScheduler", ChainedScheduler::new);
+        REGISTRY.put("StepLR", (opt, o) -> new StepLR(opt, stepLr(o)));
+        REGISTRY.put("MultiStepLR", (opt, o) -> new MultiStepLR(opt, multiStepLr(o)));
+        REGISTRY.put("ConstantLR", (opt, o) -> new ConstantLR(opt, constantLr(o)));
+        REGISTRY.put("LinearLR", (opt, o) -> new LinearLR(opt, linearLr(o)));
+        REGISTRY.put("ExponentialLR", (opt, o) -> new ExponentialLR(opt, exponentialLr(o)));
+        REGISTRY.put("PolynomialLR", (opt, o) -> new PolynomialLR(opt, polynomialLr(o)));
+        REGISTRY.put("CosineAnnealingLR", (opt, o) -> new CosineAnnealingLR(opt, cosineAnnealingLr(o)));
+        REGISTRY.put("CosineAnnealingWarmRestarts", (opt, o) -> new CosineAnnealingWarmRestarts(opt, warmRestarts(o)));
+        REGISTRY.put("CyclicLR", (opt, o) -> new CyclicLR(opt, CyclicOptions.cyclicLr(opt, o)));
+        REGISTRY.put("OneCycleLR", (opt, o) -> new OneCycleLR(opt, CyclicOptions.oneCycleLr(opt, o)));
+        REGISTRY.put("ReduceLROnPlateau", (opt, o) -> new ReduceLROnPlateau(opt, plateau(opt, o)));
+        REGISTRY.put("SequentialLR", Schedulers::sequentialLr);
+        REGISTRY.put("ChainedScheduler", Schedulers::chained);
     }
 
     private Schedulers() {
@@ -60,9 +69,110 @@ public final class Schedulers {
                 + String.join(", ", REGISTRY.keySet()) + " (LambdaLR and MultiplicativeLR from Java code only)");
     }
 
+    private static StepLR.Settings stepLr(Options o) {
+        allow(o, "step_size", "gamma");
+        int stepSize = o.getInt("step_size");
+        double gamma = o.getDouble("gamma", 0.1);
+        if (stepSize <= 0) throw o.error("step_size", "must be a positive integer, got " + stepSize);
+        return new StepLR.Settings(stepSize, gamma);
+    }
+
+    private static MultiStepLR.Settings multiStepLr(Options o) {
+        allow(o, "milestones", "gamma");
+        List<Integer> milestones = SchedulerOptions.ints(o, "milestones");
+        return new MultiStepLR.Settings(milestones, o.getDouble("gamma", 0.1));
+    }
+
+    private static ConstantLR.Settings constantLr(Options o) {
+        allow(o, "factor", "total_iters");
+        double factor = o.getDouble("factor", 1.0 / 3);
+        int totalIters = o.getInt("total_iters", 5);
+        if (factor > 1.0 || factor < 0) throw o.error("factor", "must be between 0 and 1, got " + factor);
+        return new ConstantLR.Settings(factor, totalIters);
+    }
+
+    private static LinearLR.Settings linearLr(Options o) {
+        allow(o, "start_factor", "end_factor", "total_iters");
+        double startFactor = o.getDouble("start_factor", 1.0 / 3);
+        double endFactor = o.getDouble("end_factor", 1.0);
+        int totalIters = o.getInt("total_iters", 5);
+        if (startFactor > 1.0 || startFactor < 0) {
+            throw o.error("start_factor", "must be between 0 and 1, got " + startFactor);
+        }
+        if (endFactor > 1.0 || endFactor < 0) throw o.error("end_factor", "must be between 0 and 1, got " + endFactor);
+        return new LinearLR.Settings(startFactor, endFactor, totalIters);
+    }
+
+    private static ExponentialLR.Settings exponentialLr(Options o) {
+        allow(o, "gamma");
+        return new ExponentialLR.Settings(o.getDouble("gamma"));
+    }
+
+    private static PolynomialLR.Settings polynomialLr(Options o) {
+        allow(o, "total_iters", "power");
+        int totalIters = o.getInt("total_iters", 5);
+        return new PolynomialLR.Settings(totalIters, o.getDouble("power", 1.0));
+    }
+
+    private static CosineAnnealingLR.Settings cosineAnnealingLr(Options o) {
+        allow(o, "T_max", "eta_min");
+        double tMax = o.getDouble("T_max");
+        double etaMin = o.getDouble("eta_min", 0.0);
+        // PyTorch divides by T_max (0 raises ZeroDivisionError); a negative period is meaningless.
+        if (!(tMax > 0)) throw o.error("T_max", "must be a positive number of epochs, got " + o.raw("T_max"));
+        return new CosineAnnealingLR.Settings(tMax, etaMin);
+    }
+
+    private static CosineAnnealingWarmRestarts.Settings warmRestarts(Options o) {
+        allow(o, "T_0", "T_mult", "eta_min");
+        int t0 = o.getInt("T_0");
+        int tMult = o.getInt("T_mult", 1);
+        double etaMin = o.getDouble("eta_min", 0.0);
+        if (t0 <= 0) throw o.error("T_0", "must be a positive integer, got " + t0);
+        if (tMult < 1) throw o.error("T_mult", "must be an integer >= 1, got " + tMult);
+        return new CosineAnnealingWarmRestarts.Settings(t0, tMult, etaMin);
+    }
+
+    /** ReduceLROnPlateau is not an _LRScheduler in PyTorch 1.13: no last_epoch argument. */
+    private static ReduceLROnPlateau.Settings plateau(Optimizer optimizer, Options o) {
+        o.requireOnly(List.of("mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lr", "eps",
+                "verbose"));
+        if (present(o, "verbose")) o.getBool("verbose", false);
+        double factor = o.getDouble("factor", 0.1);
+        if (factor >= 1.0) throw o.error("factor", "must be < 1.0, got " + o.raw("factor"));
+        String mode = o.getChoice("mode", "min", "min", "max");
+        String thresholdMode = o.getChoice("threshold_mode", "rel", "rel", "abs");
+        int patience = o.getInt("patience", 10);
+        double threshold = o.getDouble("threshold", 1e-4);
+        int cooldown = o.getInt("cooldown", 0);
+        List<Double> minLr = perGroup(o, "min_lr", 0.0, optimizer);
+        return new ReduceLROnPlateau.Settings(mode, factor, patience, threshold, thresholdMode, cooldown, minLr,
+                o.getDouble("eps", 1e-8));
+    }
+
+    private static Scheduler sequentialLr(Optimizer optimizer, Options o) {
+        allow(o, "schedulers", "milestones");
+        List<LRScheduler> children = new ArrayList<>();
+        List<Scheduler> built = createAll(optimizer, o, "schedulers");
+        for (int i = 0; i < built.size(); i++) {
+            if (!(built.get(i) instanceof LRScheduler s)) {
+                throw o.error("schedulers", "entry " + i + " (" + built.get(i).getClass().getSimpleName()
+                        + ") cannot run inside SequentialLR: PyTorch rewinds and restarts its children by epoch");
+            }
+            children.add(s);
+        }
+        int[] milestones = ScheduleMath.ints(SchedulerOptions.ints(o, "milestones"));
+        return new SequentialLR(optimizer, children, milestones);
+    }
+
+    private static Scheduler chained(Optimizer optimizer, Options o) {
+        o.requireOnly(List.of("schedulers"));
+        return new ChainedScheduler(optimizer, createAll(optimizer, o, "schedulers"));
+    }
+
     /** Builds the list {@code options[key]} of {scheduler, options} maps, in order, on one optimizer. */
-    static List<Scheduler> createAll(Optimizer optimizer, Options options, String key) {
-        if (!SchedulerArgs.present(options, key)) throw options.error(key, "required but missing");
+    private static List<Scheduler> createAll(Optimizer optimizer, Options options, String key) {
+        if (!present(options, key)) throw options.error(key, "required but missing");
         Object raw = options.raw(key);
         String shape = "expected a list of {\"scheduler\": name, \"options\": {...}} maps";
         if (!(raw instanceof List<?> items) || items.isEmpty()) throw options.error(key, shape + ", got " + raw);
@@ -85,40 +195,5 @@ public final class Schedulers {
             out.add(create(name, optimizer, new Options(options.source() + " " + key + "[" + i + "] " + name, subMap)));
         }
         return out;
-    }
-
-    /** A composite runs per step if any child does. */
-    static Scheduler.Interval intervalOf(List<? extends Scheduler> children) {
-        for (Scheduler s : children) if (s.naturalInterval() == Scheduler.Interval.STEP) return Scheduler.Interval.STEP;
-        return Scheduler.Interval.EPOCH;
-    }
-
-    static Optimizer optimizerOf(Scheduler s) {
-        if (s instanceof LRScheduler l) return l.optimizer();
-        if (s instanceof SequentialLR q) return q.optimizer();
-        if (s instanceof ChainedScheduler c) return c.optimizer();
-        if (s instanceof ReduceLROnPlateau p) return p.optimizer();
-        throw new SparkTrainException("cannot tell the optimizer of " + s.getClass().getName());
-    }
-
-    static List<Object> states(List<? extends Scheduler> children) {
-        List<Object> out = new ArrayList<>();
-        for (Scheduler s : children) out.add(s.state());
-        return out;
-    }
-
-    static void checkState(String who, Map<String, Object> m, List<? extends Scheduler> children) {
-        if (!who.equals(m.get("scheduler"))) {
-            throw new SparkTrainException(who + " state: saved by scheduler '" + m.get("scheduler") + "'");
-        }
-        if (!(m.get("schedulers") instanceof List<?> l) || l.size() != children.size()) {
-            throw new SparkTrainException(who + " state: expected " + children.size() + " child scheduler states");
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    static void loadStates(List<? extends Scheduler> children, Map<String, Object> m) {
-        List<Object> l = (List<Object>) m.get("schedulers");
-        for (int i = 0; i < children.size(); i++) children.get(i).loadState((Map<String, Object>) l.get(i));
     }
 }

@@ -1,11 +1,9 @@
 package dev.sparktrain.optim.lr;
 
 import dev.sparktrain.SparkTrainException;
-import dev.sparktrain.config.Options;
 import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.ParamGroup;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +20,6 @@ public final class SequentialLR implements Scheduler {
     private final int[] milestones;
     private int lastEpoch;
     private double[] lastLr;
-
-    /** From options: {@code schedulers} (list of {scheduler, options}), {@code milestones}. */
-    public SequentialLR(Optimizer optimizer, Options o) {
-        this(optimizer, children(optimizer, o), milestones(o));
-    }
 
     public SequentialLR(Optimizer optimizer, List<LRScheduler> schedulers, int[] milestones) {
         if (schedulers.isEmpty()) throw new SparkTrainException("SequentialLR: needs at least one scheduler");
@@ -48,34 +41,15 @@ public final class SequentialLR implements Scheduler {
         lastLr = this.schedulers.get(0).lastLr();
     }
 
-    private static List<LRScheduler> children(Optimizer optimizer, Options o) {
-        SchedulerArgs.allow(o, "schedulers", "milestones");
-        List<LRScheduler> out = new ArrayList<>();
-        List<Scheduler> built = Schedulers.createAll(optimizer, o, "schedulers");
-        for (int i = 0; i < built.size(); i++) {
-            if (!(built.get(i) instanceof LRScheduler s)) {
-                throw o.error("schedulers", "entry " + i + " (" + built.get(i).getClass().getSimpleName()
-                        + ") cannot run inside SequentialLR: PyTorch rewinds and restarts its children by epoch");
-            }
-            out.add(s);
-        }
-        return out;
-    }
-
-    private static int[] milestones(Options o) {
-        if (!SchedulerArgs.present(o, "milestones")) throw o.error("milestones", "required but missing");
-        return o.getInts("milestones", null);
-    }
-
     @Override
     public Interval naturalInterval() {
-        return Schedulers.intervalOf(schedulers);
+        return Composites.intervalOf(schedulers);
     }
 
     @Override
     public void step(double metric) {
         lastEpoch++;
-        int idx = SchedulerArgs.bisectRight(milestones, lastEpoch);
+        int idx = ScheduleMath.bisectRight(milestones, lastEpoch);
         LRScheduler s = schedulers.get(idx);
         if (idx > 0 && milestones[idx - 1] == lastEpoch) s.stepTo(0);
         else s.step();
@@ -96,15 +70,15 @@ public final class SequentialLR implements Scheduler {
         m.put("scheduler", "SequentialLR");
         m.put("last_epoch", lastEpoch);
         m.put("last_lr", lastLr.clone());
-        m.put("schedulers", Schedulers.states(schedulers));
+        m.put("schedulers", Composites.states(schedulers));
         return m;
     }
 
     @Override
     public void loadState(Map<String, Object> m) {
-        Schedulers.checkState("SequentialLR", m, schedulers);
+        Composites.checkState("SequentialLR", m, schedulers);
         lastEpoch = ((Number) m.get("last_epoch")).intValue();
         lastLr = ((double[]) m.get("last_lr")).clone();
-        Schedulers.loadStates(schedulers, m);
+        Composites.loadStates(schedulers, m);
     }
 }

@@ -1,6 +1,5 @@
 package dev.sparktrain.optim.lr;
 
-import dev.sparktrain.config.Options;
 import dev.sparktrain.optim.Optimizer;
 
 /** {@code torch.optim.lr_scheduler.StepLR}: lr × gamma every {@code step_size} epochs. */
@@ -8,12 +7,14 @@ public final class StepLR extends LRScheduler {
     private final int stepSize;
     private final double gamma;
 
-    public StepLR(Optimizer optimizer, Options o) {
+    /** {@code step_size} (> 0) and {@code gamma} (PyTorch's default 0.1). */
+    public record Settings(int stepSize, double gamma) {
+    }
+
+    public StepLR(Optimizer optimizer, Settings s) {
         super(optimizer);
-        SchedulerArgs.allow(o, "step_size", "gamma");
-        stepSize = o.getInt("step_size");
-        gamma = o.getDouble("gamma", 0.1);
-        if (stepSize <= 0) throw o.error("step_size", "must be a positive integer, got " + stepSize);
+        stepSize = s.stepSize();
+        gamma = s.gamma();
         initialStep();
     }
 

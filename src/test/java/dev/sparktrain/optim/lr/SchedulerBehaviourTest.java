@@ -84,7 +84,7 @@ class SchedulerBehaviourTest {
     void sequentialOfJavaSchedulers() {
         Optimizer o = sgd(0.1);
         LambdaLR a = new LambdaLR(o, e -> 1.0 / (1 + e));
-        ExponentialLR b = new ExponentialLR(o, opts("gamma", 0.5));
+        ExponentialLR b = new ExponentialLR(o, new ExponentialLR.Settings(0.5));
         steps(new SequentialLR(o, List.of(a, b), new int[] {2}), o, 0.1, 0.05, 0.1, 0.05, 0.025);
     }
 
@@ -104,15 +104,12 @@ class SchedulerBehaviourTest {
         assertEquals(0.1, lr(o), TOL);
     }
 
-    /**
-     * OneCycleLR cycling betas[0] of an Adam-family optimizer: the golden Adam case replayed on a
-     * test stand-in with {@code betas} (the real Adam lives in another package and branch).
-     */
+    /** OneCycleLR cycling betas[0] of Adam: the golden Adam case, checking beta2 is left alone. */
     @Test
     void oneCycleCyclesBeta1() {
         Map<String, Object> c = Golden.read("onecyclelr_cos_three_phase_adam");
         Map<String, Object> optOptions = Golden.map(Golden.map(c.get("optimizer")).get("options"));
-        BetasOptimizer o = BetasOptimizer.of("lr", optOptions.get("lr"), "betas", optOptions.get("betas"));
+        Optimizer o = TestSupport.adam("lr", optOptions.get("lr"), "betas", optOptions.get("betas"));
         Scheduler s = Schedulers.create("OneCycleLR", o, Golden.options(c.get("options"), "adam case"));
         double[] lr = Golden.doubles(c.get("lr"));
         double[] beta1 = Golden.doubles(c.get("momentum"));

@@ -92,13 +92,13 @@ class SchedulerValidationTest {
 
     @Test
     void cycleMomentumNeedsMomentum() {
-        refused(() -> create("CyclicLR", BetasOptimizer.of("lr", 0.1), opts("base_lr", 0.01, "max_lr", 0.1)),
+        refused(() -> create("CyclicLR", TestSupport.adam("lr", 0.1), opts("base_lr", 0.01, "max_lr", 0.1)),
                 "'cycle_momentum'", "no 'momentum'", "cycle_momentum to false");
         // a refused CyclicLR leaves the optimizer as it was
-        Optimizer o = BetasOptimizer.of("lr", 0.1);
+        Optimizer o = TestSupport.adam("lr", 0.1);
         assertThrows(SparkTrainException.class, () -> create("CyclicLR", o, opts("base_lr", 0.01, "max_lr", 0.1)));
         assertTrue(TestSupport.lr(o) == 0.1 && !o.paramGroups().get(0).has("initial_lr"));
-        create("CyclicLR", BetasOptimizer.of("lr", 0.1), opts("base_lr", 0.01, "max_lr", 0.1, "cycle_momentum", false));
+        create("CyclicLR", TestSupport.adam("lr", 0.1), opts("base_lr", 0.01, "max_lr", 0.1, "cycle_momentum", false));
         refused(() -> create("CyclicLR", sgd(0.1), opts("base_lr", 0.01, "max_lr", 0.1, "scale_fn", "x")),
                 "'scale_fn'", "Java");
     }

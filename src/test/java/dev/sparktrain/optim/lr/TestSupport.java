@@ -1,8 +1,10 @@
 package dev.sparktrain.optim.lr;
 
 import dev.sparktrain.config.Options;
+import dev.sparktrain.optim.GroupConfig;
 import dev.sparktrain.optim.GroupSpec;
 import dev.sparktrain.optim.Optimizer;
+import dev.sparktrain.optim.Optimizers;
 import dev.sparktrain.optim.SGD;
 
 import java.util.LinkedHashMap;
@@ -20,11 +22,16 @@ final class TestSupport {
     }
 
     static Optimizer sgd(double lr) {
-        return new SGD(opts("lr", lr), GroupSpec.all(1));
+        return new SGD(GroupConfig.all(1, SGD.Settings.of(lr)));
     }
 
     static Optimizer sgdMomentum(double lr, double momentum) {
-        return new SGD(opts("lr", lr, "momentum", momentum), GroupSpec.all(1));
+        return new SGD(GroupConfig.all(1, new SGD.Settings(lr, momentum, 0.0, 0.0, false, false)));
+    }
+
+    /** An Adam over one parameter: it has betas (cycled by OneCycleLR) and no momentum. */
+    static Optimizer adam(Object... kv) {
+        return Optimizers.create("Adam", opts(kv), GroupSpec.all(1));
     }
 
     static double lr(Optimizer o) {

@@ -1,4 +1,4 @@
-package dev.sparktrain.cli;
+package dev.sparktrain.optim.lr;
 
 import dev.sparktrain.SparkTrainException;
 

@@ -1,16 +1,16 @@
 package dev.sparktrain.optim.lr;
 
-import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.optim.Optimizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
-/** Option reading and Python arithmetic shared by the schedulers. */
-final class SchedulerArgs {
-    private SchedulerArgs() {
+/** Option reading shared by the scheduler registry's parsers. */
+final class SchedulerOptions {
+    private SchedulerOptions() {
     }
 
     /**
@@ -40,42 +40,24 @@ final class SchedulerArgs {
      * PyTorch's "float or list" arguments ({@code max_lr}, {@code min_lr}, momentums): a scalar
      * applies to every group, a list needs one value per group.
      */
-    static double[] perGroup(Options o, String key, Double dflt, Optimizer opt) {
+    static List<Double> perGroup(Options o, String key, Double dflt, Optimizer opt) {
         int n = opt.paramGroups().size();
-        double[] out = new double[n];
         if (!present(o, key)) {
             if (dflt == null) throw o.error(key, "required but missing");
-            Arrays.fill(out, dflt);
-            return out;
+            return Collections.nCopies(n, dflt);
         }
         Object raw = o.raw(key);
         boolean isList = raw instanceof List<?> || raw instanceof double[]
                 || (raw instanceof String s && s.trim().startsWith("["));
-        if (!isList) {
-            Arrays.fill(out, o.getDouble(key));
-            return out;
-        }
+        if (!isList) return Collections.nCopies(n, o.getDouble(key));
         double[] v = o.getDoubles(key, null);
         if (v.length != n) throw o.error(key, "expected " + n + " values (one per param group), got " + v.length);
-        return v;
+        return Arrays.stream(v).boxed().toList();
     }
 
-    /** Python's float division: refuses a zero divisor where PyTorch raises ZeroDivisionError. */
-    static double div(double a, double b, String who, String what) {
-        if (b == 0.0) throw new SparkTrainException(who + ": division by zero computing " + what
-                + " (PyTorch raises ZeroDivisionError here); check the options");
-        return a / b;
-    }
-
-    /** Python's {@code bisect_right}, step for step (also on unsorted lists, as PyTorch would). */
-    static int bisectRight(int[] a, int x) {
-        int lo = 0;
-        int hi = a.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (x < a[mid]) hi = mid;
-            else lo = mid + 1;
-        }
-        return lo;
+    /** A list of whole numbers ({@code milestones}); required. */
+    static List<Integer> ints(Options o, String key) {
+        if (!present(o, key)) throw o.error(key, "required but missing");
+        return Arrays.stream(o.getInts(key, null)).boxed().toList();
     }
 }
