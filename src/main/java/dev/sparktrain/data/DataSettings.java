@@ -64,8 +64,8 @@ public final class DataSettings implements Serializable {
     }
 
     /**
-     * The CSV settings of the first slice (kept for existing callers): {@code labelColumn} 0-based
-     * or -1 for the last column, class indices or real labels.
+     * Settings for a CSV file in short: {@code labelColumn} 0-based or -1 for the last column,
+     * {@code classes} 0 for real labels.
      */
     public DataSettings(String path, boolean header, int features, int labelColumn, int classes,
                         double validationFraction, int partitions, long seed, boolean standardize) {
@@ -234,10 +234,6 @@ public final class DataSettings implements Serializable {
     /** Scale features by the training set's statistics (dense: centre and scale; sparse: scale only). */
     public boolean standardize() {
         return standardize;
-    }
-
-    public StorageChoice storageChoice() {
-        return storage;
     }
 
     /** The storage used: auto resolves to sparse for libsvm and dense otherwise. */
