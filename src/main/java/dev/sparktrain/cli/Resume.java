@@ -6,6 +6,7 @@ import dev.sparktrain.optim.lr.Scheduler;
 import dev.sparktrain.plan.JobPlan;
 import dev.sparktrain.store.Checkpoint;
 import dev.sparktrain.store.Checkpoints;
+import dev.sparktrain.store.DataFacts;
 import dev.sparktrain.store.MetricsLog;
 import dev.sparktrain.train.EarlyStopping;
 import org.apache.hadoop.conf.Configuration;
@@ -116,18 +117,17 @@ final class Resume {
     }
 
     /** Notes (does not refuse) data that differs from the checkpoint's: other rows or other scaling. */
-    static void noteOtherData(Checkpoint c, Map<String, Object> now, PrintStream out) {
-        if (c.data() == null) return;
-        for (String k : List.of("train_rows", "validation_rows")) {
-            Object a = c.data().get(k);
-            Object b = now.get(k);
-            if (a instanceof Number x && b instanceof Number y && x.longValue() != y.longValue()) {
-                out.println("resume: note: " + k + " was " + x + " and is now " + y + " (other data)");
+    static void noteOtherData(Checkpoint c, DataFacts now, PrintStream out) {
+        DataFacts was = c.data();
+        if (was == null) return;
+        long[][] rows = {{was.trainRows(), now.trainRows()}, {was.validationRows(), now.validationRows()}};
+        String[] names = {"train_rows", "validation_rows"};
+        for (int i = 0; i < names.length; i++) {
+            if (rows[i][0] >= 0 && rows[i][1] >= 0 && rows[i][0] != rows[i][1]) {
+                out.println("resume: note: " + names[i] + " was " + rows[i][0] + " and is now " + rows[i][1] + " (other data)");
             }
         }
-        if (c.data().get("standardize") instanceof Map<?, ?> a && now.get("standardize") instanceof Map<?, ?> b
-                && !(a.get("mean") instanceof double[] am && a.get("std") instanceof double[] as
-                && Arrays.equals(am, (double[]) b.get("mean")) && Arrays.equals(as, (double[]) b.get("std")))) {
+        if (was.mean() != null && now.mean() != null && !was.sameScaling(now)) {
             out.println("resume: note: the standardization statistics differ from the checkpoint's (other data)");
         }
     }

@@ -14,6 +14,7 @@ import dev.sparktrain.spark.load.DataLoader;
 import dev.sparktrain.spark.load.LoadedData;
 import dev.sparktrain.store.Checkpoint;
 import dev.sparktrain.store.CheckpointWriter;
+import dev.sparktrain.store.DataFacts;
 import dev.sparktrain.store.MetricsLog;
 import dev.sparktrain.store.ModelDescription;
 import dev.sparktrain.train.EarlyStopping;
@@ -152,7 +153,7 @@ public final class TrainJob {
         Checkpoint resumed = cfg.run.resume == null ? null : resume(hconf, out);
         LoadedData data = DataLoader.load(jsc, cfg.data);
         out.println(RunConsole.dataLine(cfg.data.path(), data, cfg.data.features()));
-        Map<String, Object> dataFacts = dataFacts(data);
+        DataFacts dataFacts = dataFacts(data);
         if (resumed != null) Resume.noteOtherData(resumed, dataFacts, out);
 
         List<Map<String, Object>> prior = resumed == null ? List.of() : new Resume(cfg, plan).priorRows(resumed, hconf);
@@ -189,18 +190,10 @@ public final class TrainJob {
     }
 
     /** Facts about the data a checkpoint records, to note a resume on other data. */
-    private Map<String, Object> dataFacts(LoadedData data) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("path", cfg.data.path());
-        m.put("train_rows", data.trainRows());
-        m.put("validation_rows", data.validationRows());
-        if (data.standardizer() != null) {
-            Map<String, Object> st = new LinkedHashMap<>();
-            st.put("mean", data.standardizer().mean());
-            st.put("std", data.standardizer().std());
-            m.put("standardize", st);
-        }
-        return m;
+    private DataFacts dataFacts(LoadedData data) {
+        return new DataFacts(cfg.data.path(), data.trainRows(), data.validationRows(),
+                data.standardizer() == null ? null : data.standardizer().mean(),
+                data.standardizer() == null ? null : data.standardizer().std());
     }
 
     private ModelDescription description(LoadedData data, List<EpochStats> history, Long skippedSteps) {

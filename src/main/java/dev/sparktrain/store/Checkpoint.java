@@ -25,6 +25,6 @@ import java.util.Map;
  */
 public record Checkpoint(int epoch, long step, String model, int[] tensorSizes, String loss, double[] params,
                          Map<String, Object> optimizer, Map<String, Object> scheduler,
-                         Map<String, Object> earlyStopping, Map<String, Object> data, Map<String, String> job,
+                         Map<String, Object> earlyStopping, DataFacts data, Map<String, String> job,
                          List<Map<String, Object>> metrics) {
 }

@@ -31,7 +31,7 @@ public final class CheckpointWriter implements TrainListener {
      * the data, the resolved job and the epoch rows so far (saved with it).
      */
     public record Content(Sequential model, String loss, Optimizer optimizer, Scheduler scheduler,
-                          EarlyStopping earlyStopping, Map<String, Object> data, Map<String, String> job,
+                          EarlyStopping earlyStopping, DataFacts data, Map<String, String> job,
                           Supplier<List<Map<String, Object>>> metrics) {
     }
 

@@ -80,7 +80,7 @@ public final class Checkpoints {
             h.put("optimizer", enc.encode("optimizer", c.optimizer()));
             h.put("scheduler", enc.encode("scheduler", c.scheduler()));
             h.put("early_stopping", enc.encode("early_stopping", c.earlyStopping()));
-            h.put("data", enc.encode("data", c.data()));
+            h.put("data", enc.encode("data", c.data() == null ? null : c.data().toMap()));
             h.put("job", c.job());
             h.put("metrics", enc.encode("metrics", c.metrics()));
             List<Map<String, Object>> blobs = new ArrayList<>();
@@ -197,7 +197,7 @@ public final class Checkpoints {
                     (Map<String, Object>) StateCodec.decode(h.get("optimizer"), blobs, where),
                     (Map<String, Object>) StateCodec.decode(h.get("scheduler"), blobs, where),
                     (Map<String, Object>) StateCodec.decode(h.get("early_stopping"), blobs, where),
-                    (Map<String, Object>) StateCodec.decode(h.get("data"), blobs, where),
+                    DataFacts.fromMap(StateCodec.decode(h.get("data"), blobs, where)),
                     job,
                     (List<Map<String, Object>>) metrics);
         } catch (SparkTrainException e) {

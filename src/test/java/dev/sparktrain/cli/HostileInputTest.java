@@ -14,6 +14,7 @@ import dev.sparktrain.report.Report;
 import dev.sparktrain.train.BlockWorker;
 import dev.sparktrain.store.Checkpoint;
 import dev.sparktrain.store.Checkpoints;
+import dev.sparktrain.store.DataFacts;
 import dev.sparktrain.train.EarlyStopping;
 import dev.sparktrain.train.EpochStats;
 import dev.sparktrain.store.MetricsLog;
@@ -545,11 +546,7 @@ class HostileInputTest {
             if (es != null) es.update(st, p);
             rows.add(MetricsLog.epochRow(st, false));
         }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("path", cfg.data.path());
-        data.put("train_rows", 1434L);
-        data.put("validation_rows", 363L);
-        data.put("standardize", new LinkedHashMap<>(Map.of("mean", new double[64], "std", new double[64])));
+        DataFacts data = new DataFacts(cfg.data.path(), 1434, 363, new double[64], new double[64]);
         Checkpoints.write(cfg.run.checkpointDir, new Checkpoint(3, 12, model.spec(), model.tensorSizes(), "CrossEntropyLoss", p,
                 o.state(), s == null ? null : s.state(), es == null ? null : es.state(), data, cfg.resolved(), rows), 2, CONF);
         return run;

@@ -7,6 +7,7 @@ import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.Optimizers;
 import dev.sparktrain.store.Checkpoint;
 import dev.sparktrain.store.Checkpoints;
+import dev.sparktrain.store.DataFacts;
 import dev.sparktrain.train.EpochStats;
 import dev.sparktrain.store.MetricsLog;
 import dev.sparktrain.store.ModelIO;
@@ -196,7 +197,7 @@ class ResumeTest {
         Path run = copyOf("part", "foreign");
         Optimizer other = Optimizers.create("AdamW", new Options("t", Map.of()), GroupSpec.all(43));
         Checkpoints.write(run.resolve("checkpoints").toString(), new Checkpoint(5, 60, "linear(6,4), relu, linear(4,3)",
-                new int[] {24, 4, 12, 3}, "CrossEntropyLoss", new double[43], other.state(), null, null, Map.of(), Map.of(),
+                new int[] {24, 4, 12, 3}, "CrossEntropyLoss", new double[43], other.state(), null, null, null, Map.of(),
                 List.of()), 5, CONF);
         String out = resume(job.toString(), "output.dir=" + run, "resume=" + run);
         assertTrue(out.contains("resume: refused checkpoint " + run.resolve("checkpoints/epoch-000005")

@@ -48,7 +48,7 @@ class CheckpointFormatTest {
         row.put("val_loss", 0.5);
         row.put("lr", List.of(0.1));
         return new Checkpoint(epoch, 10L * epoch, model, new int[] {params.length}, "MSELoss", params, opt.state(), sched, es,
-                Map.of("train_rows", 100L), Map.of("train.seed", "7"), List.of(row));
+                new DataFacts(null, 100, -1, null, null), Map.of("train.seed", "7"), List.of(row));
     }
 
     private static Optimizer adam(int n) {
