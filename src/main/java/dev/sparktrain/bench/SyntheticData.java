@@ -1,6 +1,7 @@
 package dev.sparktrain.bench;
 
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.data.DenseBlock;
 import dev.sparktrain.data.PackedBlock;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -61,12 +62,12 @@ final class SyntheticData {
         return w;
     }
 
-    static PackedBlock block(long seed, int d, long lo, long hi) {
+    static DenseBlock.Float64 block(long seed, int d, long lo, long hi) {
         int rows = Math.toIntExact(hi - lo);
         double[] x = new double[Math.multiplyExact(rows, d)];
         double[] y = new double[rows];
         fill(seed, d, lo, hi, x, y);
-        return new PackedBlock(lo, rows, d, 1, x, y);
+        return PackedBlock.dense(lo, rows, d, 1, x, y);
     }
 
     /** A cached RDD of one block per partition, built on the executors. */
@@ -117,7 +118,7 @@ final class SyntheticData {
 
     private static <T> Iterator<T> rows(PackedBlock b, RowMaker<T> maker) {
         int d = b.features();
-        double[] x = b.x();
+        double[] x = ((DenseBlock.Float64) b).x(); // generated and fromArrays blocks are dense float64
         double[] y = b.y();
         return new Iterator<>() {
             int i;

@@ -1,5 +1,8 @@
 package dev.sparktrain.train;
 
+import dev.sparktrain.data.BlockSlice;
+import dev.sparktrain.data.CsrBlock;
+import dev.sparktrain.data.DenseBlock;
 import dev.sparktrain.data.EpochOrder;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.nn.BatchKernel;
@@ -37,13 +40,13 @@ public final class BlockWorker {
     }
 
     /** Adds the gradient and stats of the given rows of a block into sums. */
-    public void accumulate(PackedBlock b, PackedBlock.Slice rows, double[] params, double[] sums) {
+    public void accumulate(PackedBlock b, BlockSlice rows, double[] params, double[] sums) {
         run(b, rows, params, sums, true);
     }
 
     /** Adds the loss, normalizer, rows and correct counts of the whole block (no gradient). */
     public void evaluate(PackedBlock b, double[] params, double[] sums) {
-        run(b, PackedBlock.Slice.range(0, b.rows()), params, sums, false);
+        run(b, BlockSlice.range(0, b.rows()), params, sums, false);
     }
 
     /**
@@ -51,58 +54,59 @@ public final class BlockWorker {
      * layout: {@code out[i*c + j]} for row {@code row + i}. The buffer is reused by the next call.
      */
     public double[] forward(PackedBlock b, int row, int m, double[] params) {
-        if (b.isDense64()) return kernel.forward(params, b.x(), row * b.features(), m);
-        if (b.isCsr64()) return kernel.forwardCsr(params, b.rowPtr(), b.indices(), b.values(), row, m);
-        int tw = b.targetWidth();
-        if (gy.length < m * tw) gy = new double[m * tw];
-        if (b.storage() == PackedBlock.Storage.DENSE) {
-            int d = b.features();
-            if (gx.length < m * d) gx = new double[m * d];
-            b.gatherDense(null, row, m, gx, gy);
-            return kernel.forward(params, gx, 0, m);
-        }
-        int nz = b.csrNonZeros(null, row, m);
-        if (gptr.length < m + 1) gptr = new int[m + 1];
-        if (gidx.length < nz) gidx = new int[nz];
-        if (gx.length < nz) gx = new double[nz];
-        b.gatherCsr(null, row, m, gptr, gidx, gx, gy);
-        return kernel.forwardCsr(params, gptr, gidx, gx, 0, m);
+        if (b instanceof DenseBlock.Float64 d) return kernel.forward(params, d.x(), row * d.features(), m);
+        if (b instanceof CsrBlock.Float64 c) return kernel.forwardCsr(params, c.rowPtr(), c.indices(), c.values(), row, m);
+        gather(b, null, row, m);
+        return b instanceof CsrBlock ? kernel.forwardCsr(params, gptr, gidx, gx, 0, m) : kernel.forward(params, gx, 0, m);
     }
 
-    private void run(PackedBlock b, PackedBlock.Slice s, double[] params, double[] sums, boolean backward) {
+    private void run(PackedBlock b, BlockSlice s, double[] params, double[] sums, boolean backward) {
         int n = s.length();
         if (n == 0) return;
-        if (s.contiguous() && b.isDense64()) {
-            if (backward) kernel.accumulate(params, b.x(), b.y(), s.start(), n, sums);
-            else kernel.evaluate(params, b.x(), b.y(), s.start(), n, sums);
+        if (s.contiguous() && b instanceof DenseBlock.Float64 d) {
+            dense(params, d.x(), d.y(), s.start(), n, sums, backward);
             return;
         }
-        if (s.contiguous() && b.isCsr64()) {
-            if (backward) kernel.accumulateCsr(params, b.rowPtr(), b.indices(), b.values(), b.y(), s.start(), n, sums);
-            else kernel.evaluateCsr(params, b.rowPtr(), b.indices(), b.values(), b.y(), s.start(), n, sums);
+        if (s.contiguous() && b instanceof CsrBlock.Float64 c) {
+            csr(params, c.rowPtr(), c.indices(), c.values(), c.y(), s.start(), n, sums, backward);
             return;
         }
         int[] rows = s.rows();
         int base = s.contiguous() ? s.start() : 0;
-        int tw = b.targetWidth();
+        boolean sparse = b instanceof CsrBlock;
         for (int c = 0; c < n; c += CHUNK) {
             int m = Math.min(CHUNK, n - c);
-            if (gy.length < m * tw) gy = new double[m * tw];
-            if (b.storage() == PackedBlock.Storage.DENSE) {
-                int d = b.features();
-                if (gx.length < m * d) gx = new double[m * d];
-                b.gatherDense(rows, base + c, m, gx, gy);
-                if (backward) kernel.accumulate(params, gx, gy, 0, m, sums);
-                else kernel.evaluate(params, gx, gy, 0, m, sums);
-            } else {
-                int nz = b.csrNonZeros(rows, base + c, m);
-                if (gptr.length < m + 1) gptr = new int[m + 1];
-                if (gidx.length < nz) gidx = new int[nz];
-                if (gx.length < nz) gx = new double[nz];
-                b.gatherCsr(rows, base + c, m, gptr, gidx, gx, gy);
-                if (backward) kernel.accumulateCsr(params, gptr, gidx, gx, gy, 0, m, sums);
-                else kernel.evaluateCsr(params, gptr, gidx, gx, gy, 0, m, sums);
-            }
+            gather(b, rows, base + c, m);
+            if (sparse) csr(params, gptr, gidx, gx, gy, 0, m, sums, backward);
+            else dense(params, gx, gy, 0, m, sums, backward);
         }
+    }
+
+    /** Gathers the selected rows into float64 scratch: dense rows into gx, CSR into gptr/gidx/gx; targets into gy. */
+    private void gather(PackedBlock b, int[] rows, int start, int m) {
+        int tw = b.targetWidth();
+        if (gy.length < m * tw) gy = new double[m * tw];
+        if (b instanceof CsrBlock s) {
+            int nz = s.csrNonZeros(rows, start, m);
+            if (gptr.length < m + 1) gptr = new int[m + 1];
+            if (gidx.length < nz) gidx = new int[nz];
+            if (gx.length < nz) gx = new double[nz];
+            s.gatherCsr(rows, start, m, gptr, gidx, gx, gy);
+        } else {
+            int d = b.features();
+            if (gx.length < m * d) gx = new double[m * d];
+            b.gatherDense(rows, start, m, gx, gy);
+        }
+    }
+
+    private void dense(double[] params, double[] x, double[] y, int start, int n, double[] sums, boolean backward) {
+        if (backward) kernel.accumulate(params, x, y, start, n, sums);
+        else kernel.evaluate(params, x, y, start, n, sums);
+    }
+
+    private void csr(double[] params, int[] ptr, int[] idx, double[] val, double[] y, int start, int n, double[] sums,
+                     boolean backward) {
+        if (backward) kernel.accumulateCsr(params, ptr, idx, val, y, start, n, sums);
+        else kernel.evaluateCsr(params, ptr, idx, val, y, start, n, sums);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparktrain.train;
 
+import dev.sparktrain.data.BlockSlice;
 import dev.sparktrain.data.PackedBlock;
 
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public final class TaskThreads {
      * (task) thread, the others on a shared daemon pool, each with the worker {@code workers}
      * gives on that thread; the parts are added in part order.
      */
-    public static void accumulate(PackedBlock block, PackedBlock.Slice rows, int threads, Supplier<BlockWorker> workers,
+    public static void accumulate(PackedBlock block, BlockSlice rows, int threads, Supplier<BlockWorker> workers,
                            double[] params, double[] sums) {
         int k = Math.min(threads, Math.max(1, rows.length() / MIN_ROWS_PER_THREAD));
         if (k <= 1) {
@@ -67,7 +68,7 @@ public final class TaskThreads {
         ExecutorService p = pool(k - 1);
         List<Future<double[]>> parts = new ArrayList<>();
         for (int i = 1; i < k; i++) {
-            PackedBlock.Slice part = rows.part(i, k);
+            BlockSlice part = rows.part(i, k);
             parts.add(p.submit(() -> {
                 double[] s = new double[sums.length];
                 workers.get().accumulate(block, part, params, s);

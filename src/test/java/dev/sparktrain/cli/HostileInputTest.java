@@ -664,7 +664,7 @@ class HostileInputTest {
     static void use(SavedModel m) {
         int d = m.model().inFeatures();
         if (d > 100_000) return;
-        PackedBlock b = new PackedBlock(0, 2, d, 1, new double[2 * d], new double[] {0, 1});
+        PackedBlock b = PackedBlock.dense(0, 2, d, 1, new double[2 * d], new double[] {0, 1});
         if (m.standardizer() != null) b = b.scaled(m.standardizer());
         new BlockWorker(m.model(), m.loss()).forward(b, 0, 2, m.params());
     }

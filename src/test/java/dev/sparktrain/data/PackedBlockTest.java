@@ -8,6 +8,10 @@ import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.train.BlockWorker;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,6 +19,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Dense, CSR and float32 blocks: packing, gathering, the epoch order, and the kernel on each (no Spark). */
@@ -47,8 +52,9 @@ class PackedBlockTest {
     @Test
     void everyLayoutHoldsTheSameRows() {
         double[][] xy = data(1);
-        PackedBlock csr = pack(xy, PackedBlock.Storage.SPARSE, PackedBlock.Precision.FLOAT64, 0);
-        assertTrue(csr.isCsr64());
+        PackedBlock packed = pack(xy, PackedBlock.Storage.SPARSE, PackedBlock.Precision.FLOAT64, 0);
+        assertInstanceOf(CsrBlock.Float64.class, packed);
+        CsrBlock.Float64 csr = (CsrBlock.Float64) packed;
         assertEquals(csr.nonZeros(), pack(xy, PackedBlock.Storage.DENSE, PackedBlock.Precision.FLOAT64, 0).nonZeros());
         assertArrayEquals(xy[0], dense(csr));
         assertArrayEquals(xy[0], dense(pack(xy, PackedBlock.Storage.DENSE, PackedBlock.Precision.FLOAT64, 0)));
@@ -84,6 +90,30 @@ class PackedBlockTest {
     }
 
     @Test
+    void everyLayoutSurvivesJavaSerialization() throws Exception {
+        double[][] xy = data(9);
+        for (PackedBlock.Storage st : PackedBlock.Storage.values()) {
+            for (PackedBlock.Precision pr : PackedBlock.Precision.values()) {
+                PackedBlock b = pack(xy, st, pr, 7);
+                b.slice(new EpochOrder(N + 7, true, 1, 1), 1, 0, 10); // fills the transient epoch cache
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                    out.writeObject(b);
+                }
+                PackedBlock c;
+                try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+                    c = (PackedBlock) in.readObject();
+                }
+                assertEquals(b.getClass(), c.getClass());
+                assertEquals(b.describe(), c.describe());
+                assertEquals(7, c.firstRow());
+                assertArrayEquals(dense(b), dense(c));
+                assertArrayEquals(b.y(), c.y());
+            }
+        }
+    }
+
+    @Test
     void shuffledSlicesHoldTheRowsAtTheirEpochPositionsInRowOrder() {
         // Rows 1000..1299 of a 5000-row data set; positions from the Feistel order.
         double[][] xy = data(3);
@@ -97,7 +127,7 @@ class PackedBlockTest {
                 long p = o.positionOf(1000 + i);
                 if (p >= from && p < to) expected.add(i); // ascending i: rows in memory order
             }
-            PackedBlock.Slice s = b.slice(o, 2, from, to);
+            BlockSlice s = b.slice(o, 2, from, to);
             List<Integer> got = new ArrayList<>();
             for (int i = 0; i < s.length(); i++) got.add(s.contiguous() ? s.start() + i : s.rows()[i]);
             assertEquals(expected, got, "batch [" + from + ", " + to + ")");
@@ -105,7 +135,7 @@ class PackedBlockTest {
         }
         assertEquals(N, seen);
         // a batch holding every row of the block is a range, whatever the order
-        PackedBlock.Slice whole = b.slice(o, 2, 0, 5000);
+        BlockSlice whole = b.slice(o, 2, 0, 5000);
         assertTrue(whole.contiguous());
         assertEquals(0, whole.start());
         assertEquals(N, whole.length());
@@ -114,8 +144,8 @@ class PackedBlockTest {
     @Test
     void csrKernelGradientEqualsDenseKernelGradient() {
         double[][] xy = data(4);
-        PackedBlock dense = pack(xy, PackedBlock.Storage.DENSE, PackedBlock.Precision.FLOAT64, 0);
-        PackedBlock csr = pack(xy, PackedBlock.Storage.SPARSE, PackedBlock.Precision.FLOAT64, 0);
+        DenseBlock.Float64 dense = (DenseBlock.Float64) pack(xy, PackedBlock.Storage.DENSE, PackedBlock.Precision.FLOAT64, 0);
+        CsrBlock.Float64 csr = (CsrBlock.Float64) pack(xy, PackedBlock.Storage.SPARSE, PackedBlock.Precision.FLOAT64, 0);
         for (String spec : new String[] {"linear(40,3)", "linear(40,16), tanh, linear(16,3)"}) {
             Sequential m = Sequential.parse(spec, "t");
             Loss loss = Losses.create("CrossEntropyLoss", Options.empty("loss"), 3);

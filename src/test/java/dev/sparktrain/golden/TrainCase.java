@@ -68,7 +68,7 @@ final class TrainCase {
     }
 
     PackedBlock[] oneBlock() {
-        return new PackedBlock[] {new PackedBlock(0, y.length, features, 1, x, y)};
+        return new PackedBlock[] {PackedBlock.dense(0, y.length, features, 1, x, y)};
     }
 
     /** Runs the case against {@code backend} and checks every recorded figure. */

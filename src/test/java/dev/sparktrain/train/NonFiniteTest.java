@@ -64,7 +64,7 @@ class NonFiniteTest {
             x[2 * i + 1] = Math.cos(3 * i);
             y[i] = i % 3;
         }
-        return new PackedBlock[] {new PackedBlock(0, n, 2, 1, x, y)};
+        return new PackedBlock[] {PackedBlock.dense(0, n, 2, 1, x, y)};
     }
 
     /** The local backend with one step's (or the validation's) sums made non-finite, as a broken batch would. */

@@ -140,7 +140,7 @@ class ShuffleOrderTest {
         for (int b = 0; b < blocks; b++) {
             int lo = N * b / blocks;
             int hi = N * (b + 1) / blocks;
-            bs[b] = new PackedBlock(lo, hi - lo, D, 1, Arrays.copyOfRange(xy[0], lo * D, hi * D),
+            bs[b] = PackedBlock.dense(lo, hi - lo, D, 1, Arrays.copyOfRange(xy[0], lo * D, hi * D),
                     Arrays.copyOfRange(xy[1], lo, hi));
         }
         double[] p = m.initParams(7);
@@ -197,7 +197,7 @@ class ShuffleOrderTest {
     void shuffleChangesTheResult() {
         double[][] xy = data();
         Sequential m = model();
-        PackedBlock[] one = {new PackedBlock(0, N, D, 1, xy[0], xy[1])};
+        PackedBlock[] one = {PackedBlock.dense(0, N, D, 1, xy[0], xy[1])};
         double[] p = m.initParams(7);
         Optimizer opt = Optimizers.create("SGD", new Options("test", Map.of("lr", 0.2, "momentum", 0.9)),
                 GroupSpec.all(p.length));

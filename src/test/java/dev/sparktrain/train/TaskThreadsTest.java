@@ -2,6 +2,7 @@ package dev.sparktrain.train;
 
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
+import dev.sparktrain.data.BlockSlice;
 import dev.sparktrain.data.EpochOrder;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.nn.Loss;
@@ -34,7 +35,7 @@ class TaskThreadsTest {
         return b.build(0);
     }
 
-    private static double[] sums(PackedBlock b, PackedBlock.Slice s, int threads) {
+    private static double[] sums(PackedBlock b, BlockSlice s, int threads) {
         double[] p = MODEL.initParams(3);
         double[] sums = new double[MODEL.paramCount() + dev.sparktrain.nn.BatchKernel.STATS];
         TaskThreads.accumulate(b, s, threads, () -> new BlockWorker(MODEL, LOSS), p, sums);
@@ -44,9 +45,9 @@ class TaskThreadsTest {
     @Test
     void anyThreadCountGivesTheOneThreadSumsAndTheSameBitsEveryTime() {
         PackedBlock b = block(-1);
-        PackedBlock.Slice range = PackedBlock.Slice.range(100, 2500);
-        PackedBlock.Slice shuffled = b.slice(new EpochOrder(ROWS, true, 5, 1), 1, 200, 2900);
-        for (PackedBlock.Slice s : new PackedBlock.Slice[] {range, shuffled}) {
+        BlockSlice range = BlockSlice.range(100, 2500);
+        BlockSlice shuffled = b.slice(new EpochOrder(ROWS, true, 5, 1), 1, 200, 2900);
+        for (BlockSlice s : new BlockSlice[] {range, shuffled}) {
             double[] one = sums(b, s, 1);
             assertEquals(s.length(), one[one.length - 2], "rows counted");
             for (int t : new int[] {2, 3, 4, 64}) {
@@ -61,11 +62,11 @@ class TaskThreadsTest {
 
     @Test
     void partsCoverTheSliceExactlyOnce() {
-        PackedBlock.Slice s = PackedBlock.Slice.range(10, 1001);
+        BlockSlice s = BlockSlice.range(10, 1001);
         int covered = 0;
         int next = 10;
         for (int i = 0; i < 3; i++) {
-            PackedBlock.Slice p = s.part(i, 3);
+            BlockSlice p = s.part(i, 3);
             assertTrue(p.contiguous());
             assertEquals(next, p.start());
             next += p.length();
@@ -78,7 +79,7 @@ class TaskThreadsTest {
     void anErrorInAnotherThreadReachesTheTaskThread() {
         PackedBlock b = block(2900); // only the last part, on a pool thread, meets the bad label
         SparkTrainException e = assertThrows(SparkTrainException.class,
-                () -> sums(b, PackedBlock.Slice.range(0, ROWS), 2));
+                () -> sums(b, BlockSlice.range(0, ROWS), 2));
         assertTrue(e.getMessage().contains("target of row"), e.getMessage());
     }
 

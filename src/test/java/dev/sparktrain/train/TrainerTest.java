@@ -2,6 +2,7 @@ package dev.sparktrain.train;
 
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
+import dev.sparktrain.data.DenseBlock;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Losses;
@@ -30,7 +31,7 @@ class TrainerTest {
             x[2 * i + 1] = Math.cos(3 * i);
             y[i] = i % 3;
         }
-        return new PackedBlock[] {new PackedBlock(0, n, 2, 1, x, y)};
+        return new PackedBlock[] {PackedBlock.dense(0, n, 2, 1, x, y)};
     }
 
     private static Optimizer sgd(double lr) {
@@ -54,7 +55,7 @@ class TrainerTest {
         PackedBlock[] blocks = data(8);
         double[] y = new double[8 * 3];
         java.util.Arrays.fill(y, 1e200);
-        PackedBlock b = new PackedBlock(0, 8, 2, 3, blocks[0].x(), y);
+        PackedBlock b = PackedBlock.dense(0, 8, 2, 3, ((DenseBlock.Float64) blocks[0]).x(), y);
         double[] p = MODEL.initParams(1);
         SparkTrainException e = assertThrows(SparkTrainException.class, () ->
                 new Trainer(sgd(1.0), null, null, new TrainSettings(2, 4, false, 0, null))

@@ -48,7 +48,7 @@ public final class Blocks {
             int hi = lo + size;
             double[] bx = Arrays.copyOfRange(x, lo * features, hi * features);
             double[] by = Arrays.copyOfRange(y, lo * targetWidth, hi * targetWidth);
-            blocks.add(new PackedBlock(lo, hi - lo, features, targetWidth, bx, by));
+            blocks.add(PackedBlock.dense(lo, hi - lo, features, targetWidth, bx, by));
             lo = hi;
         }
         return fromBlocks(jsc, blocks);

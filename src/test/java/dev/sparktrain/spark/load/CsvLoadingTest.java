@@ -1,6 +1,7 @@
 package dev.sparktrain.spark.load;
 
 import dev.sparktrain.data.DataSettings;
+import dev.sparktrain.data.DenseBlock;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.data.Standardizer;
 import dev.sparktrain.spark.load.Blocks;
@@ -277,11 +278,11 @@ class CsvLoadingTest {
 
     static double[] concat(List<PackedBlock> blocks, boolean x) {
         int len = 0;
-        for (PackedBlock b : blocks) len += (x ? b.x() : b.y()).length;
+        for (PackedBlock b : blocks) len += (x ? ((DenseBlock.Float64) b).x() : b.y()).length;
         double[] out = new double[len];
         int at = 0;
         for (PackedBlock b : blocks) {
-            double[] a = x ? b.x() : b.y();
+            double[] a = x ? ((DenseBlock.Float64) b).x() : b.y();
             System.arraycopy(a, 0, out, at, a.length);
             at += a.length;
         }
