@@ -20,12 +20,16 @@ public final class Golden {
     private Golden() {
     }
 
-    /** The case folder: {@code -Dgolden.dir=...} or the copy in test resources. */
+    /** The folder the golden runners replay: {@code -Dgolden.dir=...} or the bundled copy. */
     public static Path dir() {
         String d = System.getProperty("golden.dir");
         if (d != null && !d.isBlank()) return Path.of(d);
-        String base = System.getProperty("project.basedir", ".");
-        return Path.of(base, "src", "test", "resources", "golden");
+        return bundled();
+    }
+
+    /** The cases copied into test resources; a test naming one case reads it here, whatever -Dgolden.dir says. */
+    public static Path bundled() {
+        return Path.of(System.getProperty("project.basedir", "."), "src", "test", "resources", "golden");
     }
 
     /** Every case file in {@link #dir()}, sorted (index.json excluded). */
@@ -51,8 +55,9 @@ public final class Golden {
         }
     }
 
+    /** The bundled case {@code id} (never a -Dgolden.dir folder: other cases may not have it). */
     public static Map<String, Object> read(String id) {
-        return read(dir().resolve(id + ".json"));
+        return read(bundled().resolve(id + ".json"));
     }
 
     @SuppressWarnings("unchecked")
