@@ -120,13 +120,19 @@ def losses():
 
 # ---------------------------------------------------------------- clipping
 
-def clip_norm(cid, desc, shapes, grads, max_norm, norm_type):
+def params_with_grads(shapes, grads):
+    """Zero parameters of these shapes whose .grad is the flat grads, split in order."""
     params = [torch.zeros(s, requires_grad=True) for s in shapes]
     off = 0
     for p in params:
         n = p.numel()
         p.grad = grads[off:off + n].clone().reshape(p.shape)
         off += n
+    return params
+
+
+def clip_norm(cid, desc, shapes, grads, max_norm, norm_type):
+    params = params_with_grads(shapes, grads)
     total = torch.nn.utils.clip_grad_norm_(params, max_norm, norm_type)
     coef = min(1.0, float(torch.clamp(max_norm / (total + 1e-6), max=1.0)))
     write({
@@ -139,12 +145,7 @@ def clip_norm(cid, desc, shapes, grads, max_norm, norm_type):
 
 
 def clip_value(cid, desc, shapes, grads, clip_value):
-    params = [torch.zeros(s, requires_grad=True) for s in shapes]
-    off = 0
-    for p in params:
-        n = p.numel()
-        p.grad = grads[off:off + n].clone().reshape(p.shape)
-        off += n
+    params = params_with_grads(shapes, grads)
     torch.nn.utils.clip_grad_value_(params, clip_value)
     write({
         "id": cid, "kind": "clip", "description": desc, "method": "value", "param_shapes": shapes,

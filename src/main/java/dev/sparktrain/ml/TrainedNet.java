@@ -1,6 +1,5 @@
 package dev.sparktrain.ml;
 
-import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.data.Standardizer;
 import dev.sparktrain.store.SavedModel;

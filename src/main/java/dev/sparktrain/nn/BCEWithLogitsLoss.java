@@ -40,21 +40,7 @@ public final class BCEWithLogitsLoss implements Loss {
     }
 
     @Override
-    public int targetWidth(int outputs) {
-        return outputs;
-    }
-
-    @Override
     public double sumAndGradient(double[] out, int n, int c, double[] y, int yOff, double[] dOut) {
-        return run(out, n, c, y, yOff, dOut);
-    }
-
-    @Override
-    public double sum(double[] out, int n, int c, double[] y, int yOff) {
-        return run(out, n, c, y, yOff, null);
-    }
-
-    private double run(double[] out, int n, int c, double[] y, int yOff, double[] dOut) {
         LossSupport.checkWidth(name(), posWeight, c);
         LossSupport.checkWidth(name(), weight, c);
         double total = 0;
@@ -79,10 +65,5 @@ public final class BCEWithLogitsLoss implements Loss {
             }
         }
         return total;
-    }
-
-    @Override
-    public double normalizer(int n, int c, double[] y, int yOff) {
-        return (double) n * c;
     }
 }

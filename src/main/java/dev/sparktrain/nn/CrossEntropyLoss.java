@@ -67,15 +67,6 @@ public final class CrossEntropyLoss implements Loss {
 
     @Override
     public double sumAndGradient(double[] out, int n, int c, double[] y, int yOff, double[] dOut) {
-        return run(out, n, c, y, yOff, dOut);
-    }
-
-    @Override
-    public double sum(double[] out, int n, int c, double[] y, int yOff) {
-        return run(out, n, c, y, yOff, null);
-    }
-
-    private double run(double[] out, int n, int c, double[] y, int yOff, double[] dOut) {
         checkClasses(c);
         final double eps = smoothing;
         final double epsPerClass = eps / c;

@@ -35,20 +35,27 @@ public interface Loss extends Serializable {
     /** What the outputs of a model trained with this loss mean. */
     Task task();
 
-    /** Target values per row for a model with {@code outputs} outputs (1 for class indices). */
-    int targetWidth(int outputs);
+    /** Target values per row for a model with {@code outputs} outputs: one per output, or 1 for class indices. */
+    default int targetWidth(int outputs) {
+        return outputs;
+    }
 
     /**
      * Sum of the per-row loss terms of rows [0, n) and, into {@code dOut}, the gradient of that
      * sum with respect to {@code out} (overwritten, n × c).
      *
      * @param y    targets, {@code targetWidth(c)} values per row starting at {@code yOff}
+     * @param dOut null: the sum only, as {@link #sum}
      */
     double sumAndGradient(double[] out, int n, int c, double[] y, int yOff, double[] dOut);
 
     /** Sum of the per-row loss terms only (evaluation; no gradient). */
-    double sum(double[] out, int n, int c, double[] y, int yOff);
+    default double sum(double[] out, int n, int c, double[] y, int yOff) {
+        return sumAndGradient(out, n, c, y, yOff, null);
+    }
 
-    /** This slice's share of the mean's denominator. */
-    double normalizer(int n, int c, double[] y, int yOff);
+    /** This slice's share of the mean's denominator: all n × c elements unless the loss says otherwise. */
+    default double normalizer(int n, int c, double[] y, int yOff) {
+        return (double) n * c;
+    }
 }

@@ -26,12 +26,8 @@ public final class MSELoss implements Loss {
     }
 
     @Override
-    public int targetWidth(int outputs) {
-        return outputs;
-    }
-
-    @Override
     public double sumAndGradient(double[] out, int n, int c, double[] y, int yOff, double[] dOut) {
+        if (dOut == null) return sum(out, n, c, y, yOff);
         final int len = n * c;
         double s = 0;
         for (int i = 0; i < len; i++) {
@@ -42,6 +38,7 @@ public final class MSELoss implements Loss {
         return s;
     }
 
+    /** The sum alone: evaluation skips the gradient stores. */
     @Override
     public double sum(double[] out, int n, int c, double[] y, int yOff) {
         final int len = n * c;
@@ -51,10 +48,5 @@ public final class MSELoss implements Loss {
             s += d * d;
         }
         return s;
-    }
-
-    @Override
-    public double normalizer(int n, int c, double[] y, int yOff) {
-        return (double) n * c;
     }
 }

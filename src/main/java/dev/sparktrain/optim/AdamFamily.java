@@ -5,8 +5,9 @@ import java.util.Map;
 import static dev.sparktrain.optim.Hyper.check;
 
 /**
- * What Adam, AdamW, Adamax, NAdam and RAdam share: PyTorch 1.13's common range checks, and the
- * one Adam/AdamW kernel (they differ only in where weight decay enters).
+ * What Adam, AdamW, Adamax, NAdam and RAdam share: PyTorch 1.13's common range checks, the
+ * one Adam/AdamW kernel (they differ only in where weight decay enters), and the moment update
+ * NAdam and RAdam run before their own parameter update.
  */
 final class AdamFamily {
     private AdamFamily() {
@@ -65,6 +66,35 @@ final class AdamFamily {
                 }
                 double denom = Math.sqrt(vi) / bc2Sqrt + eps;
                 p[pi] = p[pi] * shrink - stepSize * (mi / denom);
+            }
+        });
+    }
+
+    /** What NAdam and RAdam do with one element once its moments are updated. */
+    @FunctionalInterface
+    interface ElementUpdate {
+        /** @param d the gradient with L2 weight decay added; {@code m}, {@code v} the new moments (already stored) */
+        void apply(int pi, double d, double m, double v);
+    }
+
+    /**
+     * The L2-decayed gradient and Adam's moments {@code m = β1·m + (1-β1)·d}, {@code v = β2·v + (1-β2)·d²}
+     * (states "exp_avg", "exp_avg_sq") for every element of the group, then {@code update} on it.
+     */
+    static void moments(ParamGroup g, GroupState s, double[] p, double[] grad, double b1, double b2, double wd,
+                        ElementUpdate update) {
+        final double[] m = s.buffer("exp_avg", g.size(), 0.0);
+        final double[] v = s.buffer("exp_avg_sq", g.size(), 0.0);
+        g.forEachRange((po, so, len) -> {
+            for (int i = 0; i < len; i++) {
+                int pi = po + i, si = so + i;
+                double d = grad[pi];
+                if (wd != 0) d += wd * p[pi];
+                double mi = m[si] * b1 + (1 - b1) * d;
+                double vi = v[si] * b2 + (1 - b2) * d * d;
+                m[si] = mi;
+                v[si] = vi;
+                update.apply(pi, d, mi, vi);
             }
         });
     }

@@ -41,33 +41,21 @@ public final class NAdam extends Optimizer {
     protected void stepGroup(ParamGroup g, GroupState s, double[] p, double[] grad) {
         final Settings h = Settings.from(g.values());
         final double lr = h.lr();
-        final double b1 = h.beta1(), b2 = h.beta2();
-        final double eps = h.eps();
-        final double wd = h.weightDecay();
+        final double b1 = h.beta1();
         final double md = h.momentumDecay();
         final long t = s.nextStep();
-        final double bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
+        final double bc2Sqrt = Math.sqrt(1 - Math.pow(h.beta2(), t));
         final double mu = b1 * (1 - 0.5 * Math.pow(0.96, t * md));
         final double muNext = b1 * (1 - 0.5 * Math.pow(0.96, (t + 1) * md));
         final double prod = s.scalar("mu_product", 1.0) * mu;
         s.setScalar("mu_product", prod);
         final double gradStep = lr * (1 - mu) / (1 - prod);
         final double avgStep = lr * muNext / (1 - prod * muNext);
-        final double[] m = s.buffer("exp_avg", g.size(), 0.0);
-        final double[] v = s.buffer("exp_avg_sq", g.size(), 0.0);
-        g.forEachRange((po, so, len) -> {
-            for (int i = 0; i < len; i++) {
-                int pi = po + i, si = so + i;
-                double d = grad[pi];
-                if (wd != 0) d += wd * p[pi];
-                double mi = m[si] * b1 + (1 - b1) * d;
-                double vi = v[si] * b2 + (1 - b2) * d * d;
-                m[si] = mi;
-                v[si] = vi;
-                double denom = Math.sqrt(vi) / bc2Sqrt + eps;
-                double q = p[pi] - gradStep * (d / denom);
-                p[pi] = q - avgStep * (mi / denom);
-            }
+        final double eps = h.eps();
+        AdamFamily.moments(g, s, p, grad, b1, h.beta2(), h.weightDecay(), (pi, d, mi, vi) -> {
+            double denom = Math.sqrt(vi) / bc2Sqrt + eps;
+            double q = p[pi] - gradStep * (d / denom);
+            p[pi] = q - avgStep * (mi / denom);
         });
     }
 }

@@ -38,11 +38,10 @@ public final class RAdam extends Optimizer {
     protected void stepGroup(ParamGroup g, GroupState s, double[] p, double[] grad) {
         final Settings h = Settings.from(g.values());
         final double lr = h.lr();
-        final double b1 = h.beta1(), b2 = h.beta2();
+        final double b2 = h.beta2();
         final double eps = h.eps();
-        final double wd = h.weightDecay();
         final long t = s.nextStep();
-        final double bc1 = 1 - Math.pow(b1, t);
+        final double bc1 = 1 - Math.pow(h.beta1(), t);
         final double b2t = Math.pow(b2, t);
         final double bc2 = 1 - b2t;
         final double rhoInf = 2 / (1 - b2) - 1;
@@ -51,21 +50,10 @@ public final class RAdam extends Optimizer {
         final double rect = rectify
                 ? Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
         final double bc2Sqrt = Math.sqrt(bc2);
-        final double[] m = s.buffer("exp_avg", g.size(), 0.0);
-        final double[] v = s.buffer("exp_avg_sq", g.size(), 0.0);
-        g.forEachRange((po, so, len) -> {
-            for (int i = 0; i < len; i++) {
-                int pi = po + i, si = so + i;
-                double d = grad[pi];
-                if (wd != 0) d += wd * p[pi];
-                double mi = m[si] * b1 + (1 - b1) * d;
-                double vi = v[si] * b2 + (1 - b2) * d * d;
-                m[si] = mi;
-                v[si] = vi;
-                double upd = mi / bc1 * lr;
-                if (rectify) upd = upd * (bc2Sqrt / (Math.sqrt(vi) + eps)) * rect;
-                p[pi] -= upd;
-            }
+        AdamFamily.moments(g, s, p, grad, h.beta1(), b2, h.weightDecay(), (pi, d, mi, vi) -> {
+            double upd = mi / bc1 * lr;
+            if (rectify) upd = upd * (bc2Sqrt / (Math.sqrt(vi) + eps)) * rect;
+            p[pi] -= upd;
         });
     }
 }

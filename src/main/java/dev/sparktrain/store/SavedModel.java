@@ -6,7 +6,6 @@ import dev.sparktrain.data.Standardizer;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Losses;
 import dev.sparktrain.nn.Sequential;
-import dev.sparktrain.store.ModelIO;
 import org.apache.hadoop.conf.Configuration;
 
 import java.util.List;

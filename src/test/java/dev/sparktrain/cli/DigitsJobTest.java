@@ -29,9 +29,7 @@ class DigitsJobTest {
         TrainJob job = new TrainJob(cfg);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        long t0 = System.nanoTime();
         List<EpochStats> history = job.run(SparkTestContext.get(), ps);
-        double secs = (System.nanoTime() - t0) / 1e9;
         String printed = buf.toString(StandardCharsets.UTF_8);
 
         assertEquals(cfg.train.epochs(), history.size());
@@ -59,6 +57,5 @@ class DigitsJobTest {
         assertEquals(10, d.get("classes"));
         assertTrue(d.get("standardize") instanceof Map<?, ?>, "scaling saved with the model");
         assertEquals(cfg.train.epochs(), ((List<?>) d.get("history")).size());
-        assertTrue(secs < 60, "took " + secs + " s");
     }
 }

@@ -13,18 +13,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
+import static dev.sparktrain.cli.JobRuns.bits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,26 +54,11 @@ class FaultToleranceTest {
 
     @BeforeAll
     static void dataAndReferenceRun() throws IOException {
-        Random r = new Random(3);
-        StringBuilder csv = new StringBuilder();
-        for (int i = 0; i < 240; i++) {
-            double[] x = new double[6];
-            for (int j = 0; j < 6; j++) x[j] = r.nextGaussian() * (j + 1) + j;
-            int label = x[0] + 0.5 * (x[1] - 1) > 0.3 ? 0 : x[2] - 2 > 0 ? 1 : 2;
-            for (double v : x) csv.append(String.format(Locale.ROOT, "%.6f,", v));
-            csv.append(label).append('\n');
-        }
-        Files.writeString(tmp.resolve("data.csv"), csv);
-        job = tmp.resolve("job.conf");
-        Files.writeString(job, String.join("\n",
-                "data.path = " + tmp.resolve("data.csv"),
-                "data.features = 6", "data.classes = 3", "data.validation_fraction = 0.25", "data.partitions = 3",
-                "data.standardize = true",
+        job = JobRuns.writeThreeClassJob(tmp, 3, List.of(
                 "model = linear(6,16), relu, linear(16,3)",
                 "optimizer = Adam", "optimizer.lr = 0.01",
-                "scheduler = CosineAnnealingLR", "scheduler.T_max = 4",
-                "clip.max_norm = 1.0",
-                "train.epochs = 4", "train.batch_size = 16", "train.seed = 5", "") + "\n");
+                "scheduler = CosineAnnealingLR", "scheduler.T_max = 4"),
+                "train.seed = 5");
         run("ref", null, null);
         reference = params("ref");
     }
@@ -87,14 +68,12 @@ class FaultToleranceTest {
         JavaSparkContext jsc = jsc();
         jsc.setLocalProperty(FaultInjection.FAIL_TASK, failTask);
         jsc.setLocalProperty(FaultInjection.NONFINITE, nonFinite);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             String[] args = new String[overrides.length + 2];
             args[0] = job.toString();
             args[1] = "output.dir=" + tmp.resolve(name);
             System.arraycopy(overrides, 0, args, 2, overrides.length);
-            new TrainJob(Main.parse(args)).run(jsc, new PrintStream(out, true, StandardCharsets.UTF_8));
-            return out.toString(StandardCharsets.UTF_8);
+            return JobRuns.output(jsc, args);
         } finally {
             jsc.setLocalProperty(FaultInjection.FAIL_TASK, null);
             jsc.setLocalProperty(FaultInjection.NONFINITE, null);
@@ -102,18 +81,11 @@ class FaultToleranceTest {
     }
 
     static String resume(String name) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new TrainJob(Main.parse(new String[] {"--resume", tmp.resolve(name).toString()}))
-                .run(jsc(), new PrintStream(out, true, StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8);
+        return JobRuns.output(jsc(), "--resume", tmp.resolve(name).toString());
     }
 
     static double[] params(String name) {
         return ModelIO.load(tmp.resolve(name).toString(), CONF).params();
-    }
-
-    static long[] bits(double[] v) {
-        return Arrays.stream(v).mapToLong(Double::doubleToRawLongBits).toArray();
     }
 
     static String latest(String name) throws IOException {

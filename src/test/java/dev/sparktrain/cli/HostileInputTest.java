@@ -5,7 +5,6 @@ import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.data.CsvRowParser;
 import dev.sparktrain.data.Labels;
 import dev.sparktrain.data.PackedBlock;
-import dev.sparktrain.data.Standardizer;
 import dev.sparktrain.store.SavedModel;
 import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.optim.Optimizer;

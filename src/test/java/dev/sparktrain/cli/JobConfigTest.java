@@ -70,6 +70,32 @@ class JobConfigTest {
         return refused(() -> new TrainJob(cfg), parts);
     }
 
+    /** Line {@code lineNo} of the base job replaced by {@code line}: parsing is refused naming file and line. */
+    private SparkTrainException lineRefused(int lineNo, String line, String... parts) throws IOException {
+        Path f = jobWithLine(lineNo, line);
+        return parseRefused(f, List.of(), at(f, lineNo, parts));
+    }
+
+    /** {@code line} added to the base job (as line 10): parsing is refused naming file and line. */
+    private SparkTrainException addedLineRefused(String line, String... parts) throws IOException {
+        Path f = job(line);
+        return parseRefused(f, List.of(), at(f, 10, parts));
+    }
+
+    /** The base job with another model (line 6): building the job is refused naming file and line. */
+    private SparkTrainException modelRefused(String model, String... parts) throws IOException {
+        Path f = jobWithLine(6, "model = " + model);
+        return jobRefused(f, at(f, 6, parts));
+    }
+
+    /** {@code parts} preceded by "file:line". */
+    private static String[] at(Path f, int lineNo, String... parts) {
+        String[] all = new String[parts.length + 1];
+        all[0] = f + ":" + lineNo;
+        System.arraycopy(parts, 0, all, 1, parts.length);
+        return all;
+    }
+
     @Test
     void validJobParsesWithDefaults() throws IOException {
         JobConfig cfg = Main.parse(new String[] {job().toString()});
@@ -92,34 +118,29 @@ class JobConfigTest {
 
     @Test
     void unknownKeyNamesFileLineAndListsAllowedKeys() throws IOException {
-        Path f = job("train.epoch = 3");
-        parseRefused(f, List.of(), f + ":10", "unknown key 'train.epoch'", "allowed:", "train.epochs",
+        addedLineRefused("train.epoch = 3", "unknown key 'train.epoch'", "allowed:", "train.epochs",
                 "data.validation_fraction", "optimizer.<option>", "output.dir");
-        Path g = jobWithLine(3, "data.feature = 64");
-        parseRefused(g, List.of(), g + ":3", "unknown key 'data.feature'", "data.features");
+        lineRefused(3, "data.feature = 64", "unknown key 'data.feature'", "data.features");
     }
 
     @Test
     void badEpochsNamesKeyAndValue() throws IOException {
-        Path f = jobWithLine(9, "train.epochs = ten");
-        parseRefused(f, List.of(), f + ":9", "'train.epochs'", "'ten'");
-        parseRefused(jobWithLine(9, "train.epochs = 0"), List.of(), f + ":9", "'train.epochs'", "must be >= 1", "0");
+        lineRefused(9, "train.epochs = ten", "'train.epochs'", "'ten'");
+        lineRefused(9, "train.epochs = 0", "'train.epochs'", "must be >= 1", "0");
     }
 
     @Test
     void badValidationFractionNamesKeyAndValue() throws IOException {
-        Path f = job("data.validation_fraction = 1.5");
-        parseRefused(f, List.of(), f + ":10", "'data.validation_fraction'", "1.5", "[0, 1)");
-        parseRefused(job("data.validation_fraction = -0.1"), List.of(), f + ":10", "'data.validation_fraction'", "-0.1");
+        addedLineRefused("data.validation_fraction = 1.5", "'data.validation_fraction'", "1.5", "[0, 1)");
+        addedLineRefused("data.validation_fraction = -0.1", "'data.validation_fraction'", "-0.1");
     }
 
     @Test
     void badBooleanAndChoiceNameKeyAndValue() throws IOException {
-        Path f = job("train.shuffle = yes");
-        parseRefused(f, List.of(), f + ":10", "'train.shuffle'", "yes", "true or false");
-        parseRefused(job("data.format = xlsx"), List.of(), f + ":10", "'data.format'", "xlsx", "csv", "parquet");
-        parseRefused(job("scheduler = StepLR", "scheduler.interval = batch"), List.of(), f + ":11",
-                "'scheduler.interval'", "batch", "epoch");
+        addedLineRefused("train.shuffle = yes", "'train.shuffle'", "yes", "true or false");
+        addedLineRefused("data.format = xlsx", "'data.format'", "xlsx", "csv", "parquet");
+        Path f = job("scheduler = StepLR", "scheduler.interval = batch");
+        parseRefused(f, List.of(), f + ":11", "'scheduler.interval'", "batch", "epoch");
     }
 
     @Test
@@ -156,8 +177,7 @@ class JobConfigTest {
 
     @Test
     void schedulerOptionsWithoutSchedulerRefused() throws IOException {
-        Path f = job("scheduler.T_max = 5");
-        parseRefused(f, List.of(), f + ":10", "scheduler options given", "no 'scheduler'");
+        addedLineRefused("scheduler.T_max = 5", "scheduler options given", "no 'scheduler'");
     }
 
     @Test
@@ -168,14 +188,12 @@ class JobConfigTest {
 
     @Test
     void lineWithoutEqualsNamesFileLine() throws IOException {
-        Path f = jobWithLine(5, "train.epochs 3");
-        parseRefused(f, List.of(), f + ":5", "expected 'key = value'", "train.epochs 3");
+        lineRefused(5, "train.epochs 3", "expected 'key = value'", "train.epochs 3");
     }
 
     @Test
     void emptyValueRefused() throws IOException {
-        Path f = jobWithLine(5, "train.seed =");
-        parseRefused(f, List.of(), f + ":5", "train.seed", "no value");
+        lineRefused(5, "train.seed =", "train.seed", "no value");
     }
 
     @Test
@@ -214,19 +232,16 @@ class JobConfigTest {
 
     @Test
     void firstLayerMustMatchFeatures() throws IOException {
-        Path f = jobWithLine(6, "model = linear(32,16), relu, linear(16,10)");
-        jobRefused(f, f + ":6", "takes 32 features", "data.features is 64");
+        modelRefused("linear(32,16), relu, linear(16,10)", "takes 32 features", "data.features is 64");
     }
 
     @Test
     void lastLayerMustMatchClasses() throws IOException {
-        Path f = jobWithLine(6, "model = linear(64,16), relu, linear(16,9)");
-        jobRefused(f, f + ":6", "gives 9 outputs", "data.classes is 10");
+        modelRefused("linear(64,16), relu, linear(16,9)", "gives 9 outputs", "data.classes is 10");
     }
 
     @Test
     void unknownLayerRefused() throws IOException {
-        Path f = jobWithLine(6, "model = linear(64,16), gelu, linear(16,10)");
-        jobRefused(f, f + ":6", "unknown layer 'gelu'", "relu");
+        modelRefused("linear(64,16), gelu, linear(16,10)", "unknown layer 'gelu'", "relu");
     }
 }

@@ -20,21 +20,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 
+import static dev.sparktrain.cli.JobRuns.bits;
+import static dev.sparktrain.cli.JobRuns.quiet;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,27 +60,11 @@ class ResumeTest {
 
     @BeforeAll
     static void trainFullInterruptedAndResumed() throws IOException {
-        Random r = new Random(5);
-        StringBuilder csv = new StringBuilder();
-        for (int i = 0; i < 240; i++) {
-            double[] x = new double[6];
-            for (int j = 0; j < 6; j++) x[j] = r.nextGaussian() * (j + 1) + j;
-            int label = (x[0] - 0 + 0.5 * (x[1] - 1) > 0.3) ? 0 : (x[2] - 2 > 0 ? 1 : 2);
-            for (double v : x) csv.append(String.format(Locale.ROOT, "%.6f,", v));
-            csv.append(label).append('\n');
-        }
-        Files.writeString(tmp.resolve("data.csv"), csv);
-        job = tmp.resolve("job.conf");
-        Files.writeString(job, String.join("\n",
-                "data.path = " + tmp.resolve("data.csv"),
-                "data.features = 6", "data.classes = 3", "data.validation_fraction = 0.25", "data.partitions = 3",
-                "data.standardize = true",
+        job = JobRuns.writeThreeClassJob(tmp, 5, List.of(
                 "model = linear(6,16), tanh, linear(16,3)",
                 "optimizer = AdamW", "optimizer.lr = 0.02", "param_groups.bias.weight_decay = 0",
-                "scheduler = ReduceLROnPlateau", "scheduler.patience = 0", "scheduler.factor = 0.5", "scheduler.threshold = 0.9",
-                "clip.max_norm = 1.0",
-                "train.epochs = 4", "train.batch_size = 16", "train.shuffle = true", "train.seed = 11",
-                "checkpoint.keep = 2", "") + "\n");
+                "scheduler = ReduceLROnPlateau", "scheduler.patience = 0", "scheduler.factor = 0.5", "scheduler.threshold = 0.9"),
+                "train.shuffle = true", "train.seed = 11", "checkpoint.keep = 2");
 
         TrainJob fullJob = new TrainJob(Main.parse(new String[] {job.toString(), "output.dir=" + tmp.resolve("full")}));
         fullJob.listen(new TrainListener() {
@@ -113,17 +94,7 @@ class ResumeTest {
         assertFalse(Files.exists(Path.of(part, "model.json")));
 
         // resume with nothing but the run directory: the job comes from the checkpoint
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new TrainJob(Main.parse(new String[] {"--resume", part})).run(jsc(), new PrintStream(out, true, StandardCharsets.UTF_8));
-        resumedOutput = out.toString(StandardCharsets.UTF_8);
-    }
-
-    static PrintStream quiet() {
-        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    }
-
-    static long[] bits(double[] v) {
-        return Arrays.stream(v).mapToLong(Double::doubleToRawLongBits).toArray();
+        resumedOutput = JobRuns.output(jsc(), "--resume", part);
     }
 
     static double[] params(Path dir) {
@@ -171,9 +142,7 @@ class ResumeTest {
     }
 
     static String resume(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new TrainJob(Main.parse(args)).run(jsc(), new PrintStream(out, true, StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8);
+        return JobRuns.output(jsc(), args);
     }
 
     @Test

@@ -1,18 +1,9 @@
 package dev.sparktrain.train;
 
-import dev.sparktrain.train.EpochStats;
-import dev.sparktrain.train.LocalBackend;
-import dev.sparktrain.train.ProgressPrinter;
-import dev.sparktrain.train.StepBackend;
-import dev.sparktrain.train.StepStats;
-import dev.sparktrain.train.TrainListener;
-import dev.sparktrain.train.TrainSettings;
-import dev.sparktrain.train.Trainer;
 import dev.sparktrain.store.MetricsLog;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.data.EpochOrder;
-import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Losses;
 import dev.sparktrain.nn.Sequential;
@@ -56,20 +47,9 @@ class NonFiniteTest {
     @TempDir
     Path tmp;
 
-    private static PackedBlock[] data(int n) {
-        double[] x = new double[2 * n];
-        double[] y = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[2 * i] = Math.sin(i);
-            x[2 * i + 1] = Math.cos(3 * i);
-            y[i] = i % 3;
-        }
-        return new PackedBlock[] {PackedBlock.dense(0, n, 2, 1, x, y)};
-    }
-
     /** The local backend with one step's (or the validation's) sums made non-finite, as a broken batch would. */
     private static final class Poisoned implements StepBackend {
-        final LocalBackend inner = new LocalBackend(MODEL, LOSS, data(10), data(6));
+        final LocalBackend inner = new LocalBackend(MODEL, LOSS, TinyData.blocks(10), TinyData.blocks(6));
         final int epoch;   // 1-based
         final int step;    // 1-based within the epoch; 0 = the validation pass
         final String what; // loss | grad

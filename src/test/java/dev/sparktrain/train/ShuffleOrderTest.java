@@ -101,7 +101,6 @@ class ShuffleOrderTest {
 
     private static final int N = 103;
     private static final int D = 4;
-    private static final int K = 3;
     private static final String MODEL = "linear(4,8), tanh, linear(8,3)";
 
     private static double[][] data() {

@@ -23,17 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainerTest {
     private static final Sequential MODEL = Sequential.parse("linear(2,3)", "test");
 
-    private static PackedBlock[] data(int n) {
-        double[] x = new double[2 * n];
-        double[] y = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[2 * i] = Math.sin(i);
-            x[2 * i + 1] = Math.cos(3 * i);
-            y[i] = i % 3;
-        }
-        return new PackedBlock[] {PackedBlock.dense(0, n, 2, 1, x, y)};
-    }
-
     private static Optimizer sgd(double lr) {
         return Optimizers.create("SGD", new Options("t", Map.of("lr", lr)), GroupSpec.all(MODEL.paramCount()));
     }
@@ -43,7 +32,7 @@ class TrainerTest {
         Loss loss = Losses.create("CrossEntropyLoss", Options.empty("l"), 3);
         double[] p = MODEL.initParams(1);
         List<EpochStats> h = new Trainer(sgd(0.1), null, null, new TrainSettings(3, 4, true, 7, null))
-                .fit(p, new LocalBackend(MODEL, loss, data(10), null));
+                .fit(p, new LocalBackend(MODEL, loss, TinyData.blocks(10), null));
         assertEquals(3, h.size());
         assertEquals(9, h.get(2).steps(), "ceil(10/4) = 3 steps per epoch");
         assertTrue(h.get(2).trainLoss() < h.get(0).trainLoss(), "loss decreases on a learnable problem");
@@ -52,7 +41,7 @@ class TrainerTest {
     @Test
     void divergenceStopsWithEpochAndStep() {
         Loss loss = Losses.create("MSELoss", Options.empty("l"), 3);
-        PackedBlock[] blocks = data(8);
+        PackedBlock[] blocks = TinyData.blocks(8);
         double[] y = new double[8 * 3];
         java.util.Arrays.fill(y, 1e200);
         PackedBlock b = PackedBlock.dense(0, 8, 2, 3, ((DenseBlock.Float64) blocks[0]).x(), y);

@@ -89,6 +89,7 @@ public abstract class LRScheduler implements Scheduler {
         return lr;
     }
 
+    @Override
     public Optimizer optimizer() {
         return optimizer;
     }
@@ -105,7 +106,7 @@ public abstract class LRScheduler implements Scheduler {
         lastLr = lrs.clone();
     }
 
-    /** The lr of every group after the last step (PyTorch's get_last_lr). */
+    @Override
     public double[] lastLr() {
         return lastLr.clone();
     }
@@ -127,9 +128,7 @@ public abstract class LRScheduler implements Scheduler {
 
     @Override
     public void loadState(Map<String, Object> m) {
-        if (!getClass().getSimpleName().equals(m.get("scheduler"))) {
-            throw new SparkTrainException(getClass().getSimpleName() + " state: saved by scheduler '" + m.get("scheduler") + "'");
-        }
+        ScheduleMath.checkSavedBy(getClass().getSimpleName(), m);
         lastEpoch = ((Number) m.get("last_epoch")).intValue();
         double[] b = (double[]) m.get("base_lrs");
         if (b.length != baseLrs.length) {

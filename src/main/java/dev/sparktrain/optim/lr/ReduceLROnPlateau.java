@@ -56,6 +56,11 @@ public final class ReduceLROnPlateau implements Scheduler {
     }
 
     @Override
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    @Override
     public Interval naturalInterval() {
         return Interval.EPOCH;
     }
@@ -83,7 +88,7 @@ public final class ReduceLROnPlateau implements Scheduler {
             cooldownCounter = cooldown;
             numBadEpochs = 0;
         }
-        lastLr = currentLrs();
+        lastLr = ScheduleMath.currentLrs(optimizer);
     }
 
     private boolean isBetter(double a) {
@@ -100,20 +105,10 @@ public final class ReduceLROnPlateau implements Scheduler {
         }
     }
 
-    private double[] currentLrs() {
-        List<ParamGroup> groups = optimizer.paramGroups();
-        double[] lr = new double[groups.size()];
-        for (int i = 0; i < lr.length; i++) lr[i] = groups.get(i).lr();
-        return lr;
-    }
-
     /** The lr of every group after the last step (the optimizer's lrs before the first). */
+    @Override
     public double[] lastLr() {
-        return lastLr == null ? currentLrs() : lastLr.clone();
-    }
-
-    public Optimizer optimizer() {
-        return optimizer;
+        return lastLr == null ? ScheduleMath.currentLrs(optimizer) : lastLr.clone();
     }
 
     /** {@code best} is ±Infinity until a first metric is seen. */
@@ -131,9 +126,7 @@ public final class ReduceLROnPlateau implements Scheduler {
 
     @Override
     public void loadState(Map<String, Object> m) {
-        if (!"ReduceLROnPlateau".equals(m.get("scheduler"))) {
-            throw new SparkTrainException("ReduceLROnPlateau state: saved by scheduler '" + m.get("scheduler") + "'");
-        }
+        ScheduleMath.checkSavedBy("ReduceLROnPlateau", m);
         lastEpoch = ((Number) m.get("last_epoch")).intValue();
         best = ((Number) m.get("best")).doubleValue();
         numBadEpochs = ((Number) m.get("num_bad_epochs")).intValue();

@@ -1,10 +1,16 @@
 package dev.sparktrain.optim.lr;
 
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.optim.Optimizer;
+import dev.sparktrain.optim.ParamGroup;
 
 import java.util.List;
+import java.util.Map;
 
-/** Python's arithmetic as the schedulers need it, and per-group values checked against the optimizer. */
+/**
+ * Python's arithmetic as the schedulers need it, per-group values checked against the optimizer,
+ * the groups' current lrs, and the check that a saved state is this scheduler's.
+ */
 final class ScheduleMath {
     private ScheduleMath() {
     }
@@ -35,6 +41,20 @@ final class ScheduleMath {
                     + groups + ")");
         }
         return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    static double[] currentLrs(Optimizer optimizer) {
+        List<ParamGroup> groups = optimizer.paramGroups();
+        double[] lr = new double[groups.size()];
+        for (int i = 0; i < lr.length; i++) lr[i] = groups.get(i).lr();
+        return lr;
+    }
+
+    /** Refuses a state saved by another scheduler (its "scheduler" key is not {@code who}). */
+    static void checkSavedBy(String who, Map<String, Object> m) {
+        if (!who.equals(m.get("scheduler"))) {
+            throw new SparkTrainException(who + " state: saved by scheduler '" + m.get("scheduler") + "'");
+        }
     }
 
     static int[] ints(List<Integer> values) {

@@ -1,5 +1,7 @@
 package dev.sparktrain.optim.lr;
 
+import dev.sparktrain.optim.Optimizer;
+
 import java.util.Map;
 
 /**
@@ -24,6 +26,12 @@ public interface Scheduler {
     default void step() {
         step(Double.NaN);
     }
+
+    /** The optimizer whose groups this scheduler writes. */
+    Optimizer optimizer();
+
+    /** The lr of every group after the last step (PyTorch's get_last_lr). */
+    double[] lastLr();
 
     /** PyTorch's {@code state_dict()}: every field that evolves, JSON-able (numbers, lists, maps). */
     Map<String, Object> state();

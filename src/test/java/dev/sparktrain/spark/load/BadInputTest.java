@@ -1,7 +1,6 @@
 package dev.sparktrain.spark.load;
 
 import dev.sparktrain.data.DataSettings;
-import dev.sparktrain.spark.load.DataLoader;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.train.SparkTestContext;
 import org.apache.spark.ml.linalg.Vectors;

@@ -1,7 +1,6 @@
 package dev.sparktrain.spark.load;
 
 import dev.sparktrain.data.PackedBlock;
-import dev.sparktrain.spark.load.LoadedData;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Losses;

@@ -2,9 +2,6 @@ package dev.sparktrain.spark.load;
 
 import dev.sparktrain.data.DataSettings;
 import dev.sparktrain.data.Synthetic;
-import dev.sparktrain.spark.load.DataLoader;
-import dev.sparktrain.spark.load.LoadedData;
-import dev.sparktrain.spark.load.SyntheticWriter;
 import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.train.EpochStats;
 import dev.sparktrain.train.SparkTestContext;
