@@ -149,9 +149,7 @@ public final class TrainJob {
         out.printf(Locale.ROOT, "sparktrain: model %s (%d parameters), loss %s, optimizer %s, scheduler %s, BLAS %s%n",
                 model.spec(), params.length, loss.name(), optimizer.name(), cfg.scheduler == null ? "none" : cfg.scheduler,
                 dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName());
-        String hook = dev.sparktrain.spark.FaultInjection.describe(jsc.getConf(),
-                jsc.getLocalProperty(dev.sparktrain.spark.FaultInjection.FAIL_TASK),
-                jsc.getLocalProperty(dev.sparktrain.spark.FaultInjection.NONFINITE));
+        String hook = dev.sparktrain.spark.TaskHooks.banner(jsc);
         if (hook != null) out.println(hook);
         Checkpoint resumed = cfg.run.resume == null ? null : resume(hconf, out);
         LoadedData data = DataSources.load(jsc, cfg);
