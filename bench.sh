@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 8 (see docs/PERFORMANCE.md): ONE JVM and ONE SparkContext on generated
+# The benchmark (see docs/PERFORMANCE.md): ONE JVM and ONE SparkContext on generated
 # data measure Spark's floor, sparktrain, MLlib and the per-phase cost of a step; PyTorch (when
 # /usr/bin/python3 has torch) runs the same shapes first, on the same cores, and its figures come
 # into the same report so every ratio is from one session.
@@ -13,14 +13,15 @@ cd "$(dirname "$0")"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
 JAR=target/sparktrain.jar
+TOOLS=target/sparktrain-tools.jar   # the Bench classes (src/tools), built by the same package
 CP_FILE=target/classpath.txt
 PY=/usr/bin/python3
 
 mvn_q() { mvn -q -B -o "$@" >&2 2>/dev/null || mvn -q -B "$@" >&2; }
 
-newest_source=$(find pom.xml src/main -newer "$JAR" -print -quit 2>/dev/null || echo rebuild)
-if [ ! -f "$JAR" ] || [ -n "$newest_source" ]; then
-  echo "bench.sh: building $JAR" >&2
+newest_source=$(find pom.xml src/main src/tools -newer "$JAR" -print -quit 2>/dev/null || echo rebuild)
+if [ ! -f "$JAR" ] || [ ! -f "$TOOLS" ] || [ -n "$newest_source" ]; then
+  echo "bench.sh: building $JAR and $TOOLS" >&2
   mvn_q -DskipTests package
 fi
 if [ ! -f "$CP_FILE" ] || [ pom.xml -nt "$CP_FILE" ]; then
@@ -67,4 +68,4 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_
 JVM_FLAGS=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' pom.xml)
 # shellcheck disable=SC2086
 exec java $JVM_FLAGS -Xmx"$mem" ${BENCH_JVM_OPTS:-} -Dlog4j2.configurationFile="$(pwd)/conf/log4j2.properties" \
-  -cp "$JAR:$(cat "$CP_FILE")" dev.sparktrain.bench.Bench "${java_args[@]+"${java_args[@]}"}"
+  -cp "$JAR:$TOOLS:$(cat "$CP_FILE")" dev.sparktrain.bench.Bench "${java_args[@]+"${java_args[@]}"}"

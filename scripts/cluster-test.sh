@@ -7,7 +7,8 @@
 #   1. client mode, two executors on two workers (the reference SHA-256)
 #   2. cluster mode (--deploy-mode cluster, file:/// jar): the driver's state read from the Master,
 #      since spark-submit exits 0 even when the driver fails; and a failing driver is seen as FAILED
-#   3. injected task failures (test hook spark.sparktrain.test.failTask), retried by Spark
+#   3. injected task failures (test hook spark.sparktrain.test.failTask, in the tools jar added
+#      with --jars), retried by Spark
 #   4. the driver killed (kill -9) mid-run, then --resume from the last checkpoint
 #   5. a Worker and its executor killed (kill -9) mid-run: the lost cached blocks are recomputed
 #      from the source and the job finishes on the remaining worker
@@ -33,6 +34,8 @@ SPARK_OPTS=(--master "$MASTER" --conf spark.executor.cores=1 --conf spark.cores.
   --conf spark.scheduler.minRegisteredResourcesRatio=1.0 --conf spark.scheduler.maxRegisteredResourcesWaitingTime=120s
   --executor-memory 640m)
 JOB=("$ROOT/conf/digits-mlp.conf" "data.path=$ROOT/data/digits.csv.gz" "train.epochs=$EPOCHS")
+# The test-only fault hooks are not in the product jar: runs that inject faults add this one.
+TOOLS_JAR="$ROOT/target/sparktrain-tools.jar"
 
 for tool in curl jq timeout; do
   command -v "$tool" >/dev/null || { echo "cluster-test: needs $tool (Debian: apt-get install $tool)" >&2; exit 2; }
@@ -150,7 +153,8 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 t_all=$SECONDS
 t=$SECONDS
-if [ ! -f target/sparktrain.jar ] || [ -n "$(find pom.xml src/main -newer target/sparktrain.jar -print -quit)" ]; then
+if [ ! -f target/sparktrain.jar ] || [ ! -f "$TOOLS_JAR" ] \
+    || [ -n "$(find pom.xml src/main src/tools -newer target/sparktrain.jar -print -quit)" ]; then
   mvn -q -B -Dstyle.color=never -DskipTests package 2>&1 | sed $'s/\e\\[0m//g' >&2
 fi
 scripts/local-cluster.sh start
@@ -214,7 +218,8 @@ say "2b. a failing driver: spark-submit exited 0, the Master reports $state, std
 # ---------------------------------------------------------------------------- 3. task failures
 t=$SECONDS
 spec="epoch2.step3:*:0,epoch4.validation:1:0,epoch6.step7:0:0,epoch6.step7:0:1,epoch6.step7:0:2"
-submit_client failtask --conf "spark.sparktrain.test.failTask=$spec" -- "${JOB[@]}" "output.dir=$OUT/failtask"
+submit_client failtask --jars "$TOOLS_JAR" --conf "spark.sparktrain.test.failTask=$spec" -- "${JOB[@]}" "output.dir=$OUT/failtask"
+grep -q "^sparktrain: TEST HOOK ACTIVE" "$OUT/failtask.log" || fail "task failures: the driver did not report the hook (log: $OUT/failtask.log)"
 app=$(newest_app)
 injected=$(cat "$ROOT"/target/cluster/work-*/"$app"/*/stderr | grep -c "test hook spark.sparktrain.test.failTask: injected failure" || true)
 [ "$injected" = 6 ] || fail "task failures: $injected injected failures in the executors' logs, expected 6"

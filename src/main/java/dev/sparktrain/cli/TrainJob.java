@@ -9,7 +9,7 @@ import dev.sparktrain.plan.JobPlan;
 import dev.sparktrain.plan.PlanChoices;
 import dev.sparktrain.plan.PlanRun;
 import dev.sparktrain.report.Report;
-import dev.sparktrain.spark.FaultInjection;
+import dev.sparktrain.spark.TaskHooks;
 import dev.sparktrain.spark.load.DataLoader;
 import dev.sparktrain.spark.load.LoadedData;
 import dev.sparktrain.store.Checkpoint;
@@ -147,8 +147,7 @@ public final class TrainJob {
         out.printf(Locale.ROOT, "sparktrain: model %s (%d parameters), loss %s, optimizer %s, scheduler %s, BLAS %s%n",
                 plan.model().spec(), params.length, plan.loss().name(), optimizer.name(),
                 cfg.scheduler == null ? "none" : cfg.scheduler, dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName());
-        String hook = FaultInjection.describe(jsc.getConf(), jsc.getLocalProperty(FaultInjection.FAIL_TASK),
-                jsc.getLocalProperty(FaultInjection.NONFINITE));
+        String hook = TaskHooks.banner(jsc);
         if (hook != null) out.println(hook);
         Checkpoint resumed = cfg.run.resume == null ? null : resume(hconf, out);
         LoadedData data = DataLoader.load(jsc, cfg.data);

@@ -231,7 +231,7 @@ public final class SparkBackend implements StepBackend {
                 TaskThreads.accumulate(b, b.slice(order, epoch, from, to), threads, () -> worker(runKey, model, loss),
                         params, sums);
             }
-            FaultInjection.inTask(sums); // test-only hook (spark.sparktrain.test.*); nothing when unset
+            TaskHooks.runAfterTask(sums); // tools-jar hooks (fault injection in tests); nothing when none is installed
             return sums;
         }
     }
@@ -257,7 +257,7 @@ public final class SparkBackend implements StepBackend {
             double[] sums = new double[w.sumsLength()];
             double[] params = weights.value();
             while (blocks.hasNext()) w.evaluate(blocks.next(), params, sums);
-            FaultInjection.inTask(sums); // test-only hook (spark.sparktrain.test.*); nothing when unset
+            TaskHooks.runAfterTask(sums); // tools-jar hooks (fault injection in tests); nothing when none is installed
             return sums;
         }
     }

@@ -3,7 +3,7 @@ package dev.sparktrain.cli;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.store.Checkpoint;
 import dev.sparktrain.store.Checkpoints;
-import dev.sparktrain.spark.FaultInjection;
+import dev.sparktrain.faults.FaultInjection;
 import dev.sparktrain.store.MetricsLog;
 import dev.sparktrain.store.ModelIO;
 import dev.sparktrain.train.SparkTestContext;

@@ -1,10 +1,13 @@
-package dev.sparktrain.spark;
+package dev.sparktrain.faults;
 
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.nn.BatchKernel;
+import dev.sparktrain.spark.SparkBackend;
+import dev.sparktrain.spark.TaskHooks;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,9 +18,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * <b>TEST ONLY.</b> Faults injected into sparktrain's own Spark tasks (the training steps and the
- * validation passes of {@link SparkBackend}), to show that the run survives them. With neither key
- * set (the default) nothing happens. Each key is a Spark setting ({@code --conf key=value}, read
+ * <b>TEST ONLY</b>, in the tools jar, not the product: faults injected into sparktrain's own Spark
+ * tasks (the training steps and the validation passes of {@link SparkBackend}), to show that the
+ * run survives them. It is a {@link TaskHooks} provider, so it acts only where the tools jar is on
+ * the classpath (the tests; {@code --jars target/sparktrain-tools.jar} on a cluster). With neither
+ * key set (the default) nothing happens. Each key is a Spark setting ({@code --conf key=value}, read
  * on the executors) or a local property of the driver thread ({@code jsc.setLocalProperty}, which
  * wins, so a test can change it between runs):
  * <ul>
@@ -34,11 +39,11 @@ import java.util.regex.Pattern;
  * {@code <partition>} is a partition index or {@code *}; {@code <attempt>} the attempt number
  * (0 = first try) or {@code *} (every attempt: the job fails).
  *
- * <p>Each injection is logged (WARN, logger {@code dev.sparktrain.spark.FaultInjection}) in the
+ * <p>Each injection is logged (WARN, logger {@code dev.sparktrain.faults.FaultInjection}) in the
  * executor's log and counted in that JVM ({@link #injected()}); a run with a hook set prints a
  * warning line ({@link #describe}).
  */
-public final class FaultInjection {
+public final class FaultInjection implements TaskHooks {
     public static final String FAIL_TASK = "spark.sparktrain.test.failTask";
     public static final String NONFINITE = "spark.sparktrain.test.nonfinite";
 
@@ -46,7 +51,8 @@ public final class FaultInjection {
     private static final AtomicInteger INJECTED = new AtomicInteger();
     private static final Pattern WHERE = Pattern.compile("\\*|epoch([1-9][0-9]*)\\.(?:step([1-9][0-9]*)|(validation))");
 
-    private FaultInjection() {
+    /** For {@link java.util.ServiceLoader}: the state is static (one counter per JVM). */
+    public FaultInjection() {
     }
 
     /** A failure thrown by the test hook (a plain runtime failure to Spark, retried as any other). */
@@ -112,7 +118,11 @@ public final class FaultInjection {
      * The driver's check before a run: null when no hook is set, else a warning line to print.
      * A malformed setting stops the run here (one line) rather than failing every task.
      */
-    public static String describe(SparkConf conf, String failLocal, String nonFiniteLocal) {
+    @Override
+    public String describe(JavaSparkContext jsc) {
+        SparkConf conf = jsc.getConf();
+        String failLocal = jsc.getLocalProperty(FAIL_TASK);
+        String nonFiniteLocal = jsc.getLocalProperty(NONFINITE);
         StringBuilder b = new StringBuilder();
         String[][] hooks = {{FAIL_TASK, failLocal != null ? failLocal : conf.get(FAIL_TASK, null)},
             {NONFINITE, nonFiniteLocal != null ? nonFiniteLocal : conf.get(NONFINITE, null)}};
@@ -140,7 +150,8 @@ public final class FaultInjection {
      * Called by every step and validation task with its sums just before returning them. Outside a
      * Spark task, or with no hook set, it does nothing.
      */
-    static void inTask(double[] sums) {
+    @Override
+    public void afterTask(double[] sums) {
         TaskContext ctx = TaskContext.get();
         if (ctx == null) return;
         String fail = setting(ctx, FAIL_TASK);

@@ -42,9 +42,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The benchmark of issue 8: one JVM, one SparkContext, generated data; Spark's floor, sparktrain,
- * MLlib and (figures from bench/pytorch_bench.py) PyTorch on the same shapes, the per-phase cost of
- * a step, and the issue's ratios. Every figure is one human line plus one
+ * The benchmark: one JVM, one SparkContext, generated data; Spark's floor, sparktrain, MLlib and
+ * (figures from bench/pytorch_bench.py) PyTorch on the same shapes, the per-phase cost of a step,
+ * and the ratios against the targets of docs/PERFORMANCE.md. Every figure is one human line plus one
  * {@code FIGURE <name> <value> <unit>} line. Run it with {@code ./bench.sh [quick] [key=value ...]}.
  */
 public final class Bench {
@@ -213,7 +213,7 @@ public final class Bench {
 
     // ---------------------------------------------------------------------------------------
 
-    /** The two models of the issue on {@code d} features. */
+    /** The benchmark's two models on {@code d} features. */
     private record Model(String key, Sequential net, Loss loss, String text) {
     }
 

@@ -29,10 +29,10 @@ import java.util.UUID;
  */
 final class StepProbe {
     /**
-     * How the step's job is built. BEFORE: SparkBackend before the bench branch, a broadcast and
+     * How the step's job is built. BEFORE: SparkBackend's first design, a broadcast and
      * the Java API ({@code mapPartitions(...).collectPartitions(ids)}, whose Scala wrapper closures
      * Spark's ClosureCleaner inspects with ASM on every call). CLOSURE: the same with the weights
-     * in the task closure. CURRENT: SparkBackend now, {@code SparkContext.runJob} with a plain
+     * in the task closure. CURRENT: SparkBackend's path, {@code SparkContext.runJob} with a plain
      * function object and the weights in the closure up to {@code SparkBackend.INLINE_MAX} values,
      * else in a broadcast.
      */

@@ -14,9 +14,9 @@ import java.util.List;
  * {@code double[d]}, run one task per cached partition that reads it and returns a
  * {@code double[d + 4]} (what a sparktrain task returns: gradient + 4 statistics), add those on
  * the driver, destroy the broadcast. Variants: results collected and added in partition order
- * (what sparktrain did before the bench branch), {@code reduce} (the issue's definition),
+ * (the plain Java RDD API way), {@code reduce} (the floor as docs/PERFORMANCE.md defines it),
  * {@code treeAggregate} (what MLlib does), the weights in the task closure instead of a
- * broadcast, SparkBackend's path now ({@code SparkContext.runJob} with a plain function, weights
+ * broadcast, SparkBackend's path ({@code SparkContext.runJob} with a plain function, weights
  * inline when small), and empty jobs (no weights, nothing returned) both ways.
  */
 final class Floor {
