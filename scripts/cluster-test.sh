@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Integration test on a real Spark standalone cluster on this machine (issue 7; run by .ci/run).
+# Integration test on a real Spark standalone cluster on this machine (run by .ci/run).
 # Starts scripts/local-cluster.sh (1 Master + 2 Workers from the Maven-resolved jars), submits the
 # digits job through ./submit.sh with SPARK_HOME set, and checks each run's RESULT (model.json's
 # final validation accuracy >= 0.95 after 30 epochs, metrics.jsonl, report, the last checkpoint,

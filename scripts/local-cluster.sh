@@ -95,14 +95,14 @@ start() {
   local t0=$SECONDS
   launch master org.apache.spark.deploy.master.Master \
     --host 127.0.0.1 --port "$MASTER_PORT" --webui-port "$MASTER_UI"
-  wait_for 60 "the Master at $MASTER_URL" master_json || { stop; return 1; }
+  wait_for 180 "the Master at $MASTER_URL" master_json || { stop; return 1; }
   for i in 1 2; do
     mkdir -p "$CLUSTER_DIR/work-$i"
     launch "worker-$i" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 \
       --cores "$WORKER_CORES" --memory "$WORKER_MEMORY" --webui-port $((WORKER_UI + i - 1)) \
       --work-dir "$CLUSTER_DIR/work-$i" "$MASTER_URL"
   done
-  wait_for 60 "2 ALIVE workers" workers_alive 2 || { stop; return 1; }
+  wait_for 180 "2 ALIVE workers" workers_alive 2 || { stop; return 1; }
   log "up in $((SECONDS - t0)) s: $MASTER_URL (UI http://127.0.0.1:$MASTER_UI), 2 workers x $WORKER_CORES cores / $WORKER_MEMORY"
 }
 
