@@ -6,7 +6,7 @@
 #   ./bench.sh                          # 1M x 100, local[2]: about 10 minutes
 #   ./bench.sh quick                    # 20k rows, seconds (what .ci/run runs)
 #   ./bench.sh rows=2000000 master='local[4]' sections=floor,train pytorch=off spark.task.maxDirectResultSize=64m
-# Every line "FIGURE <name> <value> <unit>" is machine-readable. Keys: see Bench.java (KEYS);
+# Every line "FIGURE <name> <value> <unit>" is machine-readable. Keys: see BenchSettings.java (src/tools);
 # spark.* keys go to SparkConf; pytorch=off skips PyTorch. BENCH_DRIVER_MEMORY sets -Xmx.
 set -euo pipefail
 cd "$(dirname "$0")"
