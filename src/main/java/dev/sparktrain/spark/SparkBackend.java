@@ -107,7 +107,7 @@ public final class SparkBackend implements StepBackend {
             StepTask task = new StepTask(model, loss, runKey, weights, order, epoch, from, to, threads);
             int[] idArray = ids.stream().mapToInt(Integer::intValue).toArray();
             double[][] parts = Spark.call("epoch " + (epoch + 1) + " step " + (step + 1),
-                    () -> runJob(train, task, idArray));
+                    () -> runJob(jsc, train, task, idArray));
             return StepSums.of(addInOrder(parts, model.paramCount()), true);
         } finally {
             weights.destroy();
@@ -123,7 +123,7 @@ public final class SparkBackend implements StepBackend {
             EvalTask task = new EvalTask(model, loss, runKey, weights);
             int[] all = new int[validation.getNumPartitions()];
             for (int i = 0; i < all.length; i++) all[i] = i;
-            double[][] parts = Spark.call("validation", () -> runJob(validation, task, all));
+            double[][] parts = Spark.call("validation", () -> runJob(jsc, validation, task, all));
             return StepSums.of(addInOrder(parts, model.paramCount()), false);
         } finally {
             weights.destroy();
@@ -142,7 +142,9 @@ public final class SparkBackend implements StepBackend {
      * wraps the task in Scala closures that Spark's ClosureCleaner re-reads with ASM from the jar
      * on every call: 3–4 ms of driver CPU per step, a third of a small step (docs/PERFORMANCE.md).
      */
-    private double[][] runJob(JavaRDD<PackedBlock> rdd, PartitionTask task, int[] partitions) {
+    public static double[][] runJob(JavaSparkContext jsc, JavaRDD<PackedBlock> rdd,
+                                    scala.Function2<TaskContext, scala.collection.Iterator<PackedBlock>, double[]> task,
+                                    int[] partitions) {
         @SuppressWarnings("unchecked")
         scala.reflect.ClassTag<double[]> tag = (scala.reflect.ClassTag<double[]>) (Object)
                 scala.reflect.ClassTag$.MODULE$.apply(double[].class);

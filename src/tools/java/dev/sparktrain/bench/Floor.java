@@ -1,5 +1,6 @@
 package dev.sparktrain.bench;
 
+import dev.sparktrain.spark.SparkBackend;
 import dev.sparktrain.data.PackedBlock;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -117,13 +118,7 @@ final class Floor {
     }
 
     static double[][] runJob(JavaSparkContext jsc, JavaRDD<PackedBlock> blocks, Direct f, int[] partitions) {
-        @SuppressWarnings("unchecked")
-        scala.reflect.ClassTag<double[]> tag = (scala.reflect.ClassTag<double[]>) (Object)
-                scala.reflect.ClassTag$.MODULE$.apply(double[].class);
-        @SuppressWarnings("unchecked")
-        scala.collection.immutable.Seq<Object> ids = (scala.collection.immutable.Seq<Object>) (Object)
-                scala.collection.immutable.ArraySeq$.MODULE$.unsafeWrapArray(partitions);
-        return (double[][]) jsc.sc().runJob(blocks.rdd(), f, ids, tag);
+        return SparkBackend.runJob(jsc, blocks, f, partitions);
     }
 
     /** {@link Touch} as a plain function for {@code SparkContext.runJob} (SparkBackend's way). */
