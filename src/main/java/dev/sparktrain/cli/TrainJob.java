@@ -42,6 +42,7 @@ import java.util.Map;
 public final class TrainJob {
     private final JobConfig cfg;
     private final JobPlan plan;
+    private final Resume fromCheckpoint;
     private Optimizer optimizer;
     private Scheduler scheduler;
     private EarlyStopping earlyStopping;
@@ -61,6 +62,7 @@ public final class TrainJob {
             checkOutputs(cfg, model, loss);
             checkFitsInMemory(cfg, model, Runtime.getRuntime().maxMemory());
         });
+        this.fromCheckpoint = new Resume(cfg, plan);
         this.params = model.initParams(cfg.train.seed());
         this.optimizer = plan.newOptimizer();
         this.scheduler = plan.newScheduler(optimizer);
@@ -133,7 +135,7 @@ public final class TrainJob {
 
     /** Continues from the newest acceptable checkpoint: its weights, optimizer, scheduler and early stopping. */
     Checkpoint resume(Configuration hconf, PrintStream out) {
-        Resume.Restored r = new Resume(cfg, plan).find(hconf, out);
+        Resume.Restored r = fromCheckpoint.find(hconf, out);
         System.arraycopy(r.checkpoint().params(), 0, params, 0, params.length);
         optimizer = r.optimizer();
         scheduler = r.scheduler();
@@ -155,7 +157,7 @@ public final class TrainJob {
         DataFacts dataFacts = dataFacts(data);
         if (resumed != null) Resume.noteOtherData(resumed, dataFacts, out);
 
-        List<Map<String, Object>> prior = resumed == null ? List.of() : new Resume(cfg, plan).priorRows(resumed, hconf);
+        List<Map<String, Object>> prior = resumed == null ? List.of() : fromCheckpoint.priorRows(resumed, hconf);
         MetricsLog metrics = new MetricsLog(cfg.outputDir, hconf, cfg.run.metricsPerStep, plan.regression(), new ArrayList<>(prior));
         boolean skipNonFinite = cfg.train.nonFinite() == TrainSettings.NonFinite.SKIP;
         if (skipNonFinite) metrics.countSkippedSteps();
@@ -208,13 +210,6 @@ public final class TrainJob {
         }
         return new ModelDescription(model.spec(), plan.loss().name(), cfg.lossOptions.asMap(), cfg.data.features(),
                 cfg.data.classes(), model.tensorSizes(), data.labels() == null ? null : data.labels().names(), data.layout(),
-                scaling, cfg.resolved(), history.stream().map(s -> epochJson(s, plan.regression())).toList(), es, skippedSteps);
-    }
-
-    /** An epoch's figures as saved in model.json's history (the metrics.jsonl row without its kind). */
-    static Map<String, Object> epochJson(EpochStats s, boolean regression) {
-        Map<String, Object> m = MetricsLog.epochRow(s, regression);
-        m.remove("kind");
-        return m;
+                scaling, cfg.resolved(), MetricsLog.historyRows(history, plan.regression()), es, skippedSteps);
     }
 }

@@ -66,7 +66,8 @@ final class Training {
         StructField lf = df.schema().fields()[0];
         String lossName = canonicalLoss(p.getLoss());
         int metaK = classifier ? metaClasses(lf) : 0;
-        boolean countClasses = classifier && metaK == 0 && Losses.task(lossName) != Loss.Task.BINARY;
+        boolean binary = Losses.task(lossName) == Loss.Task.BINARY;
+        boolean countClasses = classifier && metaK == 0 && !binary;
         // One look at the data before loading it: a first feature vector (its size when the
         // column has no ML metadata, and whether it is sparse), with the label range when the
         // class count must come from the labels.
@@ -90,7 +91,7 @@ final class Training {
         int classes = 0;
         int outputs = 1;
         if (classifier) {
-            if (Losses.task(lossName) == Loss.Task.BINARY) {
+            if (binary) {
                 if (metaK > 2) {
                     throw new IllegalArgumentException(who + ": BCEWithLogitsLoss is for 2 classes (labels 0/1) but labelCol '"
                             + labelCol + "' has " + metaK + " (its metadata); use CrossEntropyLoss");
@@ -138,14 +139,8 @@ final class Training {
         if (p.getVerbose()) trainer.listen(new ProgressPrinter(System.out, p.getEpochs()));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
         List<EpochStats> history = PlanRun.fit(jsc, plan.job(), data, trainer, params);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (EpochStats s : history) {
-            Map<String, Object> r = MetricsLog.epochRow(s, plan.job().regression());
-            r.remove("kind");
-            rows.add(r);
-        }
         return new TrainedNet(model, plan.job().loss().name(), plan.job().lossOptions().asMap(), params, data.standardizer(),
-                plan.classes(), data.layout(), rows);
+                plan.classes(), data.layout(), MetricsLog.historyRows(history, plan.job().regression()));
     }
 
     /**

@@ -7,7 +7,6 @@ import dev.sparktrain.train.TaskThreads;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.data.EpochOrder;
 import dev.sparktrain.data.PackedBlock;
-import dev.sparktrain.nn.BatchKernel;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Sequential;
 import org.apache.spark.api.java.JavaRDD;
@@ -108,7 +107,7 @@ public final class SparkBackend implements StepBackend {
             int[] idArray = ids.stream().mapToInt(Integer::intValue).toArray();
             double[][] parts = Spark.call("epoch " + (epoch + 1) + " step " + (step + 1),
                     () -> runJob(jsc, train, task, idArray));
-            return StepSums.of(addInOrder(parts, model.paramCount()), true);
+            return StepSums.sumInOrder(parts, model.paramCount(), true);
         } finally {
             weights.destroy();
         }
@@ -124,7 +123,7 @@ public final class SparkBackend implements StepBackend {
             int[] all = new int[validation.getNumPartitions()];
             for (int i = 0; i < all.length; i++) all[i] = i;
             double[][] parts = Spark.call("validation", () -> runJob(jsc, validation, task, all));
-            return StepSums.of(addInOrder(parts, model.paramCount()), false);
+            return StepSums.sumInOrder(parts, model.paramCount(), false);
         } finally {
             weights.destroy();
         }
@@ -152,12 +151,6 @@ public final class SparkBackend implements StepBackend {
         scala.collection.immutable.Seq<Object> ids = (scala.collection.immutable.Seq<Object>) (Object)
                 scala.collection.immutable.ArraySeq$.MODULE$.unsafeWrapArray(partitions);
         return (double[][]) jsc.sc().runJob(rdd.rdd(), task, ids, tag);
-    }
-
-    private static double[] addInOrder(double[][] parts, int d) {
-        double[] sums = new double[d + BatchKernel.STATS];
-        for (double[] s : parts) TaskThreads.add(sums, s);
-        return sums;
     }
 
     /**

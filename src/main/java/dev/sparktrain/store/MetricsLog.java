@@ -119,6 +119,17 @@ public final class MetricsLog implements TrainListener {
         write();
     }
 
+    /** Every epoch's row without its kind: model.json's history. */
+    public static List<Map<String, Object>> historyRows(List<EpochStats> history, boolean regression) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (EpochStats s : history) {
+            Map<String, Object> r = epochRow(s, regression);
+            r.remove("kind");
+            rows.add(r);
+        }
+        return rows;
+    }
+
     /** One epoch's row (also the form of model.json's history and of a checkpoint's metrics). */
     public static Map<String, Object> epochRow(EpochStats s, boolean regression) {
         Map<String, Object> m = new LinkedHashMap<>();

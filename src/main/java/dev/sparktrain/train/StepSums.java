@@ -25,6 +25,27 @@ public record StepSums(double[] grad, double lossSum, double normalizer, long ro
                 (long) kernelSums[d + BatchKernel.ROWS], kernelSums[d + BatchKernel.CORRECT]);
     }
 
+    /**
+     * The sum of partitions' kernel sums vectors, added element by element in the order given (a
+     * fixed order makes the result independent of task timing). The gradient is summed straight
+     * into its own array, and not at all for validation.
+     */
+    public static StepSums sumInOrder(double[][] kernelParts, int d, boolean withGradient) {
+        double[] grad = new double[withGradient ? d : 0];
+        double loss = 0;
+        double normalizer = 0;
+        double rows = 0;
+        double correct = 0;
+        for (double[] s : kernelParts) {
+            for (int i = 0; i < grad.length; i++) grad[i] += s[i];
+            loss += s[d + BatchKernel.LOSS];
+            normalizer += s[d + BatchKernel.NORM];
+            rows += s[d + BatchKernel.ROWS];
+            correct += s[d + BatchKernel.CORRECT];
+        }
+        return new StepSums(grad, loss, normalizer, (long) rows, correct);
+    }
+
     /** The mean loss, as PyTorch's 'mean' reduction gives it over these rows. */
     public double meanLoss() {
         return lossSum / normalizer;

@@ -94,7 +94,7 @@ public final class TaskThreads {
     }
 
     /** {@code into += part}, element-wise: how partial sums vectors are combined, in a fixed order. */
-    public static void add(double[] into, double[] part) {
+    static void add(double[] into, double[] part) {
         for (int i = 0; i < into.length; i++) into[i] += part[i];
     }
 

@@ -640,12 +640,11 @@ class HostileInputTest {
         d.put("storage", "dense float64");
         d.put("standardize", Map.of("mean", new double[] {0, 1, 2, 3}, "std", new double[] {1, 1, 2, 2}, "centered", true));
         d.put("job", Map.of("data.path", "/x.csv", "data.features", "4", "data.classes", "3"));
-        List<Map<String, Object>> history = new ArrayList<>();
+        List<EpochStats> epochs = new ArrayList<>();
         for (int e = 1; e <= 3; e++) {
-            Map<String, Object> row = TrainJob.epochJson(new EpochStats(e, 4L * e, 1.0 / e, 0.5, 1.1 / e, 0.6,
-                    new double[] {0.1}, 0.2, 1, 10), false);
-            history.add(row);
+            epochs.add(new EpochStats(e, 4L * e, 1.0 / e, 0.5, 1.1 / e, 0.6, new double[] {0.1}, 0.2, 1, 10));
         }
+        List<Map<String, Object>> history = MetricsLog.historyRows(epochs, false);
         d.put("history", history);
         ModelIO.save(dir.toString(), d, p, CONF);
         StringBuilder jsonl = new StringBuilder();
