@@ -152,7 +152,8 @@ public final class TrainJob {
         String hook = TaskHooks.banner(jsc);
         if (hook != null) out.println(hook);
         Checkpoint resumed = cfg.run.resume == null ? null : resume(hconf, out);
-        LoadedData data = DataLoader.load(jsc, cfg.data);
+        // blocks cut into the row groups of this run's batches (so the backend need not re-cut them)
+        LoadedData data = DataLoader.load(jsc, cfg.data.toBuilder().summedFor(cfg.train.batchSize(), params.length).build());
         out.println(RunConsole.dataLine(cfg.data.path(), data, cfg.data.features()));
         DataFacts dataFacts = dataFacts(data);
         if (resumed != null) Resume.noteOtherData(resumed, dataFacts, out);

@@ -97,10 +97,11 @@ public abstract sealed class CsrBlock extends PackedBlock permits CsrBlock.Float
     }
 
     @Override
-    public void addMoments(double[] sum, double[] sumSq) {
-        double[] v = new double[Math.min(indices.length, MOMENTS_CHUNK)];
-        for (int a = 0; a < indices.length; a += v.length) {
-            int n = Math.min(v.length, indices.length - a);
+    public void addMoments(int from, int to, double[] sum, double[] sumSq) {
+        int end = rowPtr[to];
+        double[] v = new double[Math.max(1, Math.min(end - rowPtr[from], MOMENTS_CHUNK))];
+        for (int a = rowPtr[from]; a < end; a += v.length) {
+            int n = Math.min(v.length, end - a);
             widen(a, n, v, 0);
             for (int k = 0; k < n; k++) {
                 sum[indices[a + k]] += v[k];

@@ -43,6 +43,8 @@ public final class DataSettings implements Serializable {
     private final boolean standardize;
     private final StorageChoice storage;
     private final PackedBlock.Precision precision;
+    private final int groupBatch;
+    private final long groupParams;
 
     private DataSettings(Builder b) {
         this.path = b.path;
@@ -61,6 +63,8 @@ public final class DataSettings implements Serializable {
         this.standardize = b.standardize;
         this.storage = b.storage;
         this.precision = b.precision;
+        this.groupBatch = b.groupBatch;
+        this.groupParams = b.groupParams;
     }
 
     /**
@@ -96,6 +100,8 @@ public final class DataSettings implements Serializable {
         b.standardize = standardize;
         b.storage = storage;
         b.precision = precision;
+        b.groupBatch = groupBatch;
+        b.groupParams = groupParams;
         return b;
     }
 
@@ -249,6 +255,14 @@ public final class DataSettings implements Serializable {
         return precision;
     }
 
+    /**
+     * The row groups the training blocks are cut into ({@link RowGroups#forTraining} for the run
+     * set by {@link Builder#summedFor}; whole-data-set groups when none was set).
+     */
+    public RowGroups trainGroups(long rows) {
+        return RowGroups.forTraining(rows, groupBatch, groupParams);
+    }
+
     /** Builds {@link DataSettings}; defaults as in the job-file reference. */
     public static final class Builder {
         private String path;
@@ -267,6 +281,8 @@ public final class DataSettings implements Serializable {
         private boolean standardize;
         private StorageChoice storage = StorageChoice.AUTO;
         private PackedBlock.Precision precision = PackedBlock.Precision.FLOAT64;
+        private int groupBatch;
+        private long groupParams;
 
         private Builder(String path, int features) {
             if (features < 1) throw new SparkTrainException("data.features must be >= 1, got " + features);
@@ -357,6 +373,16 @@ public final class DataSettings implements Serializable {
 
         public Builder precision(PackedBlock.Precision p) {
             this.precision = p;
+            return this;
+        }
+
+        /**
+         * Cut the training blocks for a run with this batch size (0 = full batch) and a model of
+         * this many parameters, so the training backend need not re-cut them (not a job-file key).
+         */
+        public Builder summedFor(int batchSize, long params) {
+            this.groupBatch = batchSize;
+            this.groupParams = params;
             return this;
         }
 

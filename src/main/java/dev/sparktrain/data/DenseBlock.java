@@ -31,10 +31,10 @@ public abstract sealed class DenseBlock extends PackedBlock permits DenseBlock.F
     }
 
     @Override
-    public void addMoments(double[] sum, double[] sumSq) {
+    public void addMoments(int from, int to, double[] sum, double[] sumSq) {
         int d = features();
         double[] row = new double[d];
-        for (int r = 0; r < rows(); r++) {
+        for (int r = from; r < to; r++) {
             widen(r * d, d, row, 0);
             for (int j = 0; j < d; j++) {
                 sum[j] += row[j];

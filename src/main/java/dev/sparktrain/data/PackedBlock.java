@@ -192,7 +192,12 @@ public abstract sealed class PackedBlock implements Serializable permits DenseBl
     }
 
     /** Adds every feature's sum and sum of squares over our rows into {@code sum} and {@code sumSq}. */
-    public abstract void addMoments(double[] sum, double[] sumSq);
+    public void addMoments(double[] sum, double[] sumSq) {
+        addMoments(0, rows, sum, sumSq);
+    }
+
+    /** {@link #addMoments(double[], double[])} over local rows [from, to), row by row in order. */
+    public abstract void addMoments(int from, int to, double[] sum, double[] sumSq);
 
     /**
      * This block with features scaled by {@code st}: dense blocks get {@code (x - mean) / std};

@@ -25,7 +25,8 @@ public final class PlanRun {
      * place; the blocks are released afterwards, whatever happens.
      */
     public static List<EpochStats> fit(JavaSparkContext jsc, JobPlan plan, LoadedData data, Trainer trainer, double[] params) {
-        try (SparkBackend backend = new SparkBackend(jsc, data.train(), data.validation(), plan.model(), plan.loss())) {
+        try (SparkBackend backend = new SparkBackend(jsc, data.train(), data.validation(), plan.model(), plan.loss(),
+                plan.train().batchSize())) {
             return trainer.fit(params, backend);
         } finally {
             data.train().unpersist(false);

@@ -1,14 +1,15 @@
 package dev.sparktrain.spark;
 
-import dev.sparktrain.train.BlockWorker;
+import dev.sparktrain.data.EpochOrder;
+import dev.sparktrain.data.PackedBlock;
+import dev.sparktrain.data.RowGroups;
+import dev.sparktrain.data.SumTree;
+import dev.sparktrain.nn.Loss;
+import dev.sparktrain.nn.Sequential;
+import dev.sparktrain.spark.load.Blocks;
 import dev.sparktrain.train.StepBackend;
 import dev.sparktrain.train.StepSums;
 import dev.sparktrain.train.TaskThreads;
-import dev.sparktrain.SparkTrainException;
-import dev.sparktrain.data.EpochOrder;
-import dev.sparktrain.data.PackedBlock;
-import dev.sparktrain.nn.Loss;
-import dev.sparktrain.nn.Sequential;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.TaskContext;
@@ -20,94 +21,108 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Gradients from a cached RDD of {@link PackedBlock}s: one Spark job per step. The weights go
- * out as a broadcast; each partition adds up only its rows of the step's batch; the driver adds
- * the partitions' sums in partition order (so the result does not depend on task timing, and a
- * retried task changes nothing). Without shuffling only the partitions holding the batch's rows
- * get a task, and a task may split its rows over the cores the step leaves idle ({@link TaskThreads}).
+ * Gradients from a cached RDD of {@link PackedBlock}s. The weights go out with the tasks; each
+ * partition sums its rows of the step's batch as a partial {@link SumTree} over fixed row groups
+ * ({@link RowGroups}: the blocks are aligned to them), and the partial trees are merged into the
+ * root: on the driver for small models, on the executors for large ones ({@link TreeReduce}).
+ * Either way the tree, not the cluster, fixes the order of every addition, so the result has the
+ * same bits on any partitioning, thread count, executor count, retry or resume.
  *
  * <p>Small weight vectors (up to {@link #INLINE_MAX} values) travel inside the task closure: Spark
  * serializes and broadcasts every job's task binary anyway, so a broadcast of their own only adds
  * its set-up and destruction to every step (about 1.5–3 ms of a 10–15 ms step for d ≤ 1e4 in
- * {@code ./bench.sh}, see docs/PERFORMANCE.md). From about 3e4 values on, deserializing them in
- * every task costs more than that, and they go out as a broadcast. Either way every task reads
- * exactly the driver's values, so results do not change.
+ * {@code ./bench.sh}, see docs/PERFORMANCE.md). Larger ones go out as a broadcast.
  */
 public final class SparkBackend implements StepBackend {
     /** Largest weight vector sent inside the task closure rather than as a broadcast. */
     public static final int INLINE_MAX = 16_384;
+    /** Spark conf key: where partial trees are merged: auto (default), driver or executors. */
+    public static final String REDUCE_CONF = "spark.sparktrain.reduce";
 
     private final JavaSparkContext jsc;
     private final JavaRDD<PackedBlock> train;
     private final JavaRDD<PackedBlock> validation;
+    private final boolean ownTrain;
+    private final boolean ownValidation;
     private final Sequential model;
     private final Loss loss;
     private final String runKey = UUID.randomUUID().toString();
-    private final long[] firstRow;
-    private final int[] rows;
-    private final long n;
+    private final Layout trainLayout;
+    private final RowGroups validationGroups;
     private final int configuredThreads;
     private final int totalCores;
     private final int executorCores;
+    private final TreeReduce.Mode reduce;
     private int lastEpoch;
 
+    /** Groups for full batches; use the constructor with the batch size to train in batches. */
     public SparkBackend(JavaSparkContext jsc, JavaRDD<PackedBlock> train, JavaRDD<PackedBlock> validation,
                         Sequential model, Loss loss) {
+        this(jsc, train, validation, model, loss, 0);
+    }
+
+    /**
+     * {@code batchSize} is the run's (0 = full batch): with the row count and the model's size it
+     * fixes the row groups. Blocks not aligned to them are re-cut once, here.
+     */
+    public SparkBackend(JavaSparkContext jsc, JavaRDD<PackedBlock> train, JavaRDD<PackedBlock> validation,
+                        Sequential model, Loss loss, int batchSize) {
         this.jsc = jsc;
-        this.train = train;
-        this.validation = validation;
         this.model = model;
         this.loss = loss;
-        List<long[]> layout = Spark.call("reading the training blocks", () ->
-                train.mapPartitionsWithIndex((i, it) -> {
-                    List<long[]> out = new ArrayList<>();
-                    while (it.hasNext()) {
-                        PackedBlock b = it.next();
-                        out.add(new long[] {i, b.firstRow(), b.rows()});
-                    }
-                    return out.iterator();
-                }, true).collect());
-        int parts = train.getNumPartitions();
-        firstRow = new long[parts];
-        rows = new int[parts];
-        long total = 0;
-        for (long[] l : layout) {
-            if (rows[(int) l[0]] != 0) throw new IllegalStateException("one block per partition expected");
-            firstRow[(int) l[0]] = l[1];
-            rows[(int) l[0]] = (int) l[2];
-            total += l[2];
+        Layout t = Layout.of(train, "training blocks");
+        RowGroups tg = RowGroups.forTraining(t.rows(), batchSize, model.paramCount());
+        this.ownTrain = !t.alignedTo(tg);
+        this.train = ownTrain ? Blocks.aligned(jsc, train, tg, "training blocks") : train;
+        this.trainLayout = ownTrain ? Layout.of(this.train, "training blocks").withGroups(tg) : t.withGroups(tg);
+        if (validation != null) {
+            Layout v = Layout.of(validation, "validation blocks");
+            RowGroups vg = RowGroups.forEvaluation(v.rows());
+            this.ownValidation = !v.alignedTo(vg);
+            this.validation = ownValidation ? Blocks.aligned(jsc, validation, vg, "validation blocks") : validation;
+            this.validationGroups = vg;
+        } else {
+            this.validation = null;
+            this.ownValidation = false;
+            this.validationGroups = null;
         }
-        n = total;
         configuredThreads = TaskThreads.configured(jsc.getConf().get(TaskThreads.CONF, "0"));
         totalCores = jsc.defaultParallelism();
         // local mode: one executor with every core; on a cluster only spark.executor.cores is sure
         executorCores = jsc.master().startsWith("local") ? totalCores : jsc.getConf().getInt("spark.executor.cores", 1);
+        reduce = TreeReduce.Mode.parse(jsc.getConf().get(REDUCE_CONF, "auto"));
     }
 
     @Override
     public long trainRows() {
-        return n;
+        return trainLayout.rows();
+    }
+
+    /** The training set's row groups. */
+    public RowGroups trainGroups() {
+        return trainLayout.groups();
     }
 
     @Override
     public StepSums batchSums(double[] params, EpochOrder order, int epoch, int step, long from, long to) {
-        List<Integer> ids = new ArrayList<>();
-        for (int p = 0; p < rows.length; p++) {
-            boolean holds = rows[p] > 0 && (order.shuffled() || (firstRow[p] < to && firstRow[p] + rows[p] > from));
-            if (holds) ids.add(p);
-        }
+        int[] holding = trainLayout.holding(order.shuffled(), from, to);
         // Spark UI: jobs grouped by epoch, each named by its epoch and step.
         jsc.setJobGroup("sparktrain-" + runKey.substring(0, 8) + "-epoch-" + (epoch + 1), "sparktrain epoch " + (epoch + 1), false);
         jsc.setJobDescription("sparktrain epoch " + (epoch + 1) + " step " + (step + 1));
         lastEpoch = epoch;
         Weights weights = Weights.of(jsc, params);
         try {
-            int threads = TaskThreads.forStep(configuredThreads, totalCores, executorCores, ids.size());
-            StepTask task = new StepTask(model, loss, runKey, weights, order, epoch, from, to, threads);
-            int[] idArray = ids.stream().mapToInt(Integer::intValue).toArray();
-            double[][] parts = Spark.call("epoch " + (epoch + 1) + " step " + (step + 1),
-                    () -> runJob(jsc, train, task, idArray));
-            return StepSums.sumInOrder(parts, model.paramCount(), true);
+            boolean onExecutors = reduce.onExecutors(model.paramCount(), holding.length);
+            int threads = TaskThreads.forStep(configuredThreads, totalCores, executorCores,
+                    onExecutors ? trainLayout.partitions() : holding.length);
+            SumTasks.Step task = new SumTasks.Step(model, loss, runKey, weights, order, trainLayout.groups(), epoch, from, to,
+                    threads);
+            String what = "epoch " + (epoch + 1) + " step " + (step + 1);
+            SumTree tree = onExecutors ? Spark.call(what, () -> TreeReduce.onExecutors(jsc, train, task, trainLayout.groups()))
+                    : trainLayout.withSkippedEmpty(TreeReduce.onDriver(Spark.call(what, () -> runJob(jsc, train, task, holding)),
+                            trainLayout.groups()), holding);
+            double[] root = tree.root();
+            return root == null ? StepSums.empty(model.paramCount(), true) : StepSums.of(root, true);
         } finally {
             weights.destroy();
         }
@@ -119,11 +134,12 @@ public final class SparkBackend implements StepBackend {
         jsc.setJobDescription("sparktrain epoch " + (lastEpoch + 1) + " validation");
         Weights weights = Weights.of(jsc, params);
         try {
-            EvalTask task = new EvalTask(model, loss, runKey, weights);
+            SumTasks.Eval task = new SumTasks.Eval(model, loss, runKey, weights, validationGroups);
             int[] all = new int[validation.getNumPartitions()];
             for (int i = 0; i < all.length; i++) all[i] = i;
-            double[][] parts = Spark.call("validation", () -> runJob(jsc, validation, task, all));
-            return StepSums.sumInOrder(parts, model.paramCount(), false);
+            double[] root = TreeReduce.onDriver(Spark.call("validation", () -> runJob(jsc, validation, task, all)),
+                    validationGroups).root();
+            return root == null ? null : StepSums.of(root, false);
         } finally {
             weights.destroy();
         }
@@ -132,6 +148,8 @@ public final class SparkBackend implements StepBackend {
     @Override
     public void close() {
         jsc.clearJobGroup();
+        if (ownTrain) train.unpersist(false);
+        if (ownValidation) validation.unpersist(false);
     }
 
     /**
@@ -141,16 +159,96 @@ public final class SparkBackend implements StepBackend {
      * wraps the task in Scala closures that Spark's ClosureCleaner re-reads with ASM from the jar
      * on every call: 3–4 ms of driver CPU per step, a third of a small step (docs/PERFORMANCE.md).
      */
-    public static double[][] runJob(JavaSparkContext jsc, JavaRDD<PackedBlock> rdd,
-                                    scala.Function2<TaskContext, scala.collection.Iterator<PackedBlock>, double[]> task,
-                                    int[] partitions) {
+    public static <T> T[] runJob(JavaSparkContext jsc, JavaRDD<PackedBlock> rdd,
+                                 scala.Function2<TaskContext, scala.collection.Iterator<PackedBlock>, T> task,
+                                 int[] partitions, Class<T> type) {
         @SuppressWarnings("unchecked")
-        scala.reflect.ClassTag<double[]> tag = (scala.reflect.ClassTag<double[]>) (Object)
-                scala.reflect.ClassTag$.MODULE$.apply(double[].class);
+        scala.reflect.ClassTag<T> tag = (scala.reflect.ClassTag<T>) scala.reflect.ClassTag$.MODULE$.apply(type);
         @SuppressWarnings("unchecked")
         scala.collection.immutable.Seq<Object> ids = (scala.collection.immutable.Seq<Object>) (Object)
                 scala.collection.immutable.ArraySeq$.MODULE$.unsafeWrapArray(partitions);
-        return (double[][]) jsc.sc().runJob(rdd.rdd(), task, ids, tag);
+        @SuppressWarnings("unchecked")
+        T[] out = (T[]) jsc.sc().runJob(rdd.rdd(), task, ids, tag);
+        return out;
+    }
+
+    private static SumTree[] runJob(JavaSparkContext jsc, JavaRDD<PackedBlock> rdd, SumTasks.PartitionTask task, int[] partitions) {
+        return runJob(jsc, rdd, task, partitions, SumTree.class);
+    }
+
+    /** Partitions' row ranges, read once. */
+    record Layout(long[] firstRow, int[] partRows, long total, RowGroups groups) {
+        static Layout of(JavaRDD<PackedBlock> blocks, String what) {
+            List<long[]> found = Spark.call("reading the " + what, () ->
+                    blocks.mapPartitionsWithIndex((i, it) -> {
+                        List<long[]> out = new ArrayList<>();
+                        while (it.hasNext()) {
+                            PackedBlock b = it.next();
+                            out.add(new long[] {i, b.firstRow(), b.rows()});
+                        }
+                        return out.iterator();
+                    }, true).collect());
+            int parts = blocks.getNumPartitions();
+            long[] first = new long[parts];
+            int[] partRows = new int[parts];
+            boolean[] seen = new boolean[parts];
+            long total = 0;
+            for (long[] l : found) {
+                int p = (int) l[0];
+                if (seen[p]) throw new IllegalStateException(what + ": one block per partition expected");
+                seen[p] = true;
+                first[p] = l[1];
+                partRows[p] = (int) l[2];
+                total += l[2];
+            }
+            long next = 0;
+            for (int p = 0; p < parts; p++) {
+                if (partRows[p] > 0 && first[p] != next) throw new IllegalStateException(what + ": partition " + p
+                        + " starts at row " + first[p] + ", expected " + next + " (blocks hold consecutive rows in order)");
+                next += partRows[p];
+            }
+            return new Layout(first, partRows, total, null);
+        }
+
+        Layout withGroups(RowGroups g) {
+            return new Layout(firstRow, partRows, total, g);
+        }
+
+        long rows() {
+            return total;
+        }
+
+        int partitions() {
+            return partRows.length;
+        }
+
+        boolean alignedTo(RowGroups g) {
+            for (int p = 0; p < partRows.length; p++) if (partRows[p] > 0 && !g.aligned(firstRow[p], partRows[p])) return false;
+            return true;
+        }
+
+        /** The partitions holding rows of positions [from, to): all of them when shuffled. */
+        int[] holding(boolean shuffled, long from, long to) {
+            List<Integer> ids = new ArrayList<>();
+            for (int p = 0; p < partRows.length; p++) {
+                if (partRows[p] > 0 && (shuffled || (firstRow[p] < to && firstRow[p] + partRows[p] > from))) ids.add(p);
+            }
+            return ids.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        /** The tree with the leaves of partitions that ran no task marked empty. */
+        SumTree withSkippedEmpty(SumTree tree, int[] ran) {
+            boolean[] did = new boolean[partRows.length];
+            for (int p : ran) did[p] = true;
+            int per = groups.leavesPerGroup();
+            for (int p = 0; p < partRows.length; p++) {
+                if (did[p] || partRows[p] == 0) continue;
+                long g0 = groups.groupOf(firstRow[p]);
+                long g1 = groups.groupOf(firstRow[p] + partRows[p] - 1) + 1;
+                tree.putEmpty(g0 * per, g1 * per);
+            }
+            return tree;
+        }
     }
 
     /**
@@ -158,7 +256,7 @@ public final class SparkBackend implements StepBackend {
      * when the job is done). Spark serializes the closure when it submits the job, and the driver
      * does not touch {@code params} until the job has finished, so no copy is needed.
      */
-    private record Weights(double[] inline, Broadcast<double[]> broadcast) implements Serializable {
+    record Weights(double[] inline, Broadcast<double[]> broadcast) implements Serializable {
         static Weights of(JavaSparkContext jsc, double[] params) {
             return params.length <= INLINE_MAX ? new Weights(params, null) : new Weights(null, jsc.broadcast(params));
         }
@@ -169,91 +267,6 @@ public final class SparkBackend implements StepBackend {
 
         void destroy() {
             if (broadcast != null) broadcast.destroy();
-        }
-    }
-
-    /** Executor side: one worker (with its scratch buffers) per thread and training run. */
-    private static final ThreadLocal<Object[]> WORKERS = new ThreadLocal<>();
-
-    static BlockWorker worker(String runKey, Sequential model, Loss loss) {
-        Object[] cached = WORKERS.get();
-        if (cached == null || !cached[0].equals(runKey)) {
-            cached = new Object[] {runKey, new BlockWorker(model, loss)};
-            WORKERS.set(cached);
-        }
-        return (BlockWorker) cached[1];
-    }
-
-    /** A task as {@code SparkContext.runJob} takes it: (task context, the partition's blocks) → sums. */
-    private abstract static class PartitionTask
-            extends scala.runtime.AbstractFunction2<TaskContext, scala.collection.Iterator<PackedBlock>, double[]>
-            implements Serializable {
-        private static final long serialVersionUID = 1L;
-    }
-
-    /** One partition's share of a step: the sums of its rows of batch [from, to). */
-    private static final class StepTask extends PartitionTask {
-        private static final long serialVersionUID = 1L;
-        private final Sequential model;
-        private final Loss loss;
-        private final String runKey;
-        private final Weights weights;
-        private final EpochOrder order;
-        private final int epoch;
-        private final long from;
-        private final long to;
-        private final int threads;
-
-        StepTask(Sequential model, Loss loss, String runKey, Weights weights, EpochOrder order, int epoch,
-                 long from, long to, int threads) {
-            this.model = model;
-            this.loss = loss;
-            this.runKey = runKey;
-            this.weights = weights;
-            this.order = order;
-            this.epoch = epoch;
-            this.from = from;
-            this.to = to;
-            this.threads = threads;
-        }
-
-        @Override
-        public double[] apply(TaskContext ctx, scala.collection.Iterator<PackedBlock> blocks) {
-            double[] sums = new double[worker(runKey, model, loss).sumsLength()];
-            double[] params = weights.value();
-            while (blocks.hasNext()) {
-                PackedBlock b = blocks.next();
-                TaskThreads.accumulate(b, b.slice(order, epoch, from, to), threads, () -> worker(runKey, model, loss),
-                        params, sums);
-            }
-            TaskHooks.runAfterTask(sums); // tools-jar hooks (fault injection in tests); nothing when none is installed
-            return sums;
-        }
-    }
-
-    /** One partition's loss, normalizer, rows and correct counts (no gradient). */
-    private static final class EvalTask extends PartitionTask {
-        private static final long serialVersionUID = 1L;
-        private final Sequential model;
-        private final Loss loss;
-        private final String runKey;
-        private final Weights weights;
-
-        EvalTask(Sequential model, Loss loss, String runKey, Weights weights) {
-            this.model = model;
-            this.loss = loss;
-            this.runKey = runKey;
-            this.weights = weights;
-        }
-
-        @Override
-        public double[] apply(TaskContext ctx, scala.collection.Iterator<PackedBlock> blocks) {
-            BlockWorker w = worker(runKey, model, loss);
-            double[] sums = new double[w.sumsLength()];
-            double[] params = weights.value();
-            while (blocks.hasNext()) w.evaluate(blocks.next(), params, sums);
-            TaskHooks.runAfterTask(sums); // tools-jar hooks (fault injection in tests); nothing when none is installed
-            return sums;
         }
     }
 }

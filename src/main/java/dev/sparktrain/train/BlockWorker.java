@@ -50,6 +50,17 @@ public final class BlockWorker {
     }
 
     /**
+     * The loss, normalizer, rows and correct counts ({@link BatchKernel#STATS} values) of the
+     * given rows: the kernel finds the stats at the end of its sums vector, and the forward pass
+     * writes no gradient, so a stats-only vector will do.
+     */
+    public double[] evaluateStats(PackedBlock b, BlockSlice rows, double[] params) {
+        double[] stats = new double[BatchKernel.STATS];
+        run(b, rows, params, stats, false);
+        return stats;
+    }
+
+    /**
      * The model's outputs for rows [row, row+m) of a block ({@code m <= BatchKernel.CHUNK}), any
      * layout: {@code out[i*c + j]} for row {@code row + i}. The buffer is reused by the next call.
      */

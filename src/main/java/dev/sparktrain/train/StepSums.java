@@ -17,7 +17,10 @@ import java.util.Arrays;
  */
 public record StepSums(double[] grad, double lossSum, double normalizer, long rows, double correct) {
 
-    /** Unpacks a kernel sums vector laid out as {@code [grad(0..d), loss, normalizer, rows, correct]}. */
+    /**
+     * Unpacks a kernel sums vector laid out as {@code [grad(0..d), loss, normalizer, rows, correct]}
+     * (d = 0 for a stats-only vector).
+     */
     public static StepSums of(double[] kernelSums, boolean withGradient) {
         int d = kernelSums.length - BatchKernel.STATS;
         return new StepSums(withGradient ? Arrays.copyOf(kernelSums, d) : new double[0],
@@ -25,25 +28,9 @@ public record StepSums(double[] grad, double lossSum, double normalizer, long ro
                 (long) kernelSums[d + BatchKernel.ROWS], kernelSums[d + BatchKernel.CORRECT]);
     }
 
-    /**
-     * The sum of partitions' kernel sums vectors, added element by element in the order given (a
-     * fixed order makes the result independent of task timing). The gradient is summed straight
-     * into its own array, and not at all for validation.
-     */
-    public static StepSums sumInOrder(double[][] kernelParts, int d, boolean withGradient) {
-        double[] grad = new double[withGradient ? d : 0];
-        double loss = 0;
-        double normalizer = 0;
-        double rows = 0;
-        double correct = 0;
-        for (double[] s : kernelParts) {
-            for (int i = 0; i < grad.length; i++) grad[i] += s[i];
-            loss += s[d + BatchKernel.LOSS];
-            normalizer += s[d + BatchKernel.NORM];
-            rows += s[d + BatchKernel.ROWS];
-            correct += s[d + BatchKernel.CORRECT];
-        }
-        return new StepSums(grad, loss, normalizer, (long) rows, correct);
+    /** Sums over no rows (a batch that selected none). */
+    public static StepSums empty(int d, boolean withGradient) {
+        return new StepSums(new double[withGradient ? d : 0], 0, 0, 0, 0);
     }
 
     /** The mean loss, as PyTorch's 'mean' reduction gives it over these rows. */

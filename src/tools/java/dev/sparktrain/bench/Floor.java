@@ -118,7 +118,7 @@ final class Floor {
     }
 
     static double[][] runJob(JavaSparkContext jsc, JavaRDD<PackedBlock> blocks, Direct f, int[] partitions) {
-        return SparkBackend.runJob(jsc, blocks, f, partitions);
+        return SparkBackend.runJob(jsc, blocks, f, partitions, double[].class);
     }
 
     /** {@link Touch} as a plain function for {@code SparkContext.runJob} (SparkBackend's way). */

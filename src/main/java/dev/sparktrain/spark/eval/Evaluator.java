@@ -1,6 +1,11 @@
 package dev.sparktrain.spark.eval;
 
+import dev.sparktrain.data.BatchLeaves;
 import dev.sparktrain.data.PackedBlock;
+import dev.sparktrain.data.RowGroups;
+import dev.sparktrain.data.SumTree;
+import dev.sparktrain.spark.load.Blocks;
+import dev.sparktrain.train.GroupedSums;
 import dev.sparktrain.nn.BatchKernel;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Sequential;
@@ -15,10 +20,11 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Evaluates a saved model over cached blocks in one Spark job: every partition returns its loss
- * sums (the training run's validation kernel), correct count, confusion counts or squared and
- * absolute errors; the driver adds them in partition order, so the loss and accuracy on the
- * training run's validation rows are the run's validation figures to the last bit.
+ * Evaluates a saved model over cached blocks in one Spark job: every partition returns a partial
+ * {@link SumTree} of its loss sums (the training run's validation kernel), correct count,
+ * confusion counts or squared and absolute errors, over the same row groups as the run's
+ * validation; the driver merges them, so the loss and accuracy on the training run's validation
+ * rows are the run's validation figures to the last bit, on any partitioning.
  */
 public final class Evaluator {
     private static final int LOSS = 0, NORM = 1, ROWS = 2, CORRECT = 3, SSE = 4, SAE = 5, OUTPUTS = 6, CONF = 7;
@@ -33,20 +39,28 @@ public final class Evaluator {
         int k = classifier ? m.classCount() : 0;
         jsc.setJobDescription("sparktrain evaluate " + m.dir());
         Broadcast<double[]> weights = jsc.broadcast(m.params());
+        long n = Blocks.rows(blocks);
+        RowGroups groups = RowGroups.forEvaluation(n);
+        JavaRDD<PackedBlock> mine = Blocks.isAligned(blocks, groups) ? null : Blocks.aligned(jsc, blocks, groups, "blocks to evaluate");
+        JavaRDD<PackedBlock> input = mine == null ? blocks : mine;
+        int width = CONF + k * k;
         try {
-            List<double[]> parts = Spark.call("evaluate", () -> blocks.mapPartitions(it -> {
+            List<SumTree> parts = Spark.call("evaluate", () -> input.mapPartitions(it -> {
                 double[] params = weights.value();
                 BlockWorker worker = new BlockWorker(model, loss);
-                double[] sums = new double[worker.sumsLength()];
-                double[] acc = new double[CONF + k * k];
                 int c = model.outFeatures();
+                SumTree tree = new SumTree(groups.leaves());
                 while (it.hasNext()) {
                     PackedBlock b = it.next();
-                    worker.evaluate(b, params, sums);
                     double[] y = b.y();
                     int tw = b.targetWidth();
-                    Scoring.forEachChunk(worker, params, b, (row, n, out) -> {
-                        for (int i = 0; i < n; i++) {
+                    tree.merge(GroupedSums.sum(BatchLeaves.all(b, groups), groups, 1, leaf -> {
+                        double[] acc = new double[width];
+                        System.arraycopy(worker.evaluateStats(b, leaf.rows(), params), 0, acc, LOSS, BatchKernel.STATS);
+                        int row = leaf.rows().start();
+                        int count = leaf.rows().length();
+                        double[] out = worker.forward(b, row, count, params);
+                        for (int i = 0; i < count; i++) {
                             if (classifier) {
                                 int t = Scoring.trueClass(y[(row + i) * tw], c);
                                 acc[CONF + t * k + Scoring.predictedClass(out, i, c)]++;
@@ -59,16 +73,14 @@ public final class Evaluator {
                                 }
                             }
                         }
-                    });
+                        return acc;
+                    }));
                 }
-                acc[LOSS] = sums[BatchKernel.stat(sums, BatchKernel.LOSS)];
-                acc[NORM] = sums[BatchKernel.stat(sums, BatchKernel.NORM)];
-                acc[ROWS] = sums[BatchKernel.stat(sums, BatchKernel.ROWS)];
-                acc[CORRECT] = sums[BatchKernel.stat(sums, BatchKernel.CORRECT)];
-                return Collections.singletonList(acc).iterator();
-            }).collect()); // one array per partition, in partition order
-            double[] t = new double[CONF + k * k];
-            for (double[] p : parts) for (int i = 0; i < t.length; i++) t[i] += p[i];
+                return Collections.singletonList(tree).iterator();
+            }).collect());
+            SumTree all = new SumTree(groups.leaves());
+            for (SumTree p : parts) all.merge(p);
+            double[] t = all.root() == null ? new double[width] : all.root();
             long rows = (long) t[ROWS];
             if (!classifier) {
                 return new Evaluation(rows, t[LOSS] / t[NORM], Double.NaN, null, Math.sqrt(t[SSE] / t[OUTPUTS]), t[SAE] / t[OUTPUTS]);
@@ -78,6 +90,7 @@ public final class Evaluator {
             return new Evaluation(rows, t[LOSS] / t[NORM], t[CORRECT] / t[ROWS], conf, Double.NaN, Double.NaN);
         } finally {
             weights.destroy();
+            if (mine != null) mine.unpersist(false);
         }
     }
 }

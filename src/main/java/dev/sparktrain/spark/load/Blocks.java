@@ -3,8 +3,8 @@ package dev.sparktrain.spark.load;
 import dev.sparktrain.data.DataSettings;
 import dev.sparktrain.data.EpochOrder;
 import dev.sparktrain.data.PackedBlock;
+import dev.sparktrain.data.RowGroups;
 import dev.sparktrain.spark.Spark;
-import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -82,6 +82,20 @@ public final class Blocks {
         return (EpochOrder.mix(seed * 0x2545F4914F6CDD1DL + row) >>> 11) * 0x1.0p-53;
     }
 
+    /**
+     * The blocks as partitions of whole {@code groups} (re-cut and cached when they are not; the
+     * caller then owns and unpersists the result), the same number of partitions.
+     */
+    public static JavaRDD<PackedBlock> aligned(JavaSparkContext jsc, JavaRDD<PackedBlock> blocks, RowGroups groups, String what) {
+        return Spark.call("aligning the " + what + " to row groups", () -> Packer.align(blocks, groups, what));
+    }
+
+    /** Whether every block holds whole {@code groups}. */
+    public static boolean isAligned(JavaRDD<PackedBlock> blocks, RowGroups groups) {
+        return Spark.call("checking block ranges", () -> blocks.map(b -> b.rows() == 0 || groups.aligned(b.firstRow(), b.rows()))
+                .fold(true, Boolean::logicalAnd));
+    }
+
     static JavaRDD<PackedBlock> cache(JavaRDD<PackedBlock> blocks, String what) {
         blocks.persist(StorageLevel.MEMORY_ONLY());
         Spark.call("caching " + what, blocks::count);
@@ -108,49 +122,5 @@ public final class Blocks {
 
     static long nonZeros(JavaRDD<PackedBlock> blocks) {
         return Spark.call("counting non-zeros", () -> blocks.map(PackedBlock::nonZeros).fold(0L, Long::sum));
-    }
-
-    /** Partition p holds global rows [start(p), start(p+1)). */
-    static final class RangePartitioner extends Partitioner {
-        private final int parts;
-        private final long n;
-
-        RangePartitioner(int parts, long n) {
-            this.parts = parts;
-            this.n = Math.max(1, n);
-        }
-
-        static long start(int p, int parts, long n) {
-            return Math.max(1, n) * p / parts;
-        }
-
-        /** The partition holding row i of n rows split into {@code parts} ranges. */
-        static int partitionOf(long i, int parts, long n) {
-            long m = Math.max(1, n);
-            int p = (int) Math.min(parts - 1, (long) ((double) i * parts / m));
-            while (p + 1 < parts && start(p + 1, parts, m) <= i) p++;
-            while (p > 0 && start(p, parts, m) > i) p--;
-            return p;
-        }
-
-        @Override
-        public int numPartitions() {
-            return parts;
-        }
-
-        @Override
-        public int getPartition(Object key) {
-            return partitionOf((Long) key, parts, n);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof RangePartitioner r && r.parts == parts && r.n == n;
-        }
-
-        @Override
-        public int hashCode() {
-            return Long.hashCode(n) * 31 + parts;
-        }
     }
 }

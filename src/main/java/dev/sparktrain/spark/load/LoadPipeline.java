@@ -3,6 +3,7 @@ package dev.sparktrain.spark.load;
 import dev.sparktrain.data.DataSettings;
 import dev.sparktrain.data.Labels;
 import dev.sparktrain.data.PackedBlock;
+import dev.sparktrain.data.RowGroups;
 import dev.sparktrain.data.Standardizer;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.spark.Spark;
@@ -33,19 +34,20 @@ final class LoadPipeline {
             RowPlan plan = RowNumbering.number(train, trainSrc.name(), s.seed(), frac);
             long nTrain = plan.trainRows();
             long nVal = plan.validationRows();
-            JavaRDD<PackedBlock> trainBlocks = Packer.pack(train, plan, false, parts, layout);
+            RowGroups groups = s.trainGroups(nTrain);
+            JavaRDD<PackedBlock> trainBlocks = Packer.pack(train, plan, false, parts, groups, layout);
             JavaRDD<PackedBlock> valBlocks = null;
             if (frac > 0) {
-                valBlocks = Packer.pack(train, plan, true, parts, layout);
+                valBlocks = Packer.pack(train, plan, true, parts, RowGroups.forEvaluation(nVal), layout);
             } else if (val != null) {
                 RowPlan vp = RowNumbering.number(val, valSrc.name(), s.seed(), 0);
                 nVal = vp.trainRows();
-                valBlocks = Packer.pack(val, vp, false, parts, layout);
+                valBlocks = Packer.pack(val, vp, false, parts, RowGroups.forEvaluation(nVal), layout);
             }
             if (nTrain == 0) throw new SparkTrainException(trainSrc.name() + ": no training rows");
             Standardizer st = null;
             if (s.standardize()) {
-                st = Standardization.fit(trainBlocks, s.features(), nTrain, s.storage() == PackedBlock.Storage.SPARSE);
+                st = Standardization.fit(trainBlocks, groups, s.features(), nTrain, s.storage() == PackedBlock.Storage.SPARSE);
                 trainBlocks = Standardization.scaled(trainBlocks, st, "training blocks");
                 valBlocks = valBlocks == null ? null : Standardization.scaled(valBlocks, st, "validation blocks");
             }

@@ -1,6 +1,7 @@
 package dev.sparktrain.spark.load;
 
 import dev.sparktrain.data.PackedBlock;
+import dev.sparktrain.data.RowGroups;
 import dev.sparktrain.spark.load.source.BlockLayout;
 import dev.sparktrain.spark.load.source.StagedPartition;
 import org.apache.spark.Partitioner;
@@ -21,9 +22,9 @@ final class Packer {
     private Packer() {
     }
 
+    /** Packs into {@code parts} partitions holding whole {@code groups} (nearly equal runs of them). */
     static JavaRDD<PackedBlock> pack(JavaRDD<StagedPartition> staged, RowPlan plan, boolean validation, int parts,
-                                     BlockLayout layout) {
-        long n = validation ? plan.validationRows() : plan.trainRows();
+                                     RowGroups groups, BlockLayout layout) {
         long[][] firstOut = validation ? plan.firstValidation() : plan.firstTrain();
         RowPlan.Split split = plan.split();
         JavaPairRDD<Integer, PackedBlock> pieces = staged.mapPartitionsWithIndex((p, it) -> {
@@ -39,7 +40,7 @@ final class Packer {
                     long first = next;
                     for (int i = 0; i < s.runs().get(r).rows(); i++, local++) {
                         if (split.isValidation(p, r, i) != validation) continue;
-                        int tp = Blocks.RangePartitioner.partitionOf(next, parts, n);
+                        int tp = groups.partitionOf(next, parts);
                         if (tp != target && count > 0) {
                             out.add(new Tuple2<>(target, s.block().select(sel, count, first)));
                             count = 0;
@@ -54,16 +55,46 @@ final class Packer {
             }
             return out.iterator();
         }, true).mapToPair(t -> t);
-        JavaRDD<PackedBlock> blocks = pieces.partitionBy(new IdPartitioner(parts)).mapPartitionsWithIndex((p, it) -> {
+        return Blocks.cache(joined(pieces, parts, groups, layout.features(), 1, layout.storage(), layout.precision()),
+                validation ? "validation blocks" : "training blocks");
+    }
+
+    /**
+     * Cached blocks re-cut so that each partition holds whole {@code groups} (the same number of
+     * partitions): for blocks made elsewhere (the Java API, tests) or for another run's groups.
+     */
+    static JavaRDD<PackedBlock> align(JavaRDD<PackedBlock> blocks, RowGroups groups, String what) {
+        int parts = blocks.getNumPartitions();
+        PackedBlock sample = blocks.first();
+        JavaPairRDD<Integer, PackedBlock> pieces = blocks.flatMapToPair(b -> {
+            List<Tuple2<Integer, PackedBlock>> out = new ArrayList<>();
+            int lo = 0;
+            while (lo < b.rows()) {
+                int tp = groups.partitionOf(b.firstRow() + lo, parts);
+                long end = tp + 1 < parts ? groups.partitionStart(tp + 1, parts) : Long.MAX_VALUE;
+                int hi = (int) Math.min(b.rows(), end - b.firstRow());
+                out.add(new Tuple2<>(tp, lo == 0 && hi == b.rows() ? b : b.range(lo, hi, b.firstRow() + lo)));
+                lo = hi;
+            }
+            return out.iterator();
+        });
+        return Blocks.cache(joined(pieces, parts, groups, sample.features(), sample.targetWidth(), sample.storage(),
+                sample.precision()), what);
+    }
+
+    /** Each partition's pieces, in row order, as its one block. */
+    private static JavaRDD<PackedBlock> joined(JavaPairRDD<Integer, PackedBlock> pieces, int parts, RowGroups groups,
+                                               int features, int targetWidth, PackedBlock.Storage storage,
+                                               PackedBlock.Precision precision) {
+        return pieces.partitionBy(new IdPartitioner(parts)).mapPartitionsWithIndex((p, it) -> {
             List<PackedBlock> list = new ArrayList<>();
             it.forEachRemaining(t -> list.add(t._2()));
             list.sort(Comparator.comparingLong(PackedBlock::firstRow));
-            long first = list.isEmpty() ? Blocks.RangePartitioner.start(p, parts, n) : list.get(0).firstRow();
+            long first = list.isEmpty() ? groups.partitionStart(p, parts) : list.get(0).firstRow();
             PackedBlock b = list.size() == 1 ? list.get(0)
-                    : PackedBlock.concat(list, first, layout.features(), 1, layout.storage(), layout.precision());
+                    : PackedBlock.concat(list, first, features, targetWidth, storage, precision);
             return List.of(b).iterator();
         }, true);
-        return Blocks.cache(blocks, validation ? "validation blocks" : "training blocks");
     }
 
     /** Key i goes to partition i. */

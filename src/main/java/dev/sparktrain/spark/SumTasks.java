@@ -1,0 +1,125 @@
+package dev.sparktrain.spark;
+
+import dev.sparktrain.data.EpochOrder;
+import dev.sparktrain.data.PackedBlock;
+import dev.sparktrain.data.RowGroups;
+import dev.sparktrain.data.SumTree;
+import dev.sparktrain.nn.BatchKernel;
+import dev.sparktrain.nn.Loss;
+import dev.sparktrain.nn.Sequential;
+import dev.sparktrain.train.BlockWorker;
+import dev.sparktrain.train.GroupedSums;
+import org.apache.spark.TaskContext;
+
+import java.io.Serializable;
+import java.util.Iterator;
+
+/**
+ * What the executors run for {@link SparkBackend}: one partition's share of a step or of a
+ * validation pass, as a partial {@link SumTree} over the partition's leaves.
+ */
+final class SumTasks {
+    private SumTasks() {
+    }
+
+    /** Executor side: one worker (with its scratch buffers) per thread and training run. */
+    private static final ThreadLocal<Object[]> WORKERS = new ThreadLocal<>();
+
+    static BlockWorker worker(String runKey, Sequential model, Loss loss) {
+        Object[] cached = WORKERS.get();
+        if (cached == null || !cached[0].equals(runKey)) {
+            cached = new Object[] {runKey, new BlockWorker(model, loss)};
+            WORKERS.set(cached);
+        }
+        return (BlockWorker) cached[1];
+    }
+
+    /** A partition's task: its blocks (one) → its partial tree. */
+    abstract static class PartitionTask
+            extends scala.runtime.AbstractFunction2<TaskContext, scala.collection.Iterator<PackedBlock>, SumTree>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public SumTree apply(TaskContext ctx, scala.collection.Iterator<PackedBlock> blocks) {
+            return sums(scala.jdk.javaapi.CollectionConverters.asJava(blocks));
+        }
+
+        abstract SumTree sums(Iterator<PackedBlock> blocks);
+
+        /** Runs the installed test hooks on one vector of the tree (a stand-in when it holds no rows). */
+        static SumTree hooked(SumTree t, int statsOffset) {
+            double[] v = t.anyVector();
+            TaskHooks.runAfterTask(v != null ? v : new double[statsOffset + BatchKernel.STATS]);
+            return t;
+        }
+    }
+
+    /** One partition's share of a step: the tree of its rows of batch [from, to). */
+    static final class Step extends PartitionTask {
+        private static final long serialVersionUID = 1L;
+        private final Sequential model;
+        private final Loss loss;
+        private final String runKey;
+        private final SparkBackend.Weights weights;
+        private final EpochOrder order;
+        private final RowGroups groups;
+        private final int epoch;
+        private final long from;
+        private final long to;
+        private final int threads;
+
+        Step(Sequential model, Loss loss, String runKey, SparkBackend.Weights weights, EpochOrder order, RowGroups groups,
+             int epoch, long from, long to, int threads) {
+            this.model = model;
+            this.loss = loss;
+            this.runKey = runKey;
+            this.weights = weights;
+            this.order = order;
+            this.groups = groups;
+            this.epoch = epoch;
+            this.from = from;
+            this.to = to;
+            this.threads = threads;
+        }
+
+        @Override
+        SumTree sums(Iterator<PackedBlock> blocks) {
+            double[] params = weights.value();
+            SumTree tree = new SumTree(groups.leaves());
+            while (blocks.hasNext()) {
+                PackedBlock b = blocks.next();
+                tree.merge(GroupedSums.step(b, b.slice(order, epoch, from, to), groups, params, threads,
+                        () -> worker(runKey, model, loss)));
+            }
+            return hooked(tree, model.paramCount()); // tools-jar hooks (fault injection in tests); nothing when none is installed
+        }
+    }
+
+    /** One partition's loss, normalizer, rows and correct counts (no gradient). */
+    static final class Eval extends PartitionTask {
+        private static final long serialVersionUID = 1L;
+        private final Sequential model;
+        private final Loss loss;
+        private final String runKey;
+        private final SparkBackend.Weights weights;
+        private final RowGroups groups;
+
+        Eval(Sequential model, Loss loss, String runKey, SparkBackend.Weights weights, RowGroups groups) {
+            this.model = model;
+            this.loss = loss;
+            this.runKey = runKey;
+            this.weights = weights;
+            this.groups = groups;
+        }
+
+        @Override
+        SumTree sums(Iterator<PackedBlock> blocks) {
+            BlockWorker w = worker(runKey, model, loss);
+            double[] params = weights.value();
+            SumTree tree = new SumTree(groups.leaves());
+            while (blocks.hasNext()) tree.merge(GroupedSums.stats(blocks.next(), groups, params, w));
+            return hooked(tree, 0);
+        }
+    }
+}
