@@ -7,7 +7,8 @@
 #   ./submit.sh report|evaluate|predict ...                 # see README.md
 # Options starting with -- go to spark-submit (except sparktrain's --resume, --split, --format,
 # --json); the rest (job file, key=value overrides) go to the job. With SPARK_HOME set, $SPARK_HOME/bin/spark-submit runs the jar; without it, Spark's
-# SparkSubmit runs from the Maven classpath (a machine with only Java 17 and Maven is enough).
+# SparkSubmit runs from the Maven classpath (a machine with only Java 17 and Maven is enough) in a
+# JVM of --driver-memory (else $SPARKTRAIN_DRIVER_MEMORY, else 2g): in local mode, the whole job.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -22,10 +23,12 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_
 spark_args=()
 app_args=()
 have_master=no
+driver_memory="${SPARKTRAIN_DRIVER_MEMORY:-2g}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --verbose|--supervise) spark_args+=("$1"); shift ;;
     --master) have_master=yes; spark_args+=("$1" "$2"); shift 2 ;;
+    --driver-memory) driver_memory="${2:?option $1 needs a value}"; spark_args+=("$1" "$2"); shift 2 ;;
     --resume|--split|--format|--json) app_args+=("$1" "${2:?option $1 needs a value}"); shift 2 ;;  # sparktrain's own
     --*) spark_args+=("$1" "${2:?option $1 needs a value}"); shift 2 ;;
     *) app_args+=("$1"); shift ;;
@@ -56,6 +59,6 @@ fi
 # The --add-opens list Spark itself passes on Java 17 (the pom keeps the same list for tests).
 JVM_FLAGS=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' pom.xml)
 # shellcheck disable=SC2086
-exec java $JVM_FLAGS -Xmx"${SPARKTRAIN_DRIVER_MEMORY:-2g}" "$LOG4J" -cp "$JAR:$(cat "$CP_FILE")" \
+exec java $JVM_FLAGS -Xmx"$driver_memory" "$LOG4J" -cp "$JAR:$(cat "$CP_FILE")" \
   org.apache.spark.deploy.SparkSubmit --properties-file conf/spark-defaults.conf \
   "${spark_args[@]}" --class "$CLASS" "$JAR" "${app_args[@]+"${app_args[@]}"}"

@@ -1,5 +1,6 @@
 package dev.sparktrain.cli;
 
+import dev.sparktrain.data.RowGroups;
 import dev.sparktrain.spark.load.LoadedData;
 import dev.sparktrain.train.EarlyStopping;
 import dev.sparktrain.train.EpochStats;
@@ -16,15 +17,15 @@ final class RunConsole {
      * The data line printed at start: rows, partitions, storage, cached bytes and bytes per row
      * next to the raw dense float64 size N×(d+1)×8 (and the non-zeros for sparse storage).
      */
-    static String dataLine(String path, LoadedData data, int features) {
+    static String dataLine(String path, LoadedData data, int features, RowGroups groups) {
         long rows = data.trainRows() + data.validationRows();
         long raw = 8L * rows * (features + 1);
         String nz = data.nonZeros() < 0 ? "" : String.format(Locale.ROOT, ", %d non-zeros (density %.4g%%)",
                 data.nonZeros(), 100.0 * data.nonZeros() / Math.max(1.0, (double) rows * features));
         return String.format(Locale.ROOT, "data: %s: %d training rows, %d validation rows, %d partitions, %s%s, cached %d bytes "
-                        + "(%.1f bytes/row; raw float64 %d bytes)",
+                        + "(%.1f bytes/row; raw float64 %d bytes); %d row groups of %d rows",
                 path, data.trainRows(), data.validationRows(), data.train().getNumPartitions(), data.layout(), nz,
-                data.cachedBytes(), data.cachedBytes() / (double) Math.max(1, rows), raw);
+                data.cachedBytes(), data.cachedBytes() / (double) Math.max(1, rows), raw, groups.count(), groups.groupRows());
     }
 
     static void printEarlyStop(PrintStream out, EarlyStopping es) {

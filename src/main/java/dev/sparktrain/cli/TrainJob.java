@@ -1,5 +1,6 @@
 package dev.sparktrain.cli;
 
+import dev.sparktrain.data.DataSettings;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Sequential;
@@ -153,8 +154,9 @@ public final class TrainJob {
         if (hook != null) out.println(hook);
         Checkpoint resumed = cfg.run.resume == null ? null : resume(hconf, out);
         // blocks cut into the row groups of this run's batches (so the backend need not re-cut them)
-        LoadedData data = DataLoader.load(jsc, cfg.data.toBuilder().summedFor(cfg.train.batchSize(), params.length).build());
-        out.println(RunConsole.dataLine(cfg.data.path(), data, cfg.data.features()));
+        DataSettings loading = cfg.data.toBuilder().summedFor(cfg.train.batchSize(), params.length).build();
+        LoadedData data = DataLoader.load(jsc, loading);
+        out.println(RunConsole.dataLine(cfg.data.path(), data, cfg.data.features(), loading.trainGroups(data.trainRows())));
         DataFacts dataFacts = dataFacts(data);
         if (resumed != null) Resume.noteOtherData(resumed, dataFacts, out);
 
