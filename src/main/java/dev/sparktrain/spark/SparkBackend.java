@@ -78,7 +78,7 @@ public final class SparkBackend implements StepBackend {
         if (validation != null) {
             Layout v = Layout.of(validation, "validation blocks");
             RowGroups vg = RowGroups.forEvaluation(v.rows());
-            this.ownValidation = !v.alignedTo(vg);
+            this.ownValidation = v.rows() > 0 && !v.alignedTo(vg);
             this.validation = ownValidation ? Blocks.aligned(jsc, validation, vg, "validation blocks") : validation;
             this.validationGroups = vg;
         } else {
@@ -130,7 +130,7 @@ public final class SparkBackend implements StepBackend {
 
     @Override
     public StepSums validationSums(double[] params) {
-        if (validation == null) return null;
+        if (validation == null || validationGroups.rows() == 0) return null;
         jsc.setJobDescription("sparktrain epoch " + (lastEpoch + 1) + " validation");
         Weights weights = Weights.of(jsc, params);
         try {

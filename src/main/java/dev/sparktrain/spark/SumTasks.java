@@ -47,10 +47,10 @@ final class SumTasks {
 
         abstract SumTree sums(Iterator<PackedBlock> blocks);
 
-        /** Runs the installed test hooks on one vector of the tree (a stand-in when it holds no rows). */
-        static SumTree hooked(SumTree t, int statsOffset) {
+        /** Runs the installed test hooks on one vector of the tree (a stats-sized stand-in when it holds no rows). */
+        static SumTree hooked(SumTree t) {
             double[] v = t.anyVector();
-            TaskHooks.runAfterTask(v != null ? v : new double[statsOffset + BatchKernel.STATS]);
+            TaskHooks.runAfterTask(v != null ? v : new double[BatchKernel.STATS]);
             return t;
         }
     }
@@ -92,7 +92,7 @@ final class SumTasks {
                 tree.merge(GroupedSums.step(b, b.slice(order, epoch, from, to), groups, params, threads,
                         () -> worker(runKey, model, loss)));
             }
-            return hooked(tree, model.paramCount()); // tools-jar hooks (fault injection in tests); nothing when none is installed
+            return hooked(tree); // tools-jar hooks (fault injection in tests); nothing when none is installed
         }
     }
 
@@ -119,7 +119,7 @@ final class SumTasks {
             double[] params = weights.value();
             SumTree tree = new SumTree(groups.leaves());
             while (blocks.hasNext()) tree.merge(GroupedSums.stats(blocks.next(), groups, params, w));
-            return hooked(tree, 0);
+            return hooked(tree);
         }
     }
 }

@@ -80,7 +80,7 @@ public final class Evaluator {
             }).collect());
             SumTree all = new SumTree(groups.leaves());
             for (SumTree p : parts) all.merge(p);
-            double[] t = all.root() == null ? new double[width] : all.root();
+            double[] t = n == 0 || all.root() == null ? new double[width] : all.root();
             long rows = (long) t[ROWS];
             if (!classifier) {
                 return new Evaluation(rows, t[LOSS] / t[NORM], Double.NaN, null, Math.sqrt(t[SSE] / t[OUTPUTS]), t[SAE] / t[OUTPUTS]);
