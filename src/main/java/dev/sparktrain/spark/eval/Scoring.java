@@ -1,26 +1,12 @@
 package dev.sparktrain.spark.eval;
 
-import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.nn.BatchKernel;
-import dev.sparktrain.train.BlockWorker;
 
-/** Executor-side helpers: model outputs of a block in chunks, and what a row's outputs predict. */
+/** Executor-side helpers: what a row's outputs predict. */
 final class Scoring {
     static final int CHUNK = BatchKernel.CHUNK;
 
     private Scoring() {
-    }
-
-    /** Receives the outputs of rows [row, row + m) of a block: {@code out[i*c + j]} for row {@code row + i}. */
-    interface ChunkConsumer {
-        void accept(int row, int m, double[] out);
-    }
-
-    static void forEachChunk(BlockWorker worker, double[] params, PackedBlock b, ChunkConsumer consumer) {
-        for (int r = 0; r < b.rows(); r += CHUNK) {
-            int m = Math.min(CHUNK, b.rows() - r);
-            consumer.accept(r, m, worker.forward(b, r, m, params));   // any layout: dense/CSR, float64/32
-        }
     }
 
     /** The predicted class of row i: argmax (first maximum, as the training accuracy counts it), or logit > 0. */
