@@ -11,7 +11,7 @@ class RowGroupsTest {
     void theRuleAimsAtRowsPerTouchedGroupAndKeepsSizesInBounds() {
         RowGroups big = RowGroups.forTraining(40_000, 1024, 1_000_000);
         assertEquals(1024 / RowGroups.ROWS_PER_TOUCHED_GROUP, big.count(), "a large model: one group per batch share");
-        RowGroups small = RowGroups.forTraining(4_496, 64, 9_610);
+        RowGroups small = RowGroups.forTraining(4_496, 64, 9_610); // the default digits job
         assertTrue(small.count() > 1 && small.count() <= RowGroups.SMALL_MODEL_VALUES / 9_614 + 1, "small model: " + small);
         RowGroups whole = RowGroups.forEvaluation(100_000);
         assertTrue(whole.count() > RowGroups.MAX_GROUPS * 9 / 10 && whole.count() <= RowGroups.MAX_GROUPS, "evaluation: many cheap groups: " + whole);
