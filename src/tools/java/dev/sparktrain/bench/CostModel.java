@@ -1,0 +1,145 @@
+package dev.sparktrain.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The scale benchmark's cost model: a step's wall time as
+ * {@code t = t0 + a·messages + b·bytes + c·driverValues + k·compute}, fitted by least squares to
+ * the measured rows (a coefficient that comes out negative is dropped and the rest refitted, so
+ * every term stays a cost). Projections then keep t0, a and c (this driver's per-message and
+ * per-value CPU costs) and replace b by a network's cost per byte on the critical path, counted
+ * per path from how it moves its vectors; the gradient computation is left out (it is the same
+ * for every path and shrinks with more executors).
+ */
+final class CostModel {
+    static final String[] TERMS = {"t0 (per step)", "a (per message)", "b (per byte moved)", "c (per driver value)",
+            "k (per ms of gradient CPU / cores)"};
+    static final String[] UNITS = {"ms", "ms", "ms/byte", "ms/value", "x"};
+
+    /** Coefficients in TERMS order (ms units); rms residual and number of rows. */
+    record Fit(double[] coef, double rmsMs, int rows) {
+    }
+
+    private CostModel() {
+    }
+
+    static double[] features(ScaleCase.Row r) {
+        return new double[] {1, r.messages(), r.bytes(), r.driverValues(), r.computeMs()};
+    }
+
+    static Fit fit(List<ScaleCase.Row> rows) {
+        List<ScaleCase.Row> ok = rows.stream().filter(ScaleCase.Row::ok).toList();
+        boolean[] on = {true, true, true, true, true};
+        double[] coef = new double[TERMS.length];
+        for (int round = 0; round < TERMS.length; round++) {
+            coef = solve(ok, on);
+            int worst = -1;
+            for (int j = 0; j < coef.length; j++) if (on[j] && coef[j] < 0 && (worst < 0 || coef[j] < coef[worst])) worst = j;
+            if (worst < 0) break;
+            on[worst] = false;
+        }
+        double ss = 0;
+        for (ScaleCase.Row r : ok) {
+            double e = r.stepMs() - dot(coef, features(r));
+            ss += e * e;
+        }
+        return new Fit(coef, Math.sqrt(ss / Math.max(1, ok.size())), ok.size());
+    }
+
+    /** Normal equations over the enabled terms (columns scaled to unit size so they stay well conditioned). */
+    private static double[] solve(List<ScaleCase.Row> rows, boolean[] on) {
+        List<Integer> cols = new ArrayList<>();
+        for (int j = 0; j < on.length; j++) if (on[j]) cols.add(j);
+        int k = cols.size();
+        double[] scale = new double[k];
+        for (ScaleCase.Row r : rows) {
+            double[] f = features(r);
+            for (int i = 0; i < k; i++) scale[i] = Math.max(scale[i], Math.abs(f[cols.get(i)]));
+        }
+        double[][] a = new double[k][k + 1];
+        for (ScaleCase.Row r : rows) {
+            double[] f = features(r);
+            for (int i = 0; i < k; i++) {
+                double fi = f[cols.get(i)] / nz(scale[i]);
+                for (int j = 0; j < k; j++) a[i][j] += fi * f[cols.get(j)] / nz(scale[j]);
+                a[i][k] += fi * r.stepMs();
+            }
+        }
+        double[] x = gauss(a, k);
+        double[] coef = new double[on.length];
+        for (int i = 0; i < k; i++) coef[cols.get(i)] = x[i] / nz(scale[i]);
+        return coef;
+    }
+
+    private static double nz(double v) {
+        return v == 0 ? 1 : v;
+    }
+
+    /** Gaussian elimination with partial pivoting; a singular column gets 0 (a small ridge keeps it stable). */
+    private static double[] gauss(double[][] a, int k) {
+        for (int i = 0; i < k; i++) a[i][i] += 1e-9;
+        for (int c = 0; c < k; c++) {
+            int p = c;
+            for (int r = c + 1; r < k; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
+            double[] t = a[c];
+            a[c] = a[p];
+            a[p] = t;
+            for (int r = c + 1; r < k; r++) {
+                double f = a[r][c] / a[c][c];
+                for (int j = c; j <= k; j++) a[r][j] -= f * a[c][j];
+            }
+        }
+        double[] x = new double[k];
+        for (int r = k - 1; r >= 0; r--) {
+            double s = a[r][k];
+            for (int j = r + 1; j < k; j++) s -= a[r][j] * x[j];
+            x[r] = s / a[r][r];
+        }
+        return x;
+    }
+
+    static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+        return s;
+    }
+
+    /**
+     * What one step of a path moves at E one-core executors, T = partsPerExecutor·E tasks and d
+     * parameters. {@code linkBytes}: bytes on the busiest link in sequence (the driver's link,
+     * plus each reduce level's busiest reducer); the broadcast is counted as E copies out of the
+     * driver (its upper bound: Spark may serve pieces from executors that already hold them).
+     */
+    record Projection(String path, double messages, double linkBytes, double driverValues, double ms) {
+    }
+
+    static final double PIECE = 4 << 20; // spark.broadcast.blockSize
+
+    static List<Projection> project(Fit fit, long e, double d, int partsPerExecutor, double bytesPerSecond) {
+        double t = (double) e * partsPerExecutor;
+        double vec = 8 * d;
+        double bcastMsgs = e * Math.ceil(vec / PIECE);
+        double bcastBytes = e * vec;
+        List<Projection> out = new ArrayList<>();
+        // today's path: every task's tree into the driver, merged there
+        out.add(projection(fit, "driver (today)", 2 * t + bcastMsgs, bcastBytes + t * vec, t * d + d, bytesPerSecond));
+        // TreeReduce: ~sqrt(T) reducers of neighbouring partitions, then one; one tree into the driver
+        double fan = Math.ceil(Math.sqrt(t));
+        double reducers = Math.ceil(t / fan);
+        out.add(projection(fit, "executors (new)", 2 * (t + reducers + 1) + t + reducers + bcastMsgs,
+                bcastBytes + fan * vec + reducers * vec + vec, 2 * d, bytesPerSecond));
+        // MLlib treeAggregate, depth 2: sqrt(T) partial sums of 8d (dense) on executors, all into the driver
+        double scale = Math.max(Math.ceil(Math.sqrt(t)), 2);
+        double partials = Math.ceil(t / scale);
+        out.add(projection(fit, "mllib treeAggregate", 2 * (t + partials) + t + bcastMsgs,
+                bcastBytes + scale * vec + partials * vec, partials * d + d, bytesPerSecond));
+        return out;
+    }
+
+    private static Projection projection(Fit f, String path, double msgs, double linkBytes, double values, double bps) {
+        double[] c = f.coef();
+        double ms = c[0] + c[1] * msgs + linkBytes / bps * 1e3 + c[3] * values;
+        return new Projection(path, msgs, linkBytes, values, ms);
+    }
+}
