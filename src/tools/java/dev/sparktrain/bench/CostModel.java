@@ -2,73 +2,83 @@ package dev.sparktrain.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
- * The scale benchmark's cost model: a step's wall time as
- * {@code t = t0 + a·messages + b·bytes + c·driverValues + k·compute}, fitted by least squares to
- * the measured rows (a coefficient that comes out negative is dropped and the rest refitted, so
- * every term stays a cost). Projections then keep t0, a and c (this driver's per-message and
- * per-value CPU costs) and replace b by a network's cost per byte on the critical path, counted
- * per path from how it moves its vectors; the gradient computation is left out (it is the same
- * for every path and shrinks with more executors).
+ * The scale benchmark's cost model, two least-squares fits over the measured rows (a coefficient
+ * that comes out negative is dropped and the rest refitted, so every term stays a cost):
+ * <ul>
+ *   <li>step wall time: {@code t = t0 + a·messages + b·bytes + k·compute};</li>
+ *   <li>driver CPU per step: {@code cpu = u0 + c·driverValues + m·messages}, c being what each
+ *       vector value received and merged (plus the update's d) costs the driver.</li>
+ * </ul>
+ * Projections keep t0, a and c, and replace the local b by a network's cost per byte on the
+ * critical path, counted per path from how it moves its vectors; the gradient computation is left
+ * out (the same for every path, and it shrinks with more executors).
  */
 final class CostModel {
-    static final String[] TERMS = {"t0 (per step)", "a (per message)", "b (per byte moved)", "c (per driver value)",
-            "k (per ms of gradient CPU / cores)"};
-    static final String[] UNITS = {"ms", "ms", "ms/byte", "ms/value", "x"};
+    static final String[] STEP_TERMS = {"t0_ms", "a_ms_per_msg", "b_ms_per_byte", "k_per_compute_ms"};
+    static final String[] CPU_TERMS = {"u0_cpu_ms", "c_cpu_ms_per_driver_value", "m_cpu_ms_per_msg"};
 
-    /** Coefficients in TERMS order (ms units); rms residual and number of rows. */
+    /** Coefficients in the terms' order; rms residual (ms) and number of rows. */
     record Fit(double[] coef, double rmsMs, int rows) {
     }
 
     private CostModel() {
     }
 
-    static double[] features(ScaleCase.Row r) {
-        return new double[] {1, r.messages(), r.bytes(), r.driverValues(), r.computeMs()};
+    static Fit stepFit(List<ScaleCase.Row> rows) {
+        return fit(rows, STEP_TERMS.length, r -> new double[] {1, r.messages(), r.bytes(), r.computeMs()}, ScaleCase.Row::stepMs);
     }
 
-    static Fit fit(List<ScaleCase.Row> rows) {
+    static Fit cpuFit(List<ScaleCase.Row> rows) {
+        return fit(rows, CPU_TERMS.length, r -> new double[] {1, r.driverValues(), r.messages()}, ScaleCase.Row::driverCpuMs);
+    }
+
+    private static Fit fit(List<ScaleCase.Row> rows, int n, Function<ScaleCase.Row, double[]> x, ToDoubleFunction<ScaleCase.Row> y) {
         List<ScaleCase.Row> ok = rows.stream().filter(ScaleCase.Row::ok).toList();
-        boolean[] on = {true, true, true, true, true};
-        double[] coef = new double[TERMS.length];
-        for (int round = 0; round < TERMS.length; round++) {
-            coef = solve(ok, on);
+        boolean[] on = new boolean[n];
+        java.util.Arrays.fill(on, true);
+        double[] coef = new double[n];
+        for (int round = 0; round < n; round++) {
+            coef = solve(ok, x, y, on);
             int worst = -1;
-            for (int j = 0; j < coef.length; j++) if (on[j] && coef[j] < 0 && (worst < 0 || coef[j] < coef[worst])) worst = j;
+            for (int j = 0; j < n; j++) if (on[j] && coef[j] < 0 && (worst < 0 || coef[j] < coef[worst])) worst = j;
             if (worst < 0) break;
             on[worst] = false;
         }
         double ss = 0;
         for (ScaleCase.Row r : ok) {
-            double e = r.stepMs() - dot(coef, features(r));
+            double e = y.applyAsDouble(r) - dot(coef, x.apply(r));
             ss += e * e;
         }
         return new Fit(coef, Math.sqrt(ss / Math.max(1, ok.size())), ok.size());
     }
 
     /** Normal equations over the enabled terms (columns scaled to unit size so they stay well conditioned). */
-    private static double[] solve(List<ScaleCase.Row> rows, boolean[] on) {
+    private static double[] solve(List<ScaleCase.Row> rows, Function<ScaleCase.Row, double[]> x,
+                                  ToDoubleFunction<ScaleCase.Row> y, boolean[] on) {
         List<Integer> cols = new ArrayList<>();
         for (int j = 0; j < on.length; j++) if (on[j]) cols.add(j);
         int k = cols.size();
         double[] scale = new double[k];
         for (ScaleCase.Row r : rows) {
-            double[] f = features(r);
+            double[] f = x.apply(r);
             for (int i = 0; i < k; i++) scale[i] = Math.max(scale[i], Math.abs(f[cols.get(i)]));
         }
         double[][] a = new double[k][k + 1];
         for (ScaleCase.Row r : rows) {
-            double[] f = features(r);
+            double[] f = x.apply(r);
             for (int i = 0; i < k; i++) {
                 double fi = f[cols.get(i)] / nz(scale[i]);
                 for (int j = 0; j < k; j++) a[i][j] += fi * f[cols.get(j)] / nz(scale[j]);
-                a[i][k] += fi * r.stepMs();
+                a[i][k] += fi * y.applyAsDouble(r);
             }
         }
-        double[] x = gauss(a, k);
+        double[] sol = gauss(a, k);
         double[] coef = new double[on.length];
-        for (int i = 0; i < k; i++) coef[cols.get(i)] = x[i] / nz(scale[i]);
+        for (int i = 0; i < k; i++) coef[cols.get(i)] = sol[i] / nz(scale[i]);
         return coef;
     }
 
@@ -107,39 +117,40 @@ final class CostModel {
 
     /**
      * What one step of a path moves at E one-core executors, T = partsPerExecutor·E tasks and d
-     * parameters. {@code linkBytes}: bytes on the busiest link in sequence (the driver's link,
-     * plus each reduce level's busiest reducer); the broadcast is counted as E copies out of the
-     * driver (its upper bound: Spark may serve pieces from executors that already hold them).
+     * parameters. {@code linkBytes}: bytes on the busiest link, in sequence: the weights out of the
+     * driver, each reduce level's busiest reducer, the driver's inbound. The torrent broadcast is
+     * counted as one 8d copy out of the driver (its lower bound: executors serve each other pieces);
+     * its upper bound, E copies, would add (E-1)·8d to every path alike.
      */
     record Projection(String path, double messages, double linkBytes, double driverValues, double ms) {
     }
 
     static final double PIECE = 4 << 20; // spark.broadcast.blockSize
 
-    static List<Projection> project(Fit fit, long e, double d, int partsPerExecutor, double bytesPerSecond) {
+    static List<Projection> project(Fit step, Fit cpu, long e, double d, int partsPerExecutor, double bytesPerSecond) {
         double t = (double) e * partsPerExecutor;
         double vec = 8 * d;
         double bcastMsgs = e * Math.ceil(vec / PIECE);
-        double bcastBytes = e * vec;
+        double bcastBytes = vec;
         List<Projection> out = new ArrayList<>();
         // today's path: every task's tree into the driver, merged there
-        out.add(projection(fit, "driver (today)", 2 * t + bcastMsgs, bcastBytes + t * vec, t * d + d, bytesPerSecond));
+        out.add(projection(step, cpu, "driver (today)", 2 * t + bcastMsgs, bcastBytes + t * vec, t * d + d, bytesPerSecond));
         // TreeReduce: ~sqrt(T) reducers of neighbouring partitions, then one; one tree into the driver
         double fan = Math.ceil(Math.sqrt(t));
         double reducers = Math.ceil(t / fan);
-        out.add(projection(fit, "executors (new)", 2 * (t + reducers + 1) + t + reducers + bcastMsgs,
+        out.add(projection(step, cpu, "executors (new)", 2 * (t + reducers + 1) + t + reducers + bcastMsgs,
                 bcastBytes + fan * vec + reducers * vec + vec, 2 * d, bytesPerSecond));
         // MLlib treeAggregate, depth 2: sqrt(T) partial sums of 8d (dense) on executors, all into the driver
         double scale = Math.max(Math.ceil(Math.sqrt(t)), 2);
         double partials = Math.ceil(t / scale);
-        out.add(projection(fit, "mllib treeAggregate", 2 * (t + partials) + t + bcastMsgs,
+        out.add(projection(step, cpu, "mllib treeAggregate", 2 * (t + partials) + t + bcastMsgs,
                 bcastBytes + scale * vec + partials * vec, partials * d + d, bytesPerSecond));
         return out;
     }
 
-    private static Projection projection(Fit f, String path, double msgs, double linkBytes, double values, double bps) {
-        double[] c = f.coef();
-        double ms = c[0] + c[1] * msgs + linkBytes / bps * 1e3 + c[3] * values;
+    private static Projection projection(Fit step, Fit cpu, String path, double msgs, double linkBytes, double values,
+                                         double bps) {
+        double ms = step.coef()[0] + step.coef()[1] * msgs + linkBytes / bps * 1e3 + cpu.coef()[1] * values;
         return new Projection(path, msgs, linkBytes, values, ms);
     }
 }

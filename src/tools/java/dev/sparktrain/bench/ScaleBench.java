@@ -38,6 +38,10 @@ public final class ScaleBench {
         DEFAULTS.put("csr.rows", "4096");
         DEFAULTS.put("warm", "1");
         DEFAULTS.put("steps", "3");
+        // from this d on, one untimed-warm-up-free step per path: a d = 1e7 step takes 30-60 s here
+        DEFAULTS.put("large.d", "5e6");
+        DEFAULTS.put("large.warm", "0");
+        DEFAULTS.put("large.steps", "1");
         DEFAULTS.put("executor.memory", "1200m");
         DEFAULTS.put("jars", "");
         DEFAULTS.put("seed", "42");
@@ -108,11 +112,14 @@ public final class ScaleBench {
             }
             return out;
         }
+        String pre = d >= Double.parseDouble(k.get("large.d")) ? "large." : "";
+        int warm = Integer.parseInt(k.get(pre + "warm"));
+        int steps = Integer.parseInt(k.get(pre + "steps"));
         try {
             for (String path : k.get("paths").split(",")) {
                 System.gc(); // the previous run's vectors are not this one's cost
-                ScaleCase.Row r = ScaleCase.run(jsc, metrics, model, executors, data, rows, net, path.trim(),
-                        Integer.parseInt(k.get("warm")), Integer.parseInt(k.get("steps")), seed);
+                ScaleCase.Row r = ScaleCase.run(jsc, metrics, model, executors, data, rows, net, path.trim(), warm,
+                        steps, seed);
                 report.row(r);
                 out.add(r);
             }

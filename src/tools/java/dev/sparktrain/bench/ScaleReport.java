@@ -70,37 +70,44 @@ final class ScaleReport {
 
     void fitAndProject(List<ScaleCase.Row> rows, String targets, double bytesPerSecond, int partsPerExecutor) {
         out.println();
-        out.println("== cost model: step_ms = t0 + a*msgs + b*bytes + c*driver_values + k*compute, least squares over the rows above");
-        CostModel.Fit f = CostModel.fit(rows);
-        if (f.rows() < CostModel.TERMS.length) {
-            out.println("  too few measured rows (" + f.rows() + ") to fit " + CostModel.TERMS.length + " terms");
+        out.println("== cost model, least squares over the rows above (negative terms dropped):");
+        out.println("   step_ms = t0 + a*msgs + b*bytes + k*compute;  driver_cpu_ms = u0 + c*driver_values + m*msgs");
+        CostModel.Fit step = CostModel.stepFit(rows);
+        CostModel.Fit cpu = CostModel.cpuFit(rows);
+        if (step.rows() < CostModel.STEP_TERMS.length + 2) {
+            out.println("  too few measured rows (" + step.rows() + ") for a fit");
             return;
         }
-        String[] names = {"t0_ms", "a_ms_per_msg", "b_ms_per_byte", "c_ms_per_driver_value", "k_per_compute_ms"};
-        for (int i = 0; i < names.length; i++) {
-            out.printf(Locale.ROOT, "  %-36s %12s %s%n", CostModel.TERMS[i], Figures.fmt(f.coef()[i]), CostModel.UNITS[i]);
-            fig("scale_fit_" + names[i], f.coef()[i], CostModel.UNITS[i]);
-        }
-        out.printf(Locale.ROOT, "  rms residual %.1f ms over %d rows (b = %.3g s/GB moved locally)%n", f.rmsMs(), f.rows(),
-                f.coef()[2] * 1e-3 * 1e9);
-        fig("scale_fit_rms_ms", f.rmsMs(), "ms");
+        printFit(step, CostModel.STEP_TERMS);
+        printFit(cpu, CostModel.CPU_TERMS);
+        out.printf(Locale.ROOT, "  b = %.3g s per GB moved on this machine; c = %.3g s per 1e9 driver values%n",
+                step.coef()[2] * 1e6, cpu.coef()[1] * 1e6);
         out.println();
         out.printf(Locale.ROOT, "== PROJECTIONS (not measurements): one step's communication + driver cost at %.0f Gbit/s per link,%n",
                 bytesPerSecond * 8 / 1e9);
-        out.println("   T = " + partsPerExecutor + " x E tasks; t0, a, c from the fit; gradient compute left out (same on every path)");
+        out.println("   T = " + partsPerExecutor + " x E tasks; t0, a from the step fit, c from the driver-CPU fit; bytes on the");
+        out.println("   critical path at line rate; the weights broadcast as one copy out of the driver; gradient compute left out");
         out.printf(Locale.ROOT, "   %5s %6s %-20s %10s %16s %16s %12s%n", "E", "d", "path", "msgs", "link_bytes", "driver_values",
                 "step_ms");
         for (String pair : targets.split(",")) {
             String[] ed = pair.trim().split(":");
             long e = Long.parseLong(ed[0]);
             double d = Double.parseDouble(ed[1]);
-            for (CostModel.Projection p : CostModel.project(f, e, d, partsPerExecutor, bytesPerSecond)) {
+            for (CostModel.Projection p : CostModel.project(step, cpu, e, d, partsPerExecutor, bytesPerSecond)) {
                 out.printf(Locale.ROOT, "   %5d %6s %-20s %10.0f %16.4g %16.4g %12.1f%n", e, dtag(d), p.path(), p.messages(),
                         p.linkBytes(), p.driverValues(), p.ms());
                 String key = p.path().startsWith("driver") ? "drv" : p.path().startsWith("executors") ? "exe" : "mllib";
                 fig("scale_projected_e" + e + "_d" + dtag(d) + "_" + key + "_step_ms", p.ms(), "ms");
             }
         }
+    }
+
+    private void printFit(CostModel.Fit f, String[] names) {
+        for (int i = 0; i < names.length; i++) {
+            out.printf(Locale.ROOT, "  %-36s %12s%n", names[i], Figures.fmt(f.coef()[i]));
+            fig("scale_fit_" + names[i], f.coef()[i], "coef");
+        }
+        out.printf(Locale.ROOT, "  (rms residual %.1f ms over %d rows)%n", f.rmsMs(), f.rows());
     }
 
     private void fig(String name, double v, String unit) {
