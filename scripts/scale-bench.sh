@@ -11,7 +11,8 @@
 #   scripts/scale-bench.sh                 # full: E = 1,2,4,8; d = 1e5,1e6,1e7; mlp and csr (~10-15 min)
 #   scripts/scale-bench.sh quick           # E = 1,2; d = 1e5,1e6 (about 2 min)
 #   scripts/scale-bench.sh executors=2,8 sizes=1e6 models=csr steps=5
-# Output also goes to target/scale-bench.txt. SCALE_DRIVER_MEMORY sets the driver's -Xmx (6g).
+#   scripts/scale-bench.sh refit=bench/scale-2026-11-30.txt project=1000:1e8   # refit a saved run, no cluster
+# Output also goes to target/scale-bench.txt (not with refit=). SCALE_DRIVER_MEMORY sets the driver's -Xmx (6g).
 # Keys: ScaleBench.DEFAULTS (src/tools). Every line "FIGURE <name> <value> <unit>" is machine-readable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,12 +34,16 @@ export SPARK_MASTER_PORT="${SCALE_MASTER_PORT:-7177}" SPARK_MASTER_WEBUI_PORT="$
 export SPARK_WORKER_WEBUI_PORT="${SCALE_WORKER_WEBUI_PORT:-8181}" SPARK_WORKER_CORES=4
 export SPARK_WORKER_MEMORY="$((4 * mb + 256))m" CLUSTER_DIR="$ROOT/target/scale-cluster"
 
-scripts/local-cluster.sh start
-trap 'scripts/local-cluster.sh stop' EXIT
+refit=no
+for a in "$@"; do case "$a" in refit=*) refit=yes ;; esac; done
+if [ "$refit" = no ]; then
+  scripts/local-cluster.sh start
+  trap 'scripts/local-cluster.sh stop' EXIT
+fi
 
 SPARK_HOME="$ROOT/target/spark-home"
 # shellcheck disable=SC2046
 java $(cat "$SPARK_HOME/conf/java-module-flags") -Xmx"${SCALE_DRIVER_MEMORY:-6g}" \
   -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
   -cp "$JAR:$TOOLS:$SPARK_HOME/jars/*" dev.sparktrain.bench.ScaleBench \
-  master="spark://127.0.0.1:$SPARK_MASTER_PORT" jars="$JAR,$TOOLS" "$@" | tee "$ROOT/target/scale-bench.txt"
+  master="spark://127.0.0.1:$SPARK_MASTER_PORT" jars="$JAR,$TOOLS" "$@" | if [ "$refit" = no ]; then tee "$ROOT/target/scale-bench.txt"; else cat; fi

@@ -10,16 +10,18 @@ import java.util.function.ToDoubleFunction;
  * that comes out negative is dropped and the rest refitted, so every term stays a cost):
  * <ul>
  *   <li>step wall time: {@code t = t0 + a·messages + b·bytes + k·compute};</li>
- *   <li>driver CPU per step: {@code cpu = u0 + c·driverValues + m·messages}, c being what each
- *       vector value received and merged (plus the update's d) costs the driver.</li>
+ *   <li>driver CPU per step: {@code cpu = u0 + c·driverValues + s·broadcastBytes + m·messages}:
+ *       c is what each vector value received and merged (plus the update's d) costs the driver,
+ *       s what serving a broadcast byte costs it.</li>
  * </ul>
- * Projections keep t0, a and c, and replace the local b by a network's cost per byte on the
+ * Projections keep t0, a, c and s, and replace the local b by a network's cost per byte on the
  * critical path, counted per path from how it moves its vectors; the gradient computation is left
  * out (the same for every path, and it shrinks with more executors).
  */
 final class CostModel {
     static final String[] STEP_TERMS = {"t0_ms", "a_ms_per_msg", "b_ms_per_byte", "k_per_compute_ms"};
-    static final String[] CPU_TERMS = {"u0_cpu_ms", "c_cpu_ms_per_driver_value", "m_cpu_ms_per_msg"};
+    static final String[] CPU_TERMS = {"u0_cpu_ms", "c_cpu_ms_per_driver_value", "s_cpu_ms_per_bcast_byte",
+            "m_cpu_ms_per_msg"};
 
     /** Coefficients in the terms' order; rms residual (ms) and number of rows. */
     record Fit(double[] coef, double rmsMs, int rows) {
@@ -33,7 +35,8 @@ final class CostModel {
     }
 
     static Fit cpuFit(List<ScaleCase.Row> rows) {
-        return fit(rows, CPU_TERMS.length, r -> new double[] {1, r.driverValues(), r.messages()}, ScaleCase.Row::driverCpuMs);
+        return fit(rows, CPU_TERMS.length, r -> new double[] {1, r.driverValues(), r.perStep().bcastBytes(), r.messages()},
+                ScaleCase.Row::driverCpuMs);
     }
 
     private static Fit fit(List<ScaleCase.Row> rows, int n, Function<ScaleCase.Row, double[]> x, ToDoubleFunction<ScaleCase.Row> y) {
@@ -120,9 +123,9 @@ final class CostModel {
      * parameters. {@code linkBytes}: bytes on the busiest link, in sequence: the weights out of the
      * driver, each reduce level's busiest reducer, the driver's inbound. The torrent broadcast is
      * counted as one 8d copy out of the driver (its lower bound: executors serve each other pieces);
-     * its upper bound, E copies, would add (E-1)·8d to every path alike.
+     * {@code msUpper} takes its upper bound instead, E copies, which adds the same to every path.
      */
-    record Projection(String path, double messages, double linkBytes, double driverValues, double ms) {
+    record Projection(String path, double messages, double linkBytes, double driverValues, double ms, double msUpper) {
     }
 
     static final double PIECE = 4 << 20; // spark.broadcast.blockSize
@@ -130,27 +133,31 @@ final class CostModel {
     static List<Projection> project(Fit step, Fit cpu, long e, double d, int partsPerExecutor, double bytesPerSecond) {
         double t = (double) e * partsPerExecutor;
         double vec = 8 * d;
+        Link link = new Link(step, cpu, bytesPerSecond, vec, (e - 1) * vec);
         double bcastMsgs = e * Math.ceil(vec / PIECE);
-        double bcastBytes = vec;
         List<Projection> out = new ArrayList<>();
         // today's path: every task's tree into the driver, merged there
-        out.add(projection(step, cpu, "driver (today)", 2 * t + bcastMsgs, bcastBytes + t * vec, t * d + d, bytesPerSecond));
+        out.add(link.projection("driver (today)", 2 * t + bcastMsgs, vec + t * vec, t * d + d));
         // TreeReduce: ~sqrt(T) reducers of neighbouring partitions, then one; one tree into the driver
         double fan = Math.ceil(Math.sqrt(t));
         double reducers = Math.ceil(t / fan);
-        out.add(projection(step, cpu, "executors (new)", 2 * (t + reducers + 1) + t + reducers + bcastMsgs,
-                bcastBytes + fan * vec + reducers * vec + vec, 2 * d, bytesPerSecond));
+        out.add(link.projection("executors (new)", 2 * (t + reducers + 1) + t + reducers + bcastMsgs,
+                vec + fan * vec + reducers * vec + vec, 2 * d));
         // MLlib treeAggregate, depth 2: sqrt(T) partial sums of 8d (dense) on executors, all into the driver
         double scale = Math.max(Math.ceil(Math.sqrt(t)), 2);
         double partials = Math.ceil(t / scale);
-        out.add(projection(step, cpu, "mllib treeAggregate", 2 * (t + partials) + t + bcastMsgs,
-                bcastBytes + scale * vec + partials * vec, partials * d + d, bytesPerSecond));
+        out.add(link.projection("mllib treeAggregate", 2 * (t + partials) + t + bcastMsgs,
+                vec + scale * vec + partials * vec, partials * d + d));
         return out;
     }
 
-    private static Projection projection(Fit step, Fit cpu, String path, double msgs, double linkBytes, double values,
-                                         double bps) {
-        double ms = step.coef()[0] + step.coef()[1] * msgs + linkBytes / bps * 1e3 + cpu.coef()[1] * values;
-        return new Projection(path, msgs, linkBytes, values, ms);
+    /** The costs a projection applies: fitted per step, message, driver value and broadcast byte; the link's speed. */
+    private record Link(Fit step, Fit cpu, double bytesPerSecond, double bcastOnce, double bcastExtra) {
+        Projection projection(String path, double msgs, double linkBytes, double values) {
+            double ms = step.coef()[0] + step.coef()[1] * msgs + linkBytes / bytesPerSecond * 1e3
+                    + cpu.coef()[1] * values + cpu.coef()[2] * bcastOnce;
+            double extra = bcastExtra / bytesPerSecond * 1e3 + cpu.coef()[2] * bcastExtra;
+            return new Projection(path, msgs, linkBytes, values, ms, ms + extra);
+        }
     }
 }

@@ -47,12 +47,13 @@ public final class ScaleBench {
         DEFAULTS.put("seed", "42");
         DEFAULTS.put("project", "100:1e7,500:1e8"); // E:d pairs to project to
         DEFAULTS.put("gbit", "10");
+        DEFAULTS.put("refit", ""); // a saved output: refit and project from its rows, no cluster (ScaleRefit)
     }
 
     private ScaleBench() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         Map<String, String> k = new LinkedHashMap<>(DEFAULTS);
         Map<String, String> spark = new LinkedHashMap<>();
         boolean quick = List.of(args).contains("quick");
@@ -69,8 +70,16 @@ public final class ScaleBench {
         out.println("sparktrain scale bench: " + k + (spark.isEmpty() ? "" : " " + spark));
         out.printf(Locale.ROOT, "machine: %d cores, driver heap %.1f GB; every executor is a separate JVM of 1 core%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / 1e9);
-        List<ScaleCase.Row> rows = new ArrayList<>();
         ScaleReport report = new ScaleReport(out);
+        int perExecutor = Integer.parseInt(k.get("parts_per_executor"));
+        double bytesPerSecond = Double.parseDouble(k.get("gbit")) * 1e9 / 8;
+        if (!k.get("refit").isEmpty()) {
+            List<ScaleCase.Row> saved = ScaleRefit.rows(java.nio.file.Path.of(k.get("refit")));
+            out.println("refit: " + saved.size() + " measured rows read from " + k.get("refit"));
+            report.fitAndProject(saved, k.get("project"), bytesPerSecond, perExecutor);
+            return;
+        }
+        List<ScaleCase.Row> rows = new ArrayList<>();
         report.header();
         for (String e : k.get("executors").split(",")) {
             int executors = Integer.parseInt(e.trim());
@@ -87,8 +96,7 @@ public final class ScaleBench {
                 }
             }
         }
-        report.fitAndProject(rows, k.get("project"), Double.parseDouble(k.get("gbit")) * 1e9 / 8,
-                Integer.parseInt(k.get("parts_per_executor")));
+        report.fitAndProject(rows, k.get("project"), bytesPerSecond, perExecutor);
         if (quick) out.println("quick mode: small sizes to check that the benchmark runs; the fit and projections mean little");
     }
 

@@ -55,6 +55,8 @@ final class ScaleReport {
         fig(tag + "_shuffle_write_bytes", t.shuffleWrite(), "bytes");
         fig(tag + "_shuffle_read_bytes", t.shuffleRemoteBytes() + t.shuffleLocalBytes(), "bytes");
         fig(tag + "_shuffle_remote_bytes", t.shuffleRemoteBytes(), "bytes");
+        fig(tag + "_compute_ms", r.computeMs(), "ms");
+        fig(tag + "_params", r.d(), "n");
         fig(tag + "_tasks", t.tasks(), "n");
         fig(tag + "_messages", r.messages(), "n");
         if (r.path().equals("executors")) fig(tag + "_driver_in_pass", check.startsWith("PASS") ? 1 : 0, "bool");
@@ -80,24 +82,26 @@ final class ScaleReport {
         }
         printFit(step, CostModel.STEP_TERMS);
         printFit(cpu, CostModel.CPU_TERMS);
-        out.printf(Locale.ROOT, "  b = %.3g s per GB moved on this machine; c = %.3g s per 1e9 driver values%n",
-                step.coef()[2] * 1e6, cpu.coef()[1] * 1e6);
+        out.printf(Locale.ROOT, "  b = %.3g s per GB moved on this machine; c = %.3g s per 1e9 driver values; s = %.3g s per GB broadcast%n",
+                step.coef()[2] * 1e6, cpu.coef()[1] * 1e6, cpu.coef()[2] * 1e6);
         out.println();
         out.printf(Locale.ROOT, "== PROJECTIONS (not measurements): one step's communication + driver cost at %.0f Gbit/s per link,%n",
                 bytesPerSecond * 8 / 1e9);
         out.println("   T = " + partsPerExecutor + " x E tasks; t0, a from the step fit, c from the driver-CPU fit; bytes on the");
         out.println("   critical path at line rate; the weights broadcast as one copy out of the driver; gradient compute left out");
-        out.printf(Locale.ROOT, "   %5s %6s %-20s %10s %16s %16s %12s%n", "E", "d", "path", "msgs", "link_bytes", "driver_values",
-                "step_ms");
+        out.println("   (step_ms_ub: the broadcast at its upper bound, E copies out of the driver: the same extra on every path)");
+        out.printf(Locale.ROOT, "   %5s %6s %-20s %10s %12s %14s %11s %11s%n", "E", "d", "path", "msgs", "link_bytes",
+                "driver_values", "step_ms", "step_ms_ub");
         for (String pair : targets.split(",")) {
             String[] ed = pair.trim().split(":");
             long e = Long.parseLong(ed[0]);
             double d = Double.parseDouble(ed[1]);
             for (CostModel.Projection p : CostModel.project(step, cpu, e, d, partsPerExecutor, bytesPerSecond)) {
-                out.printf(Locale.ROOT, "   %5d %6s %-20s %10.0f %16.4g %16.4g %12.1f%n", e, dtag(d), p.path(), p.messages(),
-                        p.linkBytes(), p.driverValues(), p.ms());
+                out.printf(Locale.ROOT, "   %5d %6s %-20s %10.0f %12.4g %14.4g %11.0f %11.0f%n", e, dtag(d), p.path(),
+                        p.messages(), p.linkBytes(), p.driverValues(), p.ms(), p.msUpper());
                 String key = p.path().startsWith("driver") ? "drv" : p.path().startsWith("executors") ? "exe" : "mllib";
                 fig("scale_projected_e" + e + "_d" + dtag(d) + "_" + key + "_step_ms", p.ms(), "ms");
+                fig("scale_projected_e" + e + "_d" + dtag(d) + "_" + key + "_step_ms_ub", p.msUpper(), "ms");
             }
         }
     }
