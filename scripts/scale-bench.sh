@@ -8,8 +8,8 @@
 # prints projections. A script, not a ./bench.sh section: it needs a cluster and a SparkContext
 # per executor count, where bench.sh is one local[2] context (and its `scale` section is epoch
 # time vs rows).
-#   scripts/scale-bench.sh                 # full: E = 1,2,4,8; d = 1e5,1e6,1e7; mlp and csr (~10-15 min)
-#   scripts/scale-bench.sh quick           # E = 1,2; d = 1e5,1e6 (about 2 min)
+#   scripts/scale-bench.sh                 # full: E = 1,2,4,8; d = 1e5,1e6,1e7; mlp and csr (~20 min on 2 cores)
+#   scripts/scale-bench.sh quick           # E = 1,2; d = 1e5,1e6 (~3.5 min)
 #   scripts/scale-bench.sh executors=2,8 sizes=1e6 models=csr steps=5
 #   scripts/scale-bench.sh refit=bench/scale-2026-11-30.txt project=1000:1e8   # refit a saved run, no cluster
 # Output also goes to target/scale-bench.txt (not with refit=). SCALE_DRIVER_MEMORY sets the driver's -Xmx (6g).

@@ -120,7 +120,10 @@ final class CostModel {
 
     /**
      * What one step of a path moves at E one-core executors, T = partsPerExecutor·E tasks and d
-     * parameters. {@code linkBytes}: bytes on the busiest link, in sequence: the weights out of the
+     * parameters, both counted on the critical path. {@code messages}: the driver's 2 per task (launch,
+     * result: its scheduler handles them one by one), one executor's broadcast pieces (executors
+     * fetch theirs in parallel) and the busiest reducer's shuffle blocks at each level.
+     * {@code linkBytes}: bytes on the busiest link, in sequence: the weights out of the
      * driver, each reduce level's busiest reducer, the driver's inbound. The torrent broadcast is
      * counted as one 8d copy out of the driver (its lower bound: executors serve each other pieces);
      * {@code msUpper} takes its upper bound instead, E copies, which adds the same to every path.
@@ -134,19 +137,19 @@ final class CostModel {
         double t = (double) e * partsPerExecutor;
         double vec = 8 * d;
         Link link = new Link(step, cpu, bytesPerSecond, vec, (e - 1) * vec);
-        double bcastMsgs = e * Math.ceil(vec / PIECE);
+        double pieces = Math.ceil(vec / PIECE);
         List<Projection> out = new ArrayList<>();
         // today's path: every task's tree into the driver, merged there
-        out.add(link.projection("driver (today)", 2 * t + bcastMsgs, vec + t * vec, t * d + d));
+        out.add(link.projection("driver (today)", 2 * t + pieces, vec + t * vec, t * d + d));
         // TreeReduce: ~sqrt(T) reducers of neighbouring partitions, then one; one tree into the driver
         double fan = Math.ceil(Math.sqrt(t));
         double reducers = Math.ceil(t / fan);
-        out.add(link.projection("executors (new)", 2 * (t + reducers + 1) + t + reducers + bcastMsgs,
+        out.add(link.projection("executors (new)", 2 * (t + reducers + 1) + pieces + fan + reducers,
                 vec + fan * vec + reducers * vec + vec, 2 * d));
         // MLlib treeAggregate, depth 2: sqrt(T) partial sums of 8d (dense) on executors, all into the driver
         double scale = Math.max(Math.ceil(Math.sqrt(t)), 2);
         double partials = Math.ceil(t / scale);
-        out.add(link.projection("mllib treeAggregate", 2 * (t + partials) + t + bcastMsgs,
+        out.add(link.projection("mllib treeAggregate", 2 * (t + partials) + pieces + scale,
                 vec + scale * vec + partials * vec, partials * d + d));
         return out;
     }

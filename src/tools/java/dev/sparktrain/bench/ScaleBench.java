@@ -66,6 +66,9 @@ public final class ScaleBench {
             else if (eq > 0 && k.containsKey(key)) k.put(key, a.substring(eq + 1));
             else fail("scale-bench: unknown argument '" + a + "'; keys: " + String.join(", ", DEFAULTS.keySet()) + ", spark.*, quick");
         }
+        for (String m : k.get("models").split(",")) {
+            if (!m.trim().equals("mlp") && !m.trim().equals("csr")) fail("scale-bench: models: 'mlp' and/or 'csr', got '" + m + "'");
+        }
         PrintStream out = System.out;
         out.println("sparktrain scale bench: " + k + (spark.isEmpty() ? "" : " " + spark));
         out.printf(Locale.ROOT, "machine: %d cores, driver heap %.1f GB; every executor is a separate JVM of 1 core%n",

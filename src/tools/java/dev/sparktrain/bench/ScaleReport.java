@@ -87,8 +87,9 @@ final class ScaleReport {
         out.println();
         out.printf(Locale.ROOT, "== PROJECTIONS (not measurements): one step's communication + driver cost at %.0f Gbit/s per link,%n",
                 bytesPerSecond * 8 / 1e9);
-        out.println("   T = " + partsPerExecutor + " x E tasks; t0, a from the step fit, c from the driver-CPU fit; bytes on the");
-        out.println("   critical path at line rate; the weights broadcast as one copy out of the driver; gradient compute left out");
+        out.println("   T = " + partsPerExecutor + " x E tasks; t0, a from the step fit, c and s from the driver-CPU fit; messages and");
+        out.println("   bytes on the critical path, bytes at line rate; the weights broadcast as one copy out of the driver;");
+        out.println("   gradient compute left out");
         out.println("   (step_ms_ub: the broadcast at its upper bound, E copies out of the driver: the same extra on every path)");
         out.printf(Locale.ROOT, "   %5s %6s %-20s %10s %12s %14s %11s %11s%n", "E", "d", "path", "msgs", "link_bytes",
                 "driver_values", "step_ms", "step_ms_ub");
