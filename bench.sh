@@ -8,6 +8,8 @@
 #   ./bench.sh rows=2000000 master='local[4]' sections=floor,train pytorch=off spark.task.maxDirectResultSize=64m
 # Every line "FIGURE <name> <value> <unit>" is machine-readable. Keys: see BenchSettings.java (src/tools);
 # spark.* keys go to SparkConf; pytorch=off skips PyTorch. BENCH_DRIVER_MEMORY sets -Xmx.
+# (Its section `scale` is epoch time vs rows. Scaling out over executors, bytes into and out of the
+# driver per step: scripts/scale-bench.sh, on a local standalone cluster; see docs/SCALING.md.)
 set -euo pipefail
 cd "$(dirname "$0")"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
