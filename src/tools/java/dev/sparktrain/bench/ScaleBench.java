@@ -34,7 +34,7 @@ public final class ScaleBench {
         DEFAULTS.put("models", "mlp,csr");
         DEFAULTS.put("paths", "driver,executors");
         DEFAULTS.put("parts_per_executor", "2");
-        DEFAULTS.put("mlp.rows", "1024"); // >= 64 x partitions: full-batch groups are 64 rows, partitions hold whole groups
+        DEFAULTS.put("mlp.rows", "1024"); // tasks holding rows: about rows / 512 (full-batch row groups), see SCALING.md
         DEFAULTS.put("csr.rows", "4096");
         DEFAULTS.put("warm", "1");
         DEFAULTS.put("steps", "3");
