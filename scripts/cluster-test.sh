@@ -10,8 +10,12 @@
 #   3. injected task failures (test hook spark.sparktrain.test.failTask, in the tools jar added
 #      with --jars), retried by Spark
 #   4. the driver killed (kill -9) mid-run, then --resume from the last checkpoint
-#   5. a Worker and its executor killed (kill -9) mid-run: the lost cached blocks are recomputed
+#   5. same bits on any cluster shape (a shorter job): 1 one-core executor vs 4, one of the 4
+#      killed (kill -9) mid-run, a run interrupted and resumed on 2 executors, and local mode
+#   6. a Worker and its executor killed (kill -9) mid-run: the lost cached blocks are recomputed
 #      from the source and the job finishes on the remaining worker
+# `scripts/cluster-test.sh [client|cluster|failtask|killed|shapes|lostworker ...]` runs only those
+# scenarios (2-4 and 6 compare with 1's SHA-256, so 1 runs with them); no argument: all of them.
 # Output paths are absolute (this machine's disk stands in for HDFS). Every daemon is stopped on
 # exit (trap); every submit runs under `timeout`. Logs: target/cluster-test/*.log, target/cluster/.
 set -Eeuo pipefail
@@ -25,7 +29,7 @@ MASTER="spark://127.0.0.1:${SPARK_MASTER_PORT:-7077}"
 MASTER_JSON="http://127.0.0.1:${SPARK_MASTER_WEBUI_PORT:-8080}/json/"
 WORKER_UI="${SPARK_WORKER_WEBUI_PORT:-8081}"
 RUN_TIMEOUT="${CLUSTER_TEST_RUN_TIMEOUT:-480}"   # seconds per submitted run
-UI_PORT=4747                                      # the client-mode driver's UI (REST: executors, storage)
+UI_PORT="${CLUSTER_TEST_UI_PORT:-4747}"           # the client-mode driver's UI (REST: executors, storage)
 EPOCHS=30
 
 # Two executors of one core on two workers: minRegisteredResourcesRatio makes the driver wait for
@@ -36,6 +40,20 @@ SPARK_OPTS=(--master "$MASTER" --conf spark.executor.cores=1 --conf spark.cores.
 JOB=("$ROOT/conf/digits-mlp.conf" "data.path=$ROOT/data/digits.csv.gz" "train.epochs=$EPOCHS")
 # The test-only fault hooks are not in the product jar: runs that inject faults add this one.
 TOOLS_JAR="$ROOT/target/sparktrain-tools.jar"
+
+SCENARIOS=(client cluster failtask killed shapes lostworker)
+ONLY=("$@")
+for s in "${ONLY[@]+"${ONLY[@]}"}"; do
+  [[ " ${SCENARIOS[*]} " == *" $s "* ]] || { echo "cluster-test: unknown scenario '$s' (${SCENARIOS[*]})" >&2; exit 2; }
+done
+want() { # scenario: asked for (or everything is); 1 (client, the reference) whenever 2-4 or 6 are
+  local s
+  [ ${#ONLY[@]} = 0 ] && return 0
+  for s in "${ONLY[@]}"; do
+    [ "$s" = "$1" ] || { [ "$1" = client ] && [ "$s" != shapes ]; } && return 0
+  done
+  return 1
+}
 
 for tool in curl jq timeout; do
   command -v "$tool" >/dev/null || { echo "cluster-test: needs $tool (Debian: apt-get install $tool)" >&2; exit 2; }
@@ -161,137 +179,216 @@ scripts/local-cluster.sh start
 timed "start cluster (build SPARK_HOME if needed)" $((SECONDS - t))
 
 # ---------------------------------------------------------------------------- 1. client mode
-t=$SECONDS
-submit_client client -- "${JOB[@]}" "output.dir=$OUT/client"
-acc=$(check_result "$OUT/client")
-REF_SHA=$(sha "$OUT/client")
-app=$(newest_app)
-[ "$(workers_of_app "$app")" = 2 ] || fail "client run $app: executors on $(workers_of_app "$app") workers, expected 2"
-timed "1. client mode (val_acc $acc)" $((SECONDS - t))
-say "1. client mode: $app on 2 workers, val_acc $acc, params.bin sha256 $REF_SHA"
+scenario_client() {
+  t=$SECONDS
+  submit_client client -- "${JOB[@]}" "output.dir=$OUT/client"
+  acc=$(check_result "$OUT/client")
+  REF_SHA=$(sha "$OUT/client")
+  app=$(newest_app)
+  [ "$(workers_of_app "$app")" = 2 ] || fail "client run $app: executors on $(workers_of_app "$app") workers, expected 2"
+  timed "1. client mode (val_acc $acc)" $((SECONDS - t))
+  say "1. client mode: $app on 2 workers, val_acc $acc, params.bin sha256 $REF_SHA"
+}
 
 # ---------------------------------------------------------------------------- 2. cluster mode
-# Drivers submitted since $1 (a list of known driver ids); the newest one.
-new_driver() { master | jq -r --argjson old "$1" '[.activedrivers[], .completeddrivers[]] | map(select(.id as $i | $old | index($i) | not)) | max_by(.starttime) | .id // empty'; }
-driver_state() { master | jq -r --arg d "$1" '[.activedrivers[], .completeddrivers[]] | map(select(.id == $d)) | .[0].state'; }
-driver_done() { master | jq -e --arg d "$1" '.completeddrivers | map(select(.id == $d)) | length > 0' >/dev/null; }
-driver_dir() { ls -d "$ROOT"/target/cluster/work-*/"$1" 2>/dev/null | head -1; }
+scenario_cluster() {
+  # Drivers submitted since $1 (a list of known driver ids); the newest one.
+  new_driver() { master | jq -r --argjson old "$1" '[.activedrivers[], .completeddrivers[]] | map(select(.id as $i | $old | index($i) | not)) | max_by(.starttime) | .id // empty'; }
+  driver_state() { master | jq -r --arg d "$1" '[.activedrivers[], .completeddrivers[]] | map(select(.id == $d)) | .[0].state'; }
+  driver_done() { master | jq -e --arg d "$1" '.completeddrivers | map(select(.id == $d)) | length > 0' >/dev/null; }
+  driver_dir() { ls -d "$ROOT"/target/cluster/work-*/"$1" 2>/dev/null | head -1; }
 
-submit_cluster() { # name, job args...; prints the driver id
-  local name=$1; shift
-  local known
-  known=$(master | jq -c '[.activedrivers[], .completeddrivers[]] | map(.id)')
-  timeout -k 10 120 ./submit.sh "${SPARK_OPTS[@]}" --deploy-mode cluster --driver-memory 768m "$@" >"$OUT/$name.log" 2>&1 \
-    || fail "$name: spark-submit exit status $? (log: $OUT/$name.log)"
-  local d=""
-  wait_until 60 "the Master to list the driver of $name" eval 'd=$(new_driver "$known"); [ -n "$d" ]'
-  echo "$d"
+  submit_cluster() { # name, job args...; prints the driver id
+    local name=$1; shift
+    local known
+    known=$(master | jq -c '[.activedrivers[], .completeddrivers[]] | map(.id)')
+    timeout -k 10 120 ./submit.sh "${SPARK_OPTS[@]}" --deploy-mode cluster --driver-memory 768m "$@" >"$OUT/$name.log" 2>&1 \
+      || fail "$name: spark-submit exit status $? (log: $OUT/$name.log)"
+    local d=""
+    wait_until 60 "the Master to list the driver of $name" eval 'd=$(new_driver "$known"); [ -n "$d" ]'
+    echo "$d"
+  }
+
+  t=$SECONDS
+  drv=$(submit_cluster cluster "${JOB[@]}" "output.dir=$OUT/cluster")
+  wait_until "$RUN_TIMEOUT" "driver $drv to finish" driver_done "$drv"
+  state=$(driver_state "$drv")
+  ddir=$(driver_dir "$drv")
+  cp "$ddir/stdout" "$OUT/cluster.driver.stdout" 2>/dev/null || true
+  cp "$ddir/stderr" "$OUT/cluster.driver.stderr" 2>/dev/null || true
+  [ "$state" = FINISHED ] || fail "cluster mode: driver $drv ended $state (see $ddir/stderr)"
+  grep -q '^done: final' "$ddir/stdout" || fail "cluster mode: no 'done:' line in the driver's stdout ($ddir/stdout)"
+  acc=$(check_result "$OUT/cluster")
+  same_as_reference "$OUT/cluster"
+  app=$(newest_app)
+  [ "$(workers_of_app "$app")" = 2 ] || fail "cluster run $app: executors on $(workers_of_app "$app") workers, expected 2"
+  timed "2. cluster mode (val_acc $acc)" $((SECONDS - t))
+  say "2. cluster mode: driver $drv FINISHED on $(basename "$(dirname "$ddir")"), executors on 2 workers, same params.bin"
+
+  # A driver that fails (a bad job key): spark-submit still exits 0; the Master says FAILED.
+  t=$SECONDS
+  drv=$(submit_cluster cluster-bad "${JOB[@]}" "output.dir=$OUT/cluster-bad" "train.epochs=0")
+  wait_until 120 "driver $drv to end" driver_done "$drv"
+  state=$(driver_state "$drv")
+  [ "$state" = FAILED ] || fail "a failing cluster-mode driver ended $state, expected FAILED"
+  ddir=$(driver_dir "$drv")
+  grep -q "sparktrain: error: .*train.epochs.*must be >= 1" "$ddir/stderr" || fail "no one-line error in $ddir/stderr"
+  timed "2b. cluster mode, failing driver seen as FAILED" $((SECONDS - t))
+  say "2b. a failing driver: spark-submit exited 0, the Master reports $state, stderr: $(grep 'sparktrain: error' "$ddir/stderr")"
 }
-
-t=$SECONDS
-drv=$(submit_cluster cluster "${JOB[@]}" "output.dir=$OUT/cluster")
-wait_until "$RUN_TIMEOUT" "driver $drv to finish" driver_done "$drv"
-state=$(driver_state "$drv")
-ddir=$(driver_dir "$drv")
-cp "$ddir/stdout" "$OUT/cluster.driver.stdout" 2>/dev/null || true
-cp "$ddir/stderr" "$OUT/cluster.driver.stderr" 2>/dev/null || true
-[ "$state" = FINISHED ] || fail "cluster mode: driver $drv ended $state (see $ddir/stderr)"
-grep -q '^done: final' "$ddir/stdout" || fail "cluster mode: no 'done:' line in the driver's stdout ($ddir/stdout)"
-acc=$(check_result "$OUT/cluster")
-same_as_reference "$OUT/cluster"
-app=$(newest_app)
-[ "$(workers_of_app "$app")" = 2 ] || fail "cluster run $app: executors on $(workers_of_app "$app") workers, expected 2"
-timed "2. cluster mode (val_acc $acc)" $((SECONDS - t))
-say "2. cluster mode: driver $drv FINISHED on $(basename "$(dirname "$ddir")"), executors on 2 workers, same params.bin"
-
-# A driver that fails (a bad job key): spark-submit still exits 0; the Master says FAILED.
-t=$SECONDS
-drv=$(submit_cluster cluster-bad "${JOB[@]}" "output.dir=$OUT/cluster-bad" "train.epochs=0")
-wait_until 120 "driver $drv to end" driver_done "$drv"
-state=$(driver_state "$drv")
-[ "$state" = FAILED ] || fail "a failing cluster-mode driver ended $state, expected FAILED"
-ddir=$(driver_dir "$drv")
-grep -q "sparktrain: error: .*train.epochs.*must be >= 1" "$ddir/stderr" || fail "no one-line error in $ddir/stderr"
-timed "2b. cluster mode, failing driver seen as FAILED" $((SECONDS - t))
-say "2b. a failing driver: spark-submit exited 0, the Master reports $state, stderr: $(grep 'sparktrain: error' "$ddir/stderr")"
 
 # ---------------------------------------------------------------------------- 3. task failures
-t=$SECONDS
-spec="epoch2.step3:*:0,epoch4.validation:1:0,epoch6.step7:0:0,epoch6.step7:0:1,epoch6.step7:0:2"
-submit_client failtask --jars "$TOOLS_JAR" --conf "spark.sparktrain.test.failTask=$spec" -- "${JOB[@]}" "output.dir=$OUT/failtask"
-grep -q "^sparktrain: TEST HOOK ACTIVE" "$OUT/failtask.log" || fail "task failures: the driver did not report the hook (log: $OUT/failtask.log)"
-app=$(newest_app)
-injected=$(cat "$ROOT"/target/cluster/work-*/"$app"/*/stderr | grep -c "test hook spark.sparktrain.test.failTask: injected failure" || true)
-[ "$injected" = 6 ] || fail "task failures: $injected injected failures in the executors' logs, expected 6"
-acc=$(check_result "$OUT/failtask")
-same_as_reference "$OUT/failtask"
-timed "3. 6 injected task failures (val_acc $acc)" $((SECONDS - t))
-say "3. task failures: 6 failed attempts retried ($spec), same params.bin"
+scenario_failtask() {
+  t=$SECONDS
+  spec="epoch2.step3:*:0,epoch4.validation:1:0,epoch6.step7:0:0,epoch6.step7:0:1,epoch6.step7:0:2"
+  submit_client failtask --jars "$TOOLS_JAR" --conf "spark.sparktrain.test.failTask=$spec" -- "${JOB[@]}" "output.dir=$OUT/failtask"
+  grep -q "^sparktrain: TEST HOOK ACTIVE" "$OUT/failtask.log" || fail "task failures: the driver did not report the hook (log: $OUT/failtask.log)"
+  app=$(newest_app)
+  injected=$(cat "$ROOT"/target/cluster/work-*/"$app"/*/stderr | grep -c "test hook spark.sparktrain.test.failTask: injected failure" || true)
+  [ "$injected" = 6 ] || fail "task failures: $injected injected failures in the executors' logs, expected 6"
+  acc=$(check_result "$OUT/failtask")
+  same_as_reference "$OUT/failtask"
+  timed "3. 6 injected task failures (val_acc $acc)" $((SECONDS - t))
+  say "3. task failures: 6 failed attempts retried ($spec), same params.bin"
+}
 
 # ---------------------------------------------------------------------------- 4. killed driver
-t=$SECONDS
-submit_client_bg killed "${JOB[@]}" "output.dir=$OUT/killed"
-# the default job writes a checkpoint every 10 epochs: kill it in epoch 11 or 12, so that the work
-# done since the last checkpoint is lost and redone by the resumed run
-wait_for_line "$OUT/killed.log" "^checkpoint: .*epoch-000010$" "$RUN_TIMEOUT" "$BG_PID"
-sleep 1
-driver=$(ps -o pid= --ppid "$BG_PID" | tr -d ' ')
-[ -n "$driver" ] || fail "no driver JVM under pid $BG_PID"
-kill -9 "$driver"
-wait "$BG_PID" 2>/dev/null || true
-[ ! -f "$OUT/killed/model.json" ] || fail "a killed run left a model.json"
-last=$(cat "$OUT/killed/checkpoints/latest")
-killed_in=$(($(grep -c '^epoch ' "$OUT/killed.log") + 1))
-wait_until 60 "the Master to drop the killed driver's application" no_active_apps
-submit_client resumed -- --resume "$OUT/killed"
-grep -q "^resume: from $OUT/killed/checkpoints/$last " "$OUT/resumed.log" || fail "resume did not start from $last"
-acc=$(check_result "$OUT/killed")
-same_as_reference "$OUT/killed"
-timed "4. driver killed in epoch $killed_in, resumed (val_acc $acc)" $((SECONDS - t))
-say "4. killed driver: kill -9 during epoch $killed_in, resumed from $last, same params.bin"
+scenario_killed() {
+  t=$SECONDS
+  submit_client_bg killed "${JOB[@]}" "output.dir=$OUT/killed"
+  # the default job writes a checkpoint every 10 epochs: kill it in epoch 11 or 12, so that the work
+  # done since the last checkpoint is lost and redone by the resumed run
+  wait_for_line "$OUT/killed.log" "^checkpoint: .*epoch-000010$" "$RUN_TIMEOUT" "$BG_PID"
+  sleep 1
+  driver=$(ps -o pid= --ppid "$BG_PID" | tr -d ' ')
+  [ -n "$driver" ] || fail "no driver JVM under pid $BG_PID"
+  kill -9 "$driver"
+  wait "$BG_PID" 2>/dev/null || true
+  [ ! -f "$OUT/killed/model.json" ] || fail "a killed run left a model.json"
+  last=$(cat "$OUT/killed/checkpoints/latest")
+  killed_in=$(($(grep -c '^epoch ' "$OUT/killed.log") + 1))
+  wait_until 60 "the Master to drop the killed driver's application" no_active_apps
+  submit_client resumed -- --resume "$OUT/killed"
+  grep -q "^resume: from $OUT/killed/checkpoints/$last " "$OUT/resumed.log" || fail "resume did not start from $last"
+  acc=$(check_result "$OUT/killed")
+  same_as_reference "$OUT/killed"
+  timed "4. driver killed in epoch $killed_in, resumed (val_acc $acc)" $((SECONDS - t))
+  say "4. killed driver: kill -9 during epoch $killed_in, resumed from $last, same params.bin"
+}
 
-# ---------------------------------------------------------------------------- 5. lost worker
-t=$SECONDS
-submit_client_bg lostworker --conf spark.ui.port=$UI_PORT "${JOB[@]}" "output.dir=$OUT/lostworker"
-wait_for_line "$OUT/lostworker.log" "^epoch +5/$EPOCHS " "$RUN_TIMEOUT" "$BG_PID"
-app=$(master | jq -r '.activeapps[0].id')
-rest="http://127.0.0.1:$UI_PORT/api/v1/applications/$app"
-# the executor on worker 2, and the cached blocks it holds (from the driver's REST API)
-blocks_on() {
-  local r
-  for r in $(curl -sf --max-time 10 "$rest/storage/rdd" | jq -r '.[].id'); do
-    curl -sf --max-time 10 "$rest/storage/rdd/$r" | jq -r --arg e "$1" '.partitions[] | select(.executors | index($e)) | .blockName'
-  done
+# ---------------------------------------------------------------------------- 5. cluster shapes
+# The same (shorter) job on 1 one-core executor, on 4 (one of them killed mid-run), interrupted on 4
+# and resumed on 2, each with another partition count, and in local mode: one params.bin SHA-256.
+SHAPE_EPOCHS=4
+SHAPE_JOB=("${JOB[@]}" "train.epochs=$SHAPE_EPOCHS")
+# params.bin matches its model.json, and the run did all $SHAPE_EPOCHS epochs
+check_saved() {
+  [ -f "$1/model.json" ] && [ "$(sha "$1")" = "$(jq -r .params_sha256 "$1/model.json")" ] || fail "$1: no model or params.bin does not match model.json"
+  jq -e --argjson n "$SHAPE_EPOCHS" '.history | length == $n' "$1/model.json" >/dev/null || fail "$1: not $SHAPE_EPOCHS epochs"
 }
-exec2=""
-lost=""
-find_lost() {
-  exec2=$(worker $((WORKER_UI + 1)) | jq -r --arg a "$app" '.executors | map(select(.appid == $a)) | .[0].id // empty') || return 1
-  [ -n "$exec2" ] || return 1
-  lost=$(blocks_on "$exec2" | sort | tr '\n' ' ') || return 1
-  [ -n "${lost// /}" ]
+same_as() { [ "$(sha "$2")" = "$1" ] || fail "$2/params.bin: SHA-256 $(sha "$2") differs from the 1-executor run's $1"; }
+executors_of_app() { # executors (live or finished) the Workers ran for application $1
+  local p
+  for p in "$WORKER_UI" $((WORKER_UI + 1)); do worker "$p" | jq --arg a "$1" '[.executors[], .finishedexecutors[]] | map(select(.appid == $a)) | length'; done \
+    | awk '{ n += $1 } END { print n + 0 }'
 }
-wait_until 60 "worker 2's executor and the cached blocks it holds (killing it must lose some)" find_lost
-scripts/local-cluster.sh kill-worker 2
-# the lost blocks come back, recomputed from data/digits.csv.gz, on a surviving executor
-recomputed() {
-  local b; for b in $lost; do
-    curl -sf --max-time 10 "$rest/storage/rdd/$(echo "$b" | cut -d_ -f2)" \
-      | jq -e --arg b "$b" --arg e "$exec2" '.partitions[] | select(.blockName == $b) | .executors | length > 0 and (index($e) | not)' >/dev/null \
-      || return 1
-  done
-}
-wait_until 120 "the lost blocks ($lost) to be cached again elsewhere" recomputed
-wait "$BG_PID" || fail "lostworker: exit status $? (log: $OUT/lostworker.log)"
-grep -q "Lost executor $exec2" "$OUT/lostworker.log" || fail "the driver did not report losing executor $exec2"
-acc=$(check_result "$OUT/lostworker")
-same_as_reference "$OUT/lostworker"
-[ "$(master | jq '[.workers[] | select(.state == "ALIVE")] | length')" = 1 ] || fail "expected 1 live worker after the kill"
-timed "5. worker 2 killed after epoch 5 (val_acc $acc)" $((SECONDS - t))
-say "5. lost worker: executor $exec2 and its blocks ($lost) lost, recomputed, finished on worker 1, same params.bin"
+scenario_shapes() {
+  local one victim
+  t=$SECONDS
+  wait_until 60 "no application on the cluster" no_active_apps
+  submit_client shape1 --conf spark.cores.max=1 -- "${SHAPE_JOB[@]}" "data.partitions=1" "output.dir=$OUT/shape1"
+  check_saved "$OUT/shape1"
+  one=$(sha "$OUT/shape1")
+  [ "$(executors_of_app "$(newest_app)")" = 1 ] || fail "shape1: expected 1 executor"
 
-# ---------------------------------------------------------------------------- summary
+  # 4 executors, 8 partitions; one executor killed in epoch 2 (its cached blocks are recomputed)
+  submit_client_bg shape4 --conf spark.cores.max=4 "${SHAPE_JOB[@]}" "data.partitions=8" "output.dir=$OUT/shape4"
+  wait_for_line "$OUT/shape4.log" "^epoch +1/$SHAPE_EPOCHS " "$RUN_TIMEOUT" "$BG_PID"
+  app=$(master | jq -r '.activeapps[0].id')
+  [ "$(executors_of_app "$app")" = 4 ] || fail "shape4: expected 4 executors, the Workers ran $(executors_of_app "$app")"
+  # an executor of worker 2: a child JVM of the Worker (the driver runs here, in client mode)
+  victim=$(ps -o pid= --ppid "$(cat "$ROOT/target/cluster/pids/worker-2.pid")" | head -1 | tr -d ' ')
+  [ -n "$victim" ] || fail "shape4: no executor process under worker 2"
+  kill -9 "$victim"
+  wait "$BG_PID" || fail "shape4: exit status $? (log: $OUT/shape4.log)"
+  grep -q "Lost executor" "$OUT/shape4.log" || fail "shape4: the driver did not report a lost executor"
+  check_saved "$OUT/shape4"
+  same_as "$one" "$OUT/shape4"
+
+  # interrupted (driver killed) after the epoch-2 checkpoint on 4 executors, resumed on 2 with 3
+  # partitions, the partial sums merged on the executors (a shuffle per step) rather than the driver
+  submit_client_bg shapecut --conf spark.cores.max=4 "${SHAPE_JOB[@]}" "data.partitions=4" "checkpoint.every=2" \
+    "output.dir=$OUT/shapecut"
+  wait_for_line "$OUT/shapecut.log" "^checkpoint: .*epoch-000002$" "$RUN_TIMEOUT" "$BG_PID"
+  kill -9 "$(ps -o pid= --ppid "$BG_PID" | tr -d ' ')"
+  wait "$BG_PID" 2>/dev/null || true
+  [ ! -f "$OUT/shapecut/model.json" ] || fail "shapecut: the interrupted run finished before it was killed"
+  wait_until 60 "the Master to drop the killed driver's application" no_active_apps
+  submit_client shaperesumed --conf spark.cores.max=2 --conf spark.sparktrain.reduce=executors -- \
+    --resume "$OUT/shapecut" "data.partitions=3"
+  grep -q "^resume: from $OUT/shapecut/checkpoints/epoch-0000" "$OUT/shaperesumed.log" || fail "shaperesumed: no resume line"
+  ! grep -q "^resume: note" "$OUT/shaperesumed.log" || fail "shaperesumed: $(grep '^resume: note' "$OUT/shaperesumed.log")"
+  [ "$(executors_of_app "$(newest_app)")" = 2 ] || fail "shaperesumed: expected 2 executors"
+  check_saved "$OUT/shapecut"
+  same_as "$one" "$OUT/shapecut"
+
+  # local mode (local[*], no cluster), 5 partitions, 1 thread per task
+  timeout -k 10 "$RUN_TIMEOUT" ./submit.sh --conf spark.sparktrain.taskThreads=1 "${SHAPE_JOB[@]}" "data.partitions=5" \
+    "output.dir=$OUT/shapelocal" >"$OUT/shapelocal.log" 2>&1 || fail "shapelocal: exit status $? (log: $OUT/shapelocal.log)"
+  check_saved "$OUT/shapelocal"
+  same_as "$one" "$OUT/shapelocal"
+  timed "5. shapes: 1 vs 4 executors, lost executor, resume on 2, local" $((SECONDS - t))
+  say "5. shapes: 1 executor, 4 (one killed), 4 interrupted and resumed on 2, local mode: params.bin sha256 $one"
+}
+
+# ---------------------------------------------------------------------------- 6. lost worker
+scenario_lostworker() {
+  t=$SECONDS
+  submit_client_bg lostworker --conf spark.ui.port=$UI_PORT "${JOB[@]}" "output.dir=$OUT/lostworker"
+  wait_for_line "$OUT/lostworker.log" "^epoch +5/$EPOCHS " "$RUN_TIMEOUT" "$BG_PID"
+  app=$(master | jq -r '.activeapps[0].id')
+  rest="http://127.0.0.1:$UI_PORT/api/v1/applications/$app"
+  # the executor on worker 2, and the cached blocks it holds (from the driver's REST API)
+  blocks_on() {
+    local r
+    for r in $(curl -sf --max-time 10 "$rest/storage/rdd" | jq -r '.[].id'); do
+      curl -sf --max-time 10 "$rest/storage/rdd/$r" | jq -r --arg e "$1" '.partitions[] | select(.executors | index($e)) | .blockName'
+    done
+  }
+  exec2=""
+  lost=""
+  find_lost() {
+    exec2=$(worker $((WORKER_UI + 1)) | jq -r --arg a "$app" '.executors | map(select(.appid == $a)) | .[0].id // empty') || return 1
+    [ -n "$exec2" ] || return 1
+    lost=$(blocks_on "$exec2" | sort | tr '\n' ' ') || return 1
+    [ -n "${lost// /}" ]
+  }
+  wait_until 60 "worker 2's executor and the cached blocks it holds (killing it must lose some)" find_lost
+  scripts/local-cluster.sh kill-worker 2
+  # the lost blocks come back, recomputed from data/digits.csv.gz, on a surviving executor
+  recomputed() {
+    local b; for b in $lost; do
+      curl -sf --max-time 10 "$rest/storage/rdd/$(echo "$b" | cut -d_ -f2)" \
+        | jq -e --arg b "$b" --arg e "$exec2" '.partitions[] | select(.blockName == $b) | .executors | length > 0 and (index($e) | not)' >/dev/null \
+        || return 1
+    done
+  }
+  wait_until 120 "the lost blocks ($lost) to be cached again elsewhere" recomputed
+  wait "$BG_PID" || fail "lostworker: exit status $? (log: $OUT/lostworker.log)"
+  grep -q "Lost executor $exec2" "$OUT/lostworker.log" || fail "the driver did not report losing executor $exec2"
+  acc=$(check_result "$OUT/lostworker")
+  same_as_reference "$OUT/lostworker"
+  [ "$(master | jq '[.workers[] | select(.state == "ALIVE")] | length')" = 1 ] || fail "expected 1 live worker after the kill"
+  timed "6. worker 2 killed after epoch 5 (val_acc $acc)" $((SECONDS - t))
+  say "6. lost worker: executor $exec2 and its blocks ($lost) lost, recomputed, finished on worker 1, same params.bin"
+}
+
+# ---------------------------------------------------------------------------- run them
+for s in "${SCENARIOS[@]}"; do
+  want "$s" || continue
+  "scenario_$s"
+done
 scripts/local-cluster.sh stop
 timed "total" $((SECONDS - t_all))
-say "PASSED; params.bin sha256 $REF_SHA in all 5 runs"
+say "PASSED (${ONLY[*]:-every scenario})${REF_SHA:+; params.bin sha256 $REF_SHA in every 30-epoch run}"
 printf '  %s\n' "${timings[@]}"

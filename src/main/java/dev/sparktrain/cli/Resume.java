@@ -99,14 +99,17 @@ final class Resume {
         return new Restored(c, o, s, es);
     }
 
-    /** Keys that change the trajectory (everything but epochs, output and run bookkeeping). */
+    /**
+     * Keys that change the trajectory (everything but epochs, output and run bookkeeping;
+     * data.partitions neither: sums follow row groups, not partitions).
+     */
     static List<String> jobDifferences(Map<String, String> saved, Map<String, String> now) {
         List<String> diffs = new ArrayList<>();
         Set<String> keys = new TreeSet<>(saved.keySet());
         keys.addAll(now.keySet());
         for (String k : keys) {
-            if (k.equals("train.epochs") || k.equals("output.dir") || k.equals("resume") || k.startsWith("checkpoint.")
-                    || k.startsWith("metrics.") || k.startsWith("early_stopping.")) {
+            if (k.equals("train.epochs") || k.equals("output.dir") || k.equals("resume") || k.equals("data.partitions")
+                    || k.startsWith("checkpoint.") || k.startsWith("metrics.") || k.startsWith("early_stopping.")) {
                 continue;
             }
             if (!Objects.equals(saved.get(k), now.get(k))) {

@@ -10,6 +10,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  */
 public final class SparkTestContext {
     public static final String DEFAULT_MASTER = "local[2]";
+    /** Two threads, up to 4 attempts per task (failed tasks are retried, as on a cluster). */
+    public static final String RETRIES = "local[2,4]";
     private static JavaSparkContext jsc;
     private static boolean hooked;
 
@@ -36,6 +38,28 @@ public final class SparkTestContext {
             }
         }
         return jsc;
+    }
+
+    /**
+     * Runs {@code body} with these Spark settings (read per run, e.g. {@code spark.sparktrain.reduce})
+     * set on the running context's conf, then restores them, so one context serves every variant.
+     */
+    public static synchronized <T> T withConf(JavaSparkContext jsc, java.util.Map<String, String> settings,
+                                              java.util.function.Supplier<T> body) {
+        SparkConf live = jsc.sc().conf(); // the context's own conf: jsc.getConf() is a copy
+        java.util.Map<String, String> old = new java.util.HashMap<>();
+        settings.forEach((k, v) -> {
+            old.put(k, live.get(k, null));
+            live.set(k, v);
+        });
+        try {
+            return body.get();
+        } finally {
+            old.forEach((k, v) -> {
+                if (v == null) live.remove(k);
+                else live.set(k, v);
+            });
+        }
     }
 
     private static synchronized void stop() {
