@@ -77,9 +77,14 @@ public record RowGroups(long rows, int groupRows) implements Serializable {
         return (int) (row / groupRows);
     }
 
-    /** Leaf slots per group: a group's batch rows make at most this many leaves. */
+    /**
+     * Leaf slots per group: a group's batch rows make at most ⌈G/512⌉ leaves, rounded up to a
+     * power of two so that each group, and each aligned run of groups, is one node of the sum
+     * tree: a partition's partial tree is then one or two vectors more often.
+     */
     public int leavesPerGroup() {
-        return (int) ceilDiv(groupRows, LEAF_ROWS);
+        int s = (int) ceilDiv(groupRows, LEAF_ROWS);
+        return Integer.bitCount(s) == 1 ? s : Integer.highestOneBit(s) << 1;
     }
 
     /** Leaf slots in the data set: the width of the sum tree. */

@@ -55,12 +55,6 @@ public final class SparkBackend implements StepBackend {
     private final TreeReduce.Mode reduce;
     private int lastEpoch;
 
-    /** Groups for full batches; use the constructor with the batch size to train in batches. */
-    public SparkBackend(JavaSparkContext jsc, JavaRDD<PackedBlock> train, JavaRDD<PackedBlock> validation,
-                        Sequential model, Loss loss) {
-        this(jsc, train, validation, model, loss, 0);
-    }
-
     /**
      * {@code batchSize} is the run's (0 = full batch): with the row count and the model's size it
      * fixes the row groups. Blocks not aligned to them are re-cut once, here.

@@ -26,8 +26,11 @@ import java.util.List;
  *       removed after each step). Neighbours' trees merge into few nodes, so each reduce task
  *       sends on one or two vectors.</li>
  * </ul>
- * {@code auto} merges on the executors when the partial trees sent to the driver would exceed
- * {@link #DRIVER_MAX_VALUES} values, i.e. from d ≈ 5e5 at 2 tasks or 6.5e4 at 16.
+ * {@code auto} merges on the executors when more than two tasks would send the driver more than
+ * {@link #DRIVER_MAX_VALUES} values in all (from d ≈ 3.5e5 at 3 tasks, 6.5e4 at 16). Two tasks'
+ * trees go to the driver whatever d: the extra stages and shuffle files cost more than the
+ * second vector saves (the 1M-parameter step at batch 1024 on 2 partitions: ~180 ms through the
+ * driver, ~320 ms through the executors in ./bench.sh).
  */
 final class TreeReduce {
     /** In auto mode: most values (vector entries) the driver path may pull in per step. */
@@ -51,7 +54,7 @@ final class TreeReduce {
             return switch (this) {
                 case DRIVER -> false;
                 case EXECUTORS -> true;
-                case AUTO -> tasks > 1 && (d + 4) * tasks > DRIVER_MAX_VALUES;
+                case AUTO -> tasks > 2 && (d + 4) * tasks > DRIVER_MAX_VALUES;
             };
         }
     }

@@ -20,11 +20,6 @@ public final class LocalBackend implements StepBackend {
     private final RowGroups validationGroups;
     private final BlockWorker worker;
 
-    /** Full-batch groups; use the constructor with the batch size to match a run's groups. */
-    public LocalBackend(Sequential model, Loss loss, PackedBlock[] train, PackedBlock[] validation) {
-        this(model, loss, train, validation, 0);
-    }
-
     /** Blocks of consecutive rows, in order; {@code batchSize} as the run's (0 = full batch). */
     public LocalBackend(Sequential model, Loss loss, PackedBlock[] train, PackedBlock[] validation, int batchSize) {
         this.train = joined(train);

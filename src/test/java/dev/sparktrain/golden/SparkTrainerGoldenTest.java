@@ -25,7 +25,7 @@ class SparkTrainerGoldenTest {
     private static void run(Map<String, Object> c, int partitions) {
         TrainCase tc = new TrainCase(c);
         JavaRDD<PackedBlock> blocks = Blocks.fromArrays(SparkTestContext.get(), tc.x, tc.y, tc.features, 1, partitions);
-        try (SparkBackend backend = new SparkBackend(SparkTestContext.get(), blocks, null, tc.model, tc.loss)) {
+        try (SparkBackend backend = new SparkBackend(SparkTestContext.get(), blocks, null, tc.model, tc.loss, 0)) {
             tc.runAndCheck(backend, "spark, " + partitions + " partitions");
         } finally {
             blocks.unpersist(false);

@@ -11,6 +11,6 @@ final class TrainCases {
 
     static void runLocal(Map<String, Object> c) {
         TrainCase tc = new TrainCase(c);
-        tc.runAndCheck(new LocalBackend(tc.model, tc.loss, tc.oneBlock(), null), "local");
+        tc.runAndCheck(new LocalBackend(tc.model, tc.loss, tc.oneBlock(), null, 0), "local");
     }
 }

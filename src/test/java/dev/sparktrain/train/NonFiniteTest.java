@@ -49,7 +49,7 @@ class NonFiniteTest {
 
     /** The local backend with one step's (or the validation's) sums made non-finite, as a broken batch would. */
     private static final class Poisoned implements StepBackend {
-        final LocalBackend inner = new LocalBackend(MODEL, LOSS, TinyData.blocks(10), TinyData.blocks(6));
+        final LocalBackend inner = new LocalBackend(MODEL, LOSS, TinyData.blocks(10), TinyData.blocks(6), 0);
         final int epoch;   // 1-based
         final int step;    // 1-based within the epoch; 0 = the validation pass
         final String what; // loss | grad

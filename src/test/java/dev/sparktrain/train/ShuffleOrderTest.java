@@ -143,7 +143,7 @@ class ShuffleOrderTest {
                     Arrays.copyOfRange(xy[1], lo, hi));
         }
         double[] p = m.initParams(7);
-        List<EpochStats> h = train(new LocalBackend(m, loss(m), bs, null), p, seed);
+        List<EpochStats> h = train(new LocalBackend(m, loss(m), bs, null, 16), p, seed);
         assertEquals(3, h.size());
         assertEquals(3L * ((N + 15) / 16), h.get(2).steps());
         return p;
@@ -153,7 +153,7 @@ class ShuffleOrderTest {
         double[][] xy = data();
         Sequential m = model();
         JavaRDD<PackedBlock> blocks = Blocks.fromArrays(SparkTestContext.get(), xy[0], xy[1], D, 1, partitions);
-        try (SparkBackend backend = new SparkBackend(SparkTestContext.get(), blocks, null, m, loss(m))) {
+        try (SparkBackend backend = new SparkBackend(SparkTestContext.get(), blocks, null, m, loss(m), 16)) {
             assertEquals(N, backend.trainRows());
             double[] p = m.initParams(7);
             train(backend, p, seed);
@@ -201,7 +201,7 @@ class ShuffleOrderTest {
         Optimizer opt = Optimizers.create("SGD", new Options("test", Map.of("lr", 0.2, "momentum", 0.9)),
                 GroupSpec.all(p.length));
         new Trainer(opt, null, null, new TrainSettings(3, 16, false, 42, null))
-                .fit(p, new LocalBackend(m, loss(m), one, null));
+                .fit(p, new LocalBackend(m, loss(m), one, null, 16));
         double[] shuffled = local(42, 1);
         assertFalse(Arrays.equals(p, shuffled), "shuffle=true must not train like shuffle=false");
     }

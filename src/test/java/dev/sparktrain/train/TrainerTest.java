@@ -32,7 +32,7 @@ class TrainerTest {
         Loss loss = Losses.create("CrossEntropyLoss", Options.empty("l"), 3);
         double[] p = MODEL.initParams(1);
         List<EpochStats> h = new Trainer(sgd(0.1), null, null, new TrainSettings(3, 4, true, 7, null))
-                .fit(p, new LocalBackend(MODEL, loss, TinyData.blocks(10), null));
+                .fit(p, new LocalBackend(MODEL, loss, TinyData.blocks(10), null, 0));
         assertEquals(3, h.size());
         assertEquals(9, h.get(2).steps(), "ceil(10/4) = 3 steps per epoch");
         assertTrue(h.get(2).trainLoss() < h.get(0).trainLoss(), "loss decreases on a learnable problem");
@@ -48,7 +48,7 @@ class TrainerTest {
         double[] p = MODEL.initParams(1);
         SparkTrainException e = assertThrows(SparkTrainException.class, () ->
                 new Trainer(sgd(1.0), null, null, new TrainSettings(2, 4, false, 0, null))
-                        .fit(p, new LocalBackend(MODEL, loss, new PackedBlock[] {b}, null)));
+                        .fit(p, new LocalBackend(MODEL, loss, new PackedBlock[] {b}, null, 0)));
         assertTrue(e.getMessage().startsWith("epoch 1 step 1: the loss is Infinity"), e.getMessage());
     }
 }

@@ -115,7 +115,7 @@ final class ScaleCase {
         List<double[]> perStep = new ArrayList<>();
         List<TaskMetricsListener.Totals> moved = new ArrayList<>();
         int parts = data.getNumPartitions();
-        try (SparkBackend sb = new SparkBackend(jsc, data, null, net, m.loss())) {
+        try (SparkBackend sb = new SparkBackend(jsc, data, null, net, m.loss(), 0)) {
             TaskMetricsListener.drain(jsc.sc());
             TaskMetricsListener.Totals[] last = {metrics.snapshot()};
             long[] cpu = {TimedFit.processCpuNanos()};

@@ -43,7 +43,7 @@ final class TimedFit {
         long b = batch == 0 ? rows : batch;
         long steps = (rows + b - 1) / b;
         List<double[]> perEpoch = new ArrayList<>();
-        try (SparkBackend sb = new SparkBackend(ss.jsc(), data, null, m.net(), m.loss())) {
+        try (SparkBackend sb = new SparkBackend(ss.jsc(), data, null, m.net(), m.loss(), (int) batch)) {
             TimedBackend tb = new TimedBackend(sb);
             long[] cpu = {processCpuNanos()};
             trainer.listen(new TrainListener() {

@@ -60,7 +60,7 @@ final class DataTestSupport {
                                   boolean shuffle, double lr) {
         Loss l = Losses.create(loss, Options.empty("loss"), model.outFeatures());
         Optimizer opt = Optimizers.create("Adam", new Options("optimizer", Map.of("lr", lr)), GroupSpec.all(params.length));
-        try (SparkBackend backend = new SparkBackend(SparkTestContext.get(), data.train(), data.validation(), model, l)) {
+        try (SparkBackend backend = new SparkBackend(SparkTestContext.get(), data.train(), data.validation(), model, l, batch)) {
             return new Trainer(opt, null, null, new TrainSettings(epochs, batch, shuffle, 3, null)).fit(params, backend);
         }
     }

@@ -50,7 +50,7 @@ class PartitionInvarianceTest {
         Loss loss = Losses.create("CrossEntropyLoss", Options.empty("loss"), 3);
         double[] p = MODEL.initParams(4);
         Optimizer opt = Optimizers.create("SGD", new Options("optimizer", Map.of("lr", 0.1, "momentum", 0.9)), GroupSpec.all(p.length));
-        try (SparkBackend b = new SparkBackend(SparkTestContext.get(), blocks, null, MODEL, loss)) {
+        try (SparkBackend b = new SparkBackend(SparkTestContext.get(), blocks, null, MODEL, loss, 100)) {
             new Trainer(opt, null, null, new TrainSettings(2, 100, shuffle, 17, null)).fit(p, b);
         }
         return p;
