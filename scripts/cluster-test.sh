@@ -279,8 +279,10 @@ scenario_killed() {
 # ---------------------------------------------------------------------------- 5. cluster shapes
 # The same (shorter) job on 1 one-core executor, on 4 (one of them killed mid-run), interrupted on 4
 # and resumed on 2, each with another partition count, and in local mode: one params.bin SHA-256.
-SHAPE_EPOCHS=4
-SHAPE_JOB=("${JOB[@]}" "train.epochs=$SHAPE_EPOCHS")
+# Batches of 600 of the 1437 training rows: 2 row groups (about one per 512 batch rows), so two
+# partitions hold rows and their partial sums meet (64-row batches make one group: one busy task).
+SHAPE_EPOCHS=16
+SHAPE_JOB=("${JOB[@]}" "train.epochs=$SHAPE_EPOCHS" "train.batch_size=600")
 # params.bin matches its model.json, and the run did all $SHAPE_EPOCHS epochs
 check_saved() {
   [ -f "$1/model.json" ] && [ "$(sha "$1")" = "$(jq -r .params_sha256 "$1/model.json")" ] || fail "$1: no model or params.bin does not match model.json"

@@ -154,7 +154,7 @@ public final class TrainJob {
         if (hook != null) out.println(hook);
         Checkpoint resumed = cfg.run.resume == null ? null : resume(hconf, out);
         // blocks cut into the row groups of this run's batches (so the backend need not re-cut them)
-        DataSettings loading = cfg.data.toBuilder().summedFor(cfg.train.batchSize(), params.length).build();
+        DataSettings loading = cfg.data.toBuilder().summedFor(cfg.train.batchSize()).build();
         LoadedData data = DataLoader.load(jsc, loading);
         out.println(RunConsole.dataLine(cfg.data.path(), data, cfg.data.features(), loading.trainGroups(data.trainRows())));
         DataFacts dataFacts = dataFacts(data);

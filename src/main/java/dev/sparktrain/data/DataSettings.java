@@ -44,7 +44,6 @@ public final class DataSettings implements Serializable {
     private final StorageChoice storage;
     private final PackedBlock.Precision precision;
     private final int groupBatch;
-    private final long groupParams;
 
     private DataSettings(Builder b) {
         this.path = b.path;
@@ -64,7 +63,6 @@ public final class DataSettings implements Serializable {
         this.storage = b.storage;
         this.precision = b.precision;
         this.groupBatch = b.groupBatch;
-        this.groupParams = b.groupParams;
     }
 
     /**
@@ -101,7 +99,6 @@ public final class DataSettings implements Serializable {
         b.storage = storage;
         b.precision = precision;
         b.groupBatch = groupBatch;
-        b.groupParams = groupParams;
         return b;
     }
 
@@ -260,7 +257,7 @@ public final class DataSettings implements Serializable {
      * set by {@link Builder#summedFor}; whole-data-set groups when none was set).
      */
     public RowGroups trainGroups(long rows) {
-        return RowGroups.forTraining(rows, groupBatch, groupParams);
+        return RowGroups.forTraining(rows, groupBatch);
     }
 
     /** Builds {@link DataSettings}; defaults as in the job-file reference. */
@@ -282,7 +279,6 @@ public final class DataSettings implements Serializable {
         private StorageChoice storage = StorageChoice.AUTO;
         private PackedBlock.Precision precision = PackedBlock.Precision.FLOAT64;
         private int groupBatch;
-        private long groupParams;
 
         private Builder(String path, int features) {
             if (features < 1) throw new SparkTrainException("data.features must be >= 1, got " + features);
@@ -377,12 +373,11 @@ public final class DataSettings implements Serializable {
         }
 
         /**
-         * Cut the training blocks for a run with this batch size (0 = full batch) and a model of
-         * this many parameters, so the training backend need not re-cut them (not a job-file key).
+         * Cut the training blocks for a run with this batch size (0 = full batch), so the training
+         * backend need not re-cut them (not a job-file key).
          */
-        public Builder summedFor(int batchSize, long params) {
+        public Builder summedFor(int batchSize) {
             this.groupBatch = batchSize;
-            this.groupParams = params;
             return this;
         }
 

@@ -9,12 +9,13 @@ import java.io.Serializable;
  * aligns its ranges, {@link #firstGroup}), and within a group the batch's rows are cut into
  * leaves of at most {@link #LEAF_ROWS} rows in row order.
  *
- * <p>The group size is a function of the job (rows, batch size, parameter count), so the same
- * job gives the same bits on any cluster. Fewer groups are cheaper (each group a step touches
- * costs one d-sized vector and one addition on its executor); more groups spread the data over
- * more partitions. {@link #forTraining} aims at about 512 batch rows per touched group, allows
- * more groups when the model is small (their vectors are cheap), and keeps groups between
- * {@link #MIN_ROWS} and {@link #MAX_ROWS} rows.
+ * <p>The group size is a function of the job (rows and batch size), so the same job gives the
+ * same bits on any cluster. Fewer groups are cheaper (each group a step touches costs a kernel
+ * call and one d-sized vector on its executor); more groups spread a step over more partitions.
+ * {@link #forTraining} aims at about 512 batch rows per touched group — a step spreads over about
+ * B/512 partitions, as many as can keep a core busy for more than the per-task cost — and keeps
+ * groups between {@link #MIN_ROWS} and {@link #MAX_ROWS} rows (at most {@link #MAX_GROUPS}
+ * groups unless the data needs more).
  *
  * @param rows      rows in the data set
  * @param groupRows G, rows per group (the last group may be shorter)
@@ -22,23 +23,19 @@ import java.io.Serializable;
 public record RowGroups(long rows, int groupRows) implements Serializable {
     /** Rows per leaf: the kernel's chunk, so one leaf is one kernel call. */
     public static final int LEAF_ROWS = dev.sparktrain.nn.BatchKernel.CHUNK;
-    /** Smallest group (unless the data set is smaller). */
-    public static final int MIN_ROWS = 16;
+    /** Smallest group (unless the data set is smaller): a whole group is at least one full leaf. */
+    public static final int MIN_ROWS = LEAF_ROWS;
     /** Largest group: a partition holding one group stays far below Spark's 2 GB block limit. */
     public static final int MAX_ROWS = 65_536;
     /** Groups wanted at most, unless the data needs more to keep groups within {@link #MAX_ROWS}. */
     public static final int MAX_GROUPS = 4096;
     /**
      * Batch rows a touched group should hold. Each touched group costs one kernel call and one
-     * d-sized vector (allocated, summed into, added): about 35 µs at d = 6.6e3, or the compute of
-     * ~25 rows of a 100→64→2 MLP with native BLAS; a full leaf of 512 rows keeps that near 5%.
+     * d-sized vector (allocated, summed into, added): measured 1.3x a single call's time at 64
+     * rows per group for a 100→64→2 MLP at batch 10k, 1.05x at ~500; for a logistic model, whose
+     * rows cost 0.1 µs each, leaves of 16 rows took twice the time of one call.
      */
     static final int ROWS_PER_TOUCHED_GROUP = LEAF_ROWS;
-    /**
-     * Group vector values a step may touch whatever its batch: small models get more groups than
-     * their batch asks for (data spread over more partitions) for a fraction of a millisecond.
-     */
-    static final long SMALL_MODEL_VALUES = 1L << 16;
 
     public RowGroups {
         if (rows < 0 || groupRows < 1) throw new IllegalArgumentException("rows " + rows + ", group rows " + groupRows);
@@ -46,20 +43,19 @@ public record RowGroups(long rows, int groupRows) implements Serializable {
 
     /**
      * The groups of a training set of {@code rows} rows for batches of {@code batch} rows
-     * (0 = full batch) and a model of {@code params} parameters.
+     * (0 = full batch).
      */
-    public static RowGroups forTraining(long rows, long batch, long params) {
+    public static RowGroups forTraining(long rows, long batch) {
         long b = batch <= 0 || batch > rows ? rows : batch;
-        long target = Math.max(ceilDiv(b, ROWS_PER_TOUCHED_GROUP), SMALL_MODEL_VALUES / (Math.max(0, params) + 4));
         long lo = Math.max(1, ceilDiv(rows, MAX_ROWS));
         long hi = Math.max(lo, Math.min(MAX_GROUPS, ceilDiv(rows, MIN_ROWS)));
-        long groups = Math.max(lo, Math.min(hi, target));
+        long groups = Math.max(lo, Math.min(hi, ceilDiv(b, ROWS_PER_TOUCHED_GROUP)));
         return new RowGroups(rows, (int) Math.max(1, ceilDiv(Math.max(1, rows), groups)));
     }
 
     /** The groups for sums over whole data sets (validation, evaluate): loss and counts only. */
     public static RowGroups forEvaluation(long rows) {
-        return forTraining(rows, 0, 0);
+        return forTraining(rows, 0);
     }
 
     /** Number of groups (at least 1). */

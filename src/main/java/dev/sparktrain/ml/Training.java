@@ -129,7 +129,7 @@ final class Training {
                 .standardize(p.getStandardize())
                 .storage(storage == PackedBlock.Storage.SPARSE ? DataSettings.StorageChoice.SPARSE : DataSettings.StorageChoice.DENSE)
                 .precision(p.getPrecision().equalsIgnoreCase("float32") ? PackedBlock.Precision.FLOAT32 : PackedBlock.Precision.FLOAT64)
-                .summedFor(plan.job().train().batchSize(), plan.job().model().paramCount())
+                .summedFor(plan.job().train().batchSize())
                 .build();
         LoadedData data = DataLoader.load(df, null, settings);
 

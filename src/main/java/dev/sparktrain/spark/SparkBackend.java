@@ -56,8 +56,7 @@ public final class SparkBackend implements StepBackend {
     private int lastEpoch;
 
     /**
-     * {@code batchSize} is the run's (0 = full batch): with the row count and the model's size it
-     * fixes the row groups. Blocks not aligned to them are re-cut once, here.
+     * {@code batchSize} is the run's (0 = full batch): with the row count it fixes the row groups. Blocks not aligned to them are re-cut once, here.
      */
     public SparkBackend(JavaSparkContext jsc, JavaRDD<PackedBlock> train, JavaRDD<PackedBlock> validation,
                         Sequential model, Loss loss, int batchSize) {
@@ -65,7 +64,7 @@ public final class SparkBackend implements StepBackend {
         this.model = model;
         this.loss = loss;
         Layout t = Layout.of(train, "training blocks");
-        RowGroups tg = RowGroups.forTraining(t.rows(), batchSize, model.paramCount());
+        RowGroups tg = RowGroups.forTraining(t.rows(), batchSize);
         this.ownTrain = !t.alignedTo(tg);
         this.train = ownTrain ? Blocks.aligned(jsc, train, tg, "training blocks") : train;
         this.trainLayout = ownTrain ? Layout.of(this.train, "training blocks").withGroups(tg) : t.withGroups(tg);

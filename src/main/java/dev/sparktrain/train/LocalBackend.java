@@ -24,7 +24,7 @@ public final class LocalBackend implements StepBackend {
     public LocalBackend(Sequential model, Loss loss, PackedBlock[] train, PackedBlock[] validation, int batchSize) {
         this.train = joined(train);
         this.validation = validation == null || validation.length == 0 ? null : joined(validation);
-        this.trainGroups = RowGroups.forTraining(this.train.rows(), batchSize, model.paramCount());
+        this.trainGroups = RowGroups.forTraining(this.train.rows(), batchSize);
         this.validationGroups = this.validation == null ? null : RowGroups.forEvaluation(this.validation.rows());
         this.worker = new BlockWorker(model, loss);
     }

@@ -9,17 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RowGroupsTest {
     @Test
     void theRuleAimsAtRowsPerTouchedGroupAndKeepsSizesInBounds() {
-        RowGroups big = RowGroups.forTraining(40_000, 1024, 1_000_000);
-        assertEquals(1024 / RowGroups.ROWS_PER_TOUCHED_GROUP, big.count(), "a large model: one group per batch share");
-        RowGroups small = RowGroups.forTraining(4_496, 64, 9_610); // the default digits job
-        assertTrue(small.count() > 1 && small.count() <= RowGroups.SMALL_MODEL_VALUES / 9_614 + 1, "small model: " + small);
+        assertEquals(2, RowGroups.forTraining(40_000, 1024).count(), "one group per 512 batch rows");
+        assertEquals(1, RowGroups.forTraining(4_496, 64).count(), "the default digits job: one group");
         RowGroups whole = RowGroups.forEvaluation(100_000);
-        assertTrue(whole.count() > RowGroups.MAX_GROUPS * 9 / 10 && whole.count() <= RowGroups.MAX_GROUPS, "evaluation: many cheap groups: " + whole);
-        RowGroups huge = RowGroups.forTraining(1_000_000_000L, 64, 1_000_000);
+        assertEquals(196, whole.count(), "evaluation and full batch: groups of about 512 rows");
+        RowGroups huge = RowGroups.forTraining(1_000_000_000L, 64);
         assertTrue(huge.groupRows() <= RowGroups.MAX_ROWS, "groups stay below the block limit: " + huge);
-        RowGroups tiny = RowGroups.forTraining(10, 0, 10);
+        assertEquals(RowGroups.MAX_GROUPS, RowGroups.forTraining(10_000_000, 0).count(), "at most 4096 groups");
+        RowGroups tiny = RowGroups.forTraining(10, 0);
         assertEquals(1, tiny.count());
         assertEquals(10, tiny.groupRows());
+        assertEquals(4, new RowGroups(100_000, 2000).leavesPerGroup(), "4 leaves of 512 rows, a power of two");
+        assertEquals(8, new RowGroups(100_000, 2600).leavesPerGroup(), "6 leaves rounded up to 8");
     }
 
     @Test

@@ -38,16 +38,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * re-cuts them to whole groups), shuffled and in order, with any thread count and reduce mode.
  */
 class SameBitsBackendTest {
-    static final int N = 300;
-    static final int VAL = 60;
+    /** Rows scale the layouts below: enough for several 512-row groups (the row groups' minimum). */
+    static final int SCALE = 20;
+    static final int N = 300 * SCALE;
+    static final int VAL = 60 * SCALE;
     static final int D = 8;
-    static final int BATCH = 32;
+    static final int BATCH = 2560; // 5 row groups of 1200 rows; validation: 2 of 600
     static final Sequential MODEL = Sequential.parse("linear(8,16), tanh, linear(16,3)", "t");
     static final double[][] ROWS = new Synthetic(N + VAL, D, 3, 1.0, 21, 0.2).denseRows(0, N + VAL);
-    /** Training partition sizes: 24 partitions for 19 row groups, zeros among them. */
+    /** Training partition sizes (x SCALE): 24 partitions for 5 row groups, zeros among them. */
     static final int[] UNEVEN_24 = {0, 25, 25, 0, 7, 18, 0, 0, 50, 1, 24, 0, 30, 20, 0, 10, 10, 0, 40, 0, 15, 0, 25, 0};
     static final int[][][] LAYOUTS = { // {training sizes, validation sizes}
-        {{N}, {VAL}},
+        {{300}, {60}},
         {{0, 150, 0, 0, 149, 1}, {0, 7, 53}},
         {{1, 0, 298, 1, 0}, {60, 0}},
         {UNEVEN_24, {20, 0, 20, 0, 20, 0, 0, 0}},
@@ -86,12 +88,16 @@ class SameBitsBackendTest {
         return train(new LocalBackend(MODEL, loss, train, val, BATCH), shuffle);
     }
 
+    static int[] scaled(int[] sizes) {
+        return Arrays.stream(sizes).map(n -> n * SCALE).toArray();
+    }
+
     static Result spark(int[][] layout, boolean shuffle) {
         Loss loss = Losses.create("CrossEntropyLoss", Options.empty("loss"), 3);
         JavaRDD<PackedBlock> train = Blocks.fromArrays(jsc(), Arrays.copyOf(ROWS[0], N * D), Arrays.copyOf(ROWS[1], N), D, 1,
-                layout[0]);
+                scaled(layout[0]));
         JavaRDD<PackedBlock> val = Blocks.fromArrays(jsc(), Arrays.copyOfRange(ROWS[0], N * D, (N + VAL) * D),
-                Arrays.copyOfRange(ROWS[1], N, N + VAL), D, 1, layout[1]);
+                Arrays.copyOfRange(ROWS[1], N, N + VAL), D, 1, scaled(layout[1]));
         try (SparkBackend b = new SparkBackend(jsc(), train, val, MODEL, loss, BATCH)) {
             assertEquals(layout[0].length, train.getNumPartitions());
             return train(b, shuffle);
@@ -103,7 +109,7 @@ class SameBitsBackendTest {
 
     @Test
     void sparkOnAnyPartitioningGivesTheLocalBackendsBits() {
-        assertTrue(RowGroups.forTraining(N, BATCH, MODEL.paramCount()).count() < UNEVEN_24.length, "more partitions than groups");
+        assertEquals(5, RowGroups.forTraining(N, BATCH).count(), "several row groups, fewer than partitions");
         for (boolean shuffle : new boolean[] {true, false}) {
             Result ref = local(shuffle);
             for (int[][] layout : LAYOUTS) {
