@@ -23,9 +23,10 @@ final class RunConsole {
         String nz = data.nonZeros() < 0 ? "" : String.format(Locale.ROOT, ", %d non-zeros (density %.4g%%)",
                 data.nonZeros(), 100.0 * data.nonZeros() / Math.max(1.0, (double) rows * features));
         return String.format(Locale.ROOT, "data: %s: %d training rows, %d validation rows, %d partitions, %s%s, cached %d bytes "
-                        + "(%.1f bytes/row; raw float64 %d bytes); %d row groups of %d rows",
+                        + "(%.1f bytes/row; raw float64 %d bytes); %s",
                 path, data.trainRows(), data.validationRows(), data.train().getNumPartitions(), data.layout(), nz,
-                data.cachedBytes(), data.cachedBytes() / (double) Math.max(1, rows), raw, groups.count(), groups.groupRows());
+                data.cachedBytes(), data.cachedBytes() / (double) Math.max(1, rows), raw,
+                groups.count() == 1 ? "1 row group" : groups.count() + " row groups of " + groups.groupRows() + " rows");
     }
 
     static void printEarlyStop(PrintStream out, EarlyStopping es) {
