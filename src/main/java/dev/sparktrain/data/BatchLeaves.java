@@ -29,7 +29,7 @@ public record BatchLeaves(long firstLeaf, long endLeaf, List<Leaf> leaves) {
         int per = groups.leavesPerGroup();
         if (b.rows() == 0) return new BatchLeaves(0, 0, List.of());
         int g0 = groups.groupOf(b.firstRow());
-        int g1 = groups.groupOf(b.firstRow() + b.rows() - 1) + 1;
+        int g1 = groups.endGroup(b.firstRow(), b.rows());
         List<Leaf> out = new ArrayList<>();
         int[] rows = batch.rows();
         int cursor = 0; // position in the batch's rows list

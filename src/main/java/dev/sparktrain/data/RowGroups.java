@@ -73,6 +73,11 @@ public record RowGroups(long rows, int groupRows) implements Serializable {
         return (int) (row / groupRows);
     }
 
+    /** One past the last group of the (whole-group) rows [first, first + n), n > 0. */
+    public int endGroup(long first, long n) {
+        return groupOf(first + n - 1) + 1;
+    }
+
     /**
      * Leaf slots per group: a group's batch rows make at most ⌈G/512⌉ leaves, rounded up to a
      * power of two so that each group, and each aligned run of groups, is one node of the sum

@@ -237,7 +237,7 @@ public final class SparkBackend implements StepBackend {
             for (int p = 0; p < partRows.length; p++) {
                 if (did[p] || partRows[p] == 0) continue;
                 long g0 = groups.groupOf(firstRow[p]);
-                long g1 = groups.groupOf(firstRow[p] + partRows[p] - 1) + 1;
+                long g1 = groups.endGroup(firstRow[p], partRows[p]);
                 tree.putEmpty(g0 * per, g1 * per);
             }
             return tree;

@@ -19,6 +19,7 @@ public final class LocalBackend implements StepBackend {
     private final RowGroups trainGroups;
     private final RowGroups validationGroups;
     private final BlockWorker worker;
+    private final int paramCount;
 
     /** Blocks of consecutive rows, in order; {@code batchSize} as the run's (0 = full batch). */
     public LocalBackend(Sequential model, Loss loss, PackedBlock[] train, PackedBlock[] validation, int batchSize) {
@@ -27,6 +28,7 @@ public final class LocalBackend implements StepBackend {
         this.trainGroups = RowGroups.forTraining(this.train.rows(), batchSize);
         this.validationGroups = this.validation == null ? null : RowGroups.forEvaluation(this.validation.rows());
         this.worker = new BlockWorker(model, loss);
+        this.paramCount = model.paramCount();
     }
 
     private static PackedBlock joined(PackedBlock[] blocks) {
@@ -43,7 +45,7 @@ public final class LocalBackend implements StepBackend {
     @Override
     public StepSums batchSums(double[] params, EpochOrder order, int epoch, int step, long from, long to) {
         double[] root = GroupedSums.step(train, train.slice(order, epoch, from, to), trainGroups, params, 1, () -> worker).root();
-        return root == null ? StepSums.empty(worker.sumsLength() - dev.sparktrain.nn.BatchKernel.STATS, true) : StepSums.of(root, true);
+        return root == null ? StepSums.empty(paramCount, true) : StepSums.of(root, true);
     }
 
     @Override

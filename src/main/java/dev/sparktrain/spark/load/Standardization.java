@@ -26,7 +26,7 @@ final class Standardization {
             SumTree t = new SumTree(groups.count());
             if (b.rows() == 0) return t;
             int g0 = groups.groupOf(b.firstRow());
-            int g1 = groups.groupOf(b.firstRow() + b.rows() - 1) + 1;
+            int g1 = groups.endGroup(b.firstRow(), b.rows());
             for (int g = g0; g < g1; g++) {
                 double[] acc = new double[2 * d];
                 double[] sum = new double[d];
