@@ -1,5 +1,8 @@
 package dev.sparktrain.data;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,6 +17,9 @@ import java.util.TreeMap;
  * <p>A partial tree keeps only its maximal final nodes: a task holding a run of leaves sends
  * O(log run) vectors, usually one or two. Vectors are added in place; a tree owns the arrays
  * given to it.
+ *
+ * <p>Every step's task result is one of these, so its serialized form is compact: the nodes as
+ * (key, array) pairs, with no TreeMap or Long class descriptors to write and read.
  */
 public final class SumTree implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -22,7 +28,7 @@ public final class SumTree implements Serializable {
     private final long leaves;
     private final int top;
     /** Maximal final nodes, keyed by {@link #key}; a zero-length value is an empty node. */
-    private final TreeMap<Long, double[]> nodes = new TreeMap<>();
+    private transient TreeMap<Long, double[]> nodes = new TreeMap<>();
 
     public SumTree(long leaves) {
         if (leaves < 1) throw new IllegalArgumentException("a sum tree needs at least one leaf, got " + leaves);
@@ -111,6 +117,26 @@ public final class SumTree implements Serializable {
         if (left.length == 0) return right;
         for (int i = 0; i < left.length; i++) left[i] += right[i];
         return left;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        out.writeInt(nodes.size());
+        for (Map.Entry<Long, double[]> e : nodes.entrySet()) {
+            out.writeLong(e.getKey());
+            out.writeObject(e.getValue()); // arrays go in bulk; [D's descriptor once per stream
+        }
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        nodes = new TreeMap<>();
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            long k = in.readLong();
+            double[] v = (double[]) in.readObject();
+            nodes.put(k, v.length == 0 ? EMPTY : v);
+        }
     }
 
     private static long key(int level, long index) {

@@ -112,6 +112,34 @@ class SumTreeTest {
         assertThrows(IllegalStateException.class, u::root);
     }
 
+    /** Partial trees travel as task results: after a serialization round trip they merge to the same bits. */
+    @Test
+    void partialTreesSurviveSerialization() throws Exception {
+        int n = 37;
+        double[][] v = leaves(n, 11, 0.3);
+        SumTree whole = new SumTree(n);
+        for (int i = 0; i < n; i++) whole.put(i, i >= 13 && i < 20 ? null : copy(v[i]));
+        SumTree left = new SumTree(n);
+        SumTree right = new SumTree(n);
+        for (int i = 0; i < 13; i++) left.put(i, copy(v[i]));
+        right.putEmpty(13, 20);
+        for (int i = 20; i < n; i++) right.put(i, copy(v[i]));
+        SumTree merged = roundTrip(right);
+        merged.merge(roundTrip(left));
+        assertArrayEquals(whole.root(), merged.root());
+        assertEquals(0, roundTrip(new SumTree(3)).vectors());
+    }
+
+    private static SumTree roundTrip(SumTree t) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(t);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            return (SumTree) in.readObject();
+        }
+    }
+
     @Test
     void aLeafSetTwiceIsAnError() {
         SumTree t = new SumTree(4);
