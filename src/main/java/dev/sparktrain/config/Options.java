@@ -72,11 +72,13 @@ public final class Options implements Serializable {
         return new Options(source, m, o);
     }
 
-    /** Refuses any key outside {@code allowed}, listing what is allowed. */
+    /** Refuses any key outside {@code allowed}, naming the closest allowed one and listing all. */
     public void requireOnly(Collection<String> allowed) {
         for (String k : values.keySet()) {
             if (!allowed.contains(k)) {
-                throw error(k, "unknown option; allowed: " + String.join(", ", new TreeSet<>(allowed)));
+                String near = Names.closest(k, allowed);
+                throw error(k, "unknown option; " + (near == null ? "" : "did you mean " + near + "? ")
+                        + "allowed: " + String.join(", ", new TreeSet<>(allowed)));
             }
         }
     }

@@ -48,6 +48,20 @@ public final class Optimizers {
         return REGISTRY.stream().map(Entry::name).toList();
     }
 
+    /**
+     * {@code name}'s hyper-parameters with PyTorch's defaults (NaN: required), in PyTorch's order:
+     * the options it reads, besides the {@link #switches()}.
+     */
+    public static Map<String, Object> defaults(String name) {
+        for (Entry<?> e : REGISTRY) if (e.name().equals(name)) return e.defaults().toMap();
+        throw new IllegalArgumentException("no optimizer " + name);
+    }
+
+    /** PyTorch's implementation switches, accepted by every optimizer and ignored. */
+    public static Set<String> switches() {
+        return SWITCHES;
+    }
+
     public static Optimizer create(String name, Options options, List<GroupSpec> groups) {
         for (Entry<?> e : REGISTRY) {
             if (e.name().equalsIgnoreCase(name)) return create(e, options, groups);
