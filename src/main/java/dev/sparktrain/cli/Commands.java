@@ -38,6 +38,28 @@ final class Commands {
     private Commands() {
     }
 
+    /** {@code evaluate}: the saved model in {@code dir} (a bad one fails before Spark starts) on its data. */
+    static void evaluate(String dir, String split, String json, List<String> overrides, PrintStream out) {
+        SavedModel m = SavedModel.load(dir, Main.hadoopConf());
+        JavaSparkContext jsc = Main.startSpark();
+        try {
+            evaluate(jsc, m, split, json, overrides, out);
+        } finally {
+            jsc.stop();
+        }
+    }
+
+    /** {@code predict}: the saved model in {@code dir} (a bad one fails before Spark starts) on its data, into {@code path}. */
+    static void predict(String dir, String path, String format, String split, List<String> overrides, PrintStream out) {
+        SavedModel m = SavedModel.load(dir, Main.hadoopConf());
+        JavaSparkContext jsc = Main.startSpark();
+        try {
+            predict(jsc, m, path, format, split, overrides, out);
+        } finally {
+            jsc.stop();
+        }
+    }
+
     /** Evaluates {@code m} on its data (see the class comment), prints the figures, optionally writes them as JSON. */
     static Evaluation evaluate(JavaSparkContext jsc, SavedModel m, String split, String json, List<String> overrides,
                                PrintStream out) {

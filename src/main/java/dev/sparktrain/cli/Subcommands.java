@@ -1,8 +1,6 @@
 package dev.sparktrain.cli;
 
 import dev.sparktrain.report.Report;
-import dev.sparktrain.store.SavedModel;
-import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,12 +12,13 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.BiConsumer;
 
 /**
  * The commands besides training, as picocli commands: their arguments, options and help. The
  * work is in {@link Commands} (evaluate, predict) and {@link GenerateCommand}. Positional
- * arguments and {@code key=value} overrides may come in any order, as before picocli.
+ * arguments and {@code key=value} overrides may come in any order, as before picocli. No Spark
+ * type may appear in a method signature here (lambdas included): picocli reflects over these
+ * classes' methods, and help runs without Spark on the classpath.
  */
 final class Subcommands {
     private Subcommands() {
@@ -34,18 +33,6 @@ final class Subcommands {
                     + (pos.isEmpty() ? "none" : "'" + String.join("' '", pos) + "'"));
         }
         return pos;
-    }
-
-    /** Loads the saved model in {@code dir} (a bad one fails before Spark starts), then runs {@code work} with Spark. */
-    private static int withModel(String dir, BiConsumer<JavaSparkContext, SavedModel> work) {
-        SavedModel m = SavedModel.load(dir, Main.hadoopConf());
-        JavaSparkContext jsc = Main.startSpark();
-        try {
-            work.accept(jsc, m);
-        } finally {
-            jsc.stop();
-        }
-        return 0;
     }
 
     @Command(name = "report", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -97,7 +84,8 @@ final class Subcommands {
         public Integer call() {
             List<String> overrides = new ArrayList<>();
             String dir = positional(spec, args, overrides, 1, "one model directory").get(0);
-            return withModel(dir, (jsc, m) -> Commands.evaluate(jsc, m, split, json, overrides, out));
+            Commands.evaluate(dir, split, json, overrides, out);
+            return 0;
         }
     }
 
@@ -127,8 +115,8 @@ final class Subcommands {
         public Integer call() {
             List<String> overrides = new ArrayList<>();
             List<String> pos = positional(spec, args, overrides, 2, "a model directory and an output path");
-            String fmt = format != null ? format : Commands.formatOf(pos.get(1));
-            return withModel(pos.get(0), (jsc, m) -> Commands.predict(jsc, m, pos.get(1), fmt, split, overrides, out));
+            Commands.predict(pos.get(0), pos.get(1), format != null ? format : Commands.formatOf(pos.get(1)), split, overrides, out);
+            return 0;
         }
     }
 

@@ -25,13 +25,13 @@ final class Version implements CommandLine.IVersionProvider {
                 + ", BLAS " + blas();
     }
 
-    /** Spark's version from its jar's manifest (no Spark class is initialized: nothing starts). */
+    /** Spark's version from its jars' manifest (a class literal initializes nothing: nothing starts). */
     private static String spark() {
         try {
-            Package p = Class.forName("org.apache.spark.package$", false, Version.class.getClassLoader()).getPackage();
+            Package p = org.apache.spark.SparkConf.class.getPackage();
             String v = p == null ? null : p.getImplementationVersion();
             return v == null ? "(unknown version)" : v;
-        } catch (ClassNotFoundException | LinkageError e) {
+        } catch (LinkageError e) {
             return "(not on the classpath)";
         }
     }

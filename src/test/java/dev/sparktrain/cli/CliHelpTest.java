@@ -89,6 +89,27 @@ class CliHelpTest {
         assertTrue(JobKeys.all().size() > 100, "open sections are expanded: " + JobKeys.all().size());
     }
 
+    /**
+     * submit.sh runs help with the jar alone (no Spark, no Scala, no Hadoop: a quick start), and
+     * picocli reflects over every method of the command classes: no such type in their signatures.
+     */
+    @Test
+    void commandClassesNameNoSparkTypeSoHelpRunsWithoutSpark() {
+        List<String> found = new ArrayList<>();
+        for (picocli.CommandLine c : Cli.commandLine(System.out, System.err).getSubcommands().values()) {
+            for (Class<?> k = c.getCommandSpec().userObject().getClass(); k != null && k != Object.class; k = k.getSuperclass()) {
+                for (java.lang.reflect.Method m : k.getDeclaredMethods()) {
+                    List<Class<?>> types = new ArrayList<>(List.of(m.getParameterTypes()));
+                    types.add(m.getReturnType());
+                    for (Class<?> t : types) {
+                        if (t.getName().matches("(org\\.apache\\.(spark|hadoop)|scala)\\..*")) found.add(k.getSimpleName() + "." + m.getName() + ": " + t.getName());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), found);
+    }
+
     @Test
     void topLevelHelpListsTheCommandsAndSaysTrainIsTheDefault() {
         for (String[] args : new String[][] {{"--help"}, {"-h"}, {"help"}}) {
