@@ -76,9 +76,8 @@ public final class Options implements Serializable {
     public void requireOnly(Collection<String> allowed) {
         for (String k : values.keySet()) {
             if (!allowed.contains(k)) {
-                String near = Names.closest(k, allowed);
-                throw error(k, "unknown option; " + (near == null ? "" : "did you mean " + near + "? ")
-                        + "allowed: " + String.join(", ", new TreeSet<>(allowed)));
+                throw error(k, "unknown option; allowed: " + String.join(", ", new TreeSet<>(allowed))
+                        + Names.didYouMean(k, allowed));
             }
         }
     }

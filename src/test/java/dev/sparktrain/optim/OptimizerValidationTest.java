@@ -97,8 +97,8 @@ class OptimizerValidationTest {
             assertTrue(e.getMessage().contains("betas, capturable, differentiable, eps, foreach, fused, lr"), e.getMessage());
         }
         SparkTrainException e = assertThrows(SparkTrainException.class, () -> create("Adagrad", Map.of("lr_decy", 0.1)));
-        assertEquals("test: 'lr_decy': unknown option; did you mean lr_decay? allowed: capturable, differentiable, eps, foreach, fused, "
-                + "initial_accumulator_value, lr, lr_decay, maximize, weight_decay", e.getMessage());
+        assertEquals("test: 'lr_decy': unknown option; allowed: capturable, differentiable, eps, foreach, fused, "
+                + "initial_accumulator_value, lr, lr_decay, maximize, weight_decay; did you mean lr_decay?", e.getMessage());
         assertThrows(SparkTrainException.class, () -> create("SGD", Map.of("betas", List.of(0.9, 0.99))));
     }
 
