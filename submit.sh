@@ -32,25 +32,33 @@ conf_driver_memory=""
 driver_java_opts=""   # --driver-java-options / spark.driver.extraJavaOptions
 driver_cp=""          # --driver-class-path / spark.driver.extraClassPath
 driver_lib=""         # --driver-library-path / spark.driver.extraLibraryPath
+# An option without its value: one line and the usage, exit 2 (as sparktrain's own errors).
+needs_value() {
+  [ $# -ge 2 ] && return
+  echo "sparktrain: error: option $1 needs a value" >&2
+  echo "usage: ./submit.sh [spark-submit options] [COMMAND] [ARGS ...]   (./submit.sh --help)" >&2
+  exit 2
+}
 while [ $# -gt 0 ]; do
   case "$1" in
     --verbose|--supervise) spark_args+=("$1"); shift ;;
-    --master) have_master=yes; spark_args+=("$1" "${2:?option $1 needs a value}"); shift 2 ;;
-    --driver-memory) driver_memory="${2:?option $1 needs a value}"; spark_args+=("$1" "$2"); shift 2 ;;
-    --driver-java-options) driver_java_opts="${2?option $1 needs a value}"; shift 2 ;;
-    --driver-class-path) driver_cp="${2:?option $1 needs a value}"; spark_args+=("$1" "$2"); shift 2 ;;
-    --driver-library-path) driver_lib="${2:?option $1 needs a value}"; spark_args+=("$1" "$2"); shift 2 ;;
+    --master) needs_value "$@"; have_master=yes; spark_args+=("$1" "$2"); shift 2 ;;
+    --driver-memory) needs_value "$@"; driver_memory="$2"; spark_args+=("$1" "$2"); shift 2 ;;
+    --driver-java-options) needs_value "$@"; driver_java_opts="$2"; shift 2 ;;
+    --driver-class-path) needs_value "$@"; driver_cp="$2"; spark_args+=("$1" "$2"); shift 2 ;;
+    --driver-library-path) needs_value "$@"; driver_lib="$2"; spark_args+=("$1" "$2"); shift 2 ;;
     --conf)
-      case "${2:?option $1 needs a value}" in
+      needs_value "$@"
+      case "$2" in
         spark.driver.memory=*) conf_driver_memory="${2#*=}" ;;
         spark.driver.extraJavaOptions=*) driver_java_opts="${2#*=}"; shift 2; continue ;;
         spark.driver.extraClassPath=*) driver_cp="${2#*=}" ;;
         spark.driver.extraLibraryPath=*) driver_lib="${2#*=}" ;;
       esac
       spark_args+=("$1" "$2"); shift 2 ;;
-    --resume|--split|--format|--json) app_args+=("$1" "${2:?option $1 needs a value}"); shift 2 ;;  # sparktrain's own
+    --resume|--split|--format|--json) needs_value "$@"; app_args+=("$1" "$2"); shift 2 ;;  # sparktrain's own
     --resume=*|--split=*|--format=*|--json=*|-h|--help|-V|--version) app_args+=("$1"); shift ;;
-    --*) spark_args+=("$1" "${2:?option $1 needs a value}"); shift 2 ;;
+    --*) needs_value "$@"; spark_args+=("$1" "$2"); shift 2 ;;
     *) app_args+=("$1"); shift ;;
   esac
 done
