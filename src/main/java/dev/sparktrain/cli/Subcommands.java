@@ -35,6 +35,15 @@ final class Subcommands {
         return pos;
     }
 
+    /** Refuses a --split other than all, train or validation before anything is loaded. */
+    private static void checkSplit(CommandSpec spec, String split) {
+        List<String> splits = List.of("all", "train", "validation");
+        if (!splits.contains(split)) {
+            throw new ParameterException(spec.commandLine(), spec.name() + ": --split: expected all, train or validation, got '"
+                    + split + "'" + dev.sparktrain.config.Names.didYouMean(split, splits));
+        }
+    }
+
     @Command(name = "report", mixinStandardHelpOptions = true, versionProvider = Version.class,
             customSynopsis = "sparktrain report DIR",
             description = "(Re)write report.html and report.png of a run's output directory from its metrics.")
@@ -84,6 +93,7 @@ final class Subcommands {
         public Integer call() {
             List<String> overrides = new ArrayList<>();
             String dir = positional(spec, args, overrides, 1, "one model directory").get(0);
+            checkSplit(spec, split);
             Commands.evaluate(dir, split, json, overrides, out);
             return 0;
         }
@@ -115,6 +125,7 @@ final class Subcommands {
         public Integer call() {
             List<String> overrides = new ArrayList<>();
             List<String> pos = positional(spec, args, overrides, 2, "a model directory and an output path");
+            checkSplit(spec, split);
             Commands.predict(pos.get(0), pos.get(1), format != null ? format : Commands.formatOf(pos.get(1)), split, overrides, out);
             return 0;
         }

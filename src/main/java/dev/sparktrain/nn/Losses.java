@@ -1,6 +1,7 @@
 package dev.sparktrain.nn;
 
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.config.Names;
 import dev.sparktrain.config.Options;
 
 import java.util.LinkedHashMap;
@@ -52,6 +53,6 @@ public final class Losses {
             if (e.getKey().equalsIgnoreCase(name == null ? "" : name.trim())) return e.getValue().build().apply(options, outputs);
         }
         throw new SparkTrainException(options.source() + ": unknown loss '" + name + "'; allowed: "
-                + String.join(", ", REGISTRY.keySet()));
+                + String.join(", ", REGISTRY.keySet()) + (name == null ? "" : Names.didYouMean(name.trim(), REGISTRY.keySet())));
     }
 }

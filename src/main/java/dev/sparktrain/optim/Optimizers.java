@@ -1,6 +1,7 @@
 package dev.sparktrain.optim;
 
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.config.Names;
 import dev.sparktrain.config.Options;
 
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ public final class Optimizers {
             if (e.name().equalsIgnoreCase(name)) return create(e, options, groups);
         }
         throw new SparkTrainException(options.source() + ": unknown optimizer '" + name + "'; allowed: "
-                + String.join(", ", names()));
+                + String.join(", ", names()) + Names.didYouMean(name, names()));
     }
 
     private static <S extends OptimizerSettings> Optimizer create(Entry<S> e, Options options, List<GroupSpec> specs) {

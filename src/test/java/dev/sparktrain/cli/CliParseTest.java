@@ -85,6 +85,11 @@ class CliParseTest {
         assertTrue(e.getMessage().contains("unknown key 'train.epoch'; did you mean train.epochs?"), e.getMessage());
         e = assertThrows(SparkTrainException.class, () -> Main.parse(new String[] {Main.DEFAULT_JOB, "sheduler.T_max=3"}));
         assertTrue(e.getMessage().contains("did you mean scheduler.T_max?"), e.getMessage());
+        e = assertThrows(SparkTrainException.class, () -> new TrainJob(Main.parse(new String[] {Main.DEFAULT_JOB, "optimizer=Adamm"})));
+        assertTrue(e.getMessage().contains("unknown optimizer 'Adamm'; allowed: ") && e.getMessage().endsWith("; did you mean Adam?"),
+                e.getMessage());
+        e = assertThrows(SparkTrainException.class, () -> new TrainJob(Main.parse(new String[] {Main.DEFAULT_JOB, "scheduler=StepRL"})));
+        assertTrue(e.getMessage().endsWith("; did you mean StepLR?"), e.getMessage());
         // an option inside a section: the optimizer's own list
         e = assertThrows(SparkTrainException.class, () -> new TrainJob(Main.parse(new String[] {Main.DEFAULT_JOB, "optimizer.betas2=0.9"})));
         assertTrue(e.getMessage().contains("'optimizer.betas2': unknown option; allowed: "), e.getMessage());
@@ -129,6 +134,10 @@ class CliParseTest {
         r = run("report");
         assertEquals(2, r.status());
         assertTrue(r.err().startsWith("sparktrain: error: report: expected one output directory, got none\nusage: sparktrain report DIR"), r.err());
+        r = run("evaluate", "runs/x", "--split", "valdation");
+        assertEquals(List.of("sparktrain: error: evaluate: --split: expected all, train or validation, got 'valdation'; did you "
+                + "mean validation?", "usage: sparktrain evaluate MODEL_DIR [--split all|train|validation] [--json FILE] "
+                + "[data.KEY=VALUE ...]"), r.err().lines().toList());
         r = run("evaluate", "runs/x", "--json");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("--json") && r.err().contains("\nusage: sparktrain evaluate"), r.err());

@@ -1,6 +1,7 @@
 package dev.sparktrain.optim.lr;
 
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.config.Names;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.optim.Optimizer;
 
@@ -100,7 +101,8 @@ public final class Schedulers {
             }
         }
         throw new SparkTrainException(options.source() + ": unknown scheduler '" + name + "'; allowed: "
-                + String.join(", ", REGISTRY.keySet()) + " (LambdaLR and MultiplicativeLR from Java code only)");
+                + String.join(", ", REGISTRY.keySet()) + " (LambdaLR and MultiplicativeLR from Java code only)"
+                + Names.didYouMean(name, REGISTRY.keySet()));
     }
 
     private static StepLR.Settings stepLr(Options o) {
