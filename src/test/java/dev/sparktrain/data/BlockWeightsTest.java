@@ -97,13 +97,15 @@ class BlockWeightsTest {
                 for (BlockSlice s : List.of(BlockSlice.range(3, 280), BlockSlice.rows(shuffled))) {
                     String tag = st + " " + pr + (s.contiguous() ? " range" : " rows");
                     assertArrayEquals(sums(m, loss, plain, s, p), sums(m, loss, weighted, s, p), 0.0, tag);
+                    assertArrayEquals(new BlockWorker(m, loss).evaluateStats(plain, s, p),
+                            new BlockWorker(m, loss).evaluateStats(weighted, s, p), 0.0, tag + " evaluation");
                 }
             }
         }
     }
 
     @Test
-    void doubledWeightsDoubleTheGradientAndTheNormalizerExactly() {
+    void doubledWeightsDoubleTheSumsExactly() {
         double[][] xy = PackedBlockTest.data(6);
         double[] twos = new double[N];
         Arrays.fill(twos, 2.0);
@@ -118,6 +120,11 @@ class BlockWeightsTest {
             boolean counts = i >= a.length - BatchKernel.STATS + BatchKernel.ROWS;
             assertEquals(counts ? a[i] : 2 * a[i], b[i], 0.0, "sums[" + i + "]");
         }
+        // validation and evaluation: loss and normalizer doubled, rows and correct counts as they were
+        double[] ea = new BlockWorker(m, loss).evaluateStats(plain, BlockSlice.range(0, N), p);
+        double[] eb = new BlockWorker(m, loss).evaluateStats(weighted, BlockSlice.range(0, N), p);
+        assertArrayEquals(new double[] {2 * ea[BatchKernel.LOSS], 2 * ea[BatchKernel.NORM], ea[BatchKernel.ROWS],
+                ea[BatchKernel.CORRECT]}, eb, 0.0);
     }
 
     private static double[] sums(Sequential m, Loss loss, PackedBlock b, BlockSlice s, double[] p) {

@@ -1,6 +1,7 @@
 package dev.sparktrain.ml;
 
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.train.EpochStats;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -53,9 +54,17 @@ class MlSampleWeightsTest {
     @Test
     void allOnesWeightsTrainTheUnweightedBits() {
         Dataset<Row> df = frame(rows(90, true));
-        double[] plain = classifier().setBatchSize(16).fit(df).weights();
-        double[] weighted = classifier().setBatchSize(16).setWeightCol("w").fit(df).weights();
-        assertArrayEquals(plain, weighted, 0.0);
+        SparkTrainClassificationModel plain = classifier().setBatchSize(16).setValidationFraction(0.25).fit(df);
+        SparkTrainClassificationModel weighted = classifier().setBatchSize(16).setValidationFraction(0.25).setWeightCol("w").fit(df);
+        assertArrayEquals(plain.weights(), weighted.weights(), 0.0);
+        for (int e = 0; e < 3; e++) {
+            EpochStats a = plain.trainingHistory().get(e);
+            EpochStats b = weighted.trainingHistory().get(e);
+            assertTrue(Double.isFinite(a.valLoss()) && a.valLoss() > 0, "a validation loss, epoch " + e);
+            assertEquals(a.trainLoss(), b.trainLoss(), 0.0, "train loss, epoch " + e);
+            assertEquals(a.valLoss(), b.valLoss(), 0.0, "validation loss, epoch " + e);
+            assertEquals(a.valAccuracy(), b.valAccuracy(), 0.0, "validation accuracy, epoch " + e);
+        }
     }
 
     @Test
