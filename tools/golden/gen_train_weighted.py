@@ -14,6 +14,7 @@ seeded generator, so re-running gives byte-identical files.
 
     /usr/bin/python3 tools/golden/gen_train_weighted.py [out_dir]
 """
+import math
 import os
 import sys
 
@@ -21,6 +22,36 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gen_nn_extra import OUT, flat, write  # noqa: E402  (float64, one thread; the same JSON layout)
+
+
+class JavaRandom:
+    """java.util.Random (the 48-bit LCG), enough for nextDouble()."""
+
+    MASK = (1 << 48) - 1
+
+    def __init__(self, seed):
+        self.seed = (seed ^ 0x5DEECE66D) & self.MASK
+
+    def next(self, bits):
+        self.seed = (self.seed * 0x5DEECE66D + 0xB) & self.MASK
+        return self.seed >> (48 - bits)
+
+    def next_double(self):
+        return ((self.next(26) << 27) + self.next(27)) * (1.0 / (1 << 53))
+
+
+def sparktrain_init(model, seed):
+    """sparktrain's Sequential.initParams(seed): one java.util.Random, every Linear's weight then bias
+    uniform in [-1/sqrt(in), 1/sqrt(in)) as (2u - 1)·bound. Cases start from it, so the Spark ML
+    estimators (which start from their seed) replay them exactly."""
+    rng = JavaRandom(seed)
+    with torch.no_grad():
+        for m in model:
+            if isinstance(m, torch.nn.Linear):
+                bound = 1.0 / math.sqrt(m.in_features)
+                for p in (m.weight, m.bias):
+                    v = [(2 * rng.next_double() - 1) * bound for _ in range(p.numel())]
+                    p.copy_(torch.tensor(v).reshape(p.shape))
 
 
 def build(layers):
@@ -47,8 +78,8 @@ def weighted_loss(name, options, out, y, w):
 
 
 def train_case(cid, desc, seed, layers, loss, optimizer, n, batch, epochs, x, y, w, regression):
-    torch.manual_seed(seed)
     model = build(layers)
+    sparktrain_init(model, seed)
     params0 = torch.cat([p.detach().reshape(-1) for p in model.parameters()]).clone()
     opt = getattr(torch.optim, optimizer["name"])(model.parameters(), **optimizer["options"])
     batches = (n + batch - 1) // batch
@@ -66,7 +97,7 @@ def train_case(cid, desc, seed, layers, loss, optimizer, n, batch, epochs, x, y,
         epoch_loss.append(total / n)
         per_epoch.append(flat(torch.cat([p.detach().reshape(-1) for p in model.parameters()])))
     write({
-        "id": cid, "kind": "train", "description": desc, "dataset": "synthetic (seed %d)" % seed,
+        "id": cid, "kind": "train", "description": desc, "dataset": "synthetic", "init_seed": seed,
         "model": layers, "loss": loss, "optimizer": optimizer, "scheduler": None, "clip": None,
         "batch_size": batch, "epochs": epochs, "n": n, "features": x.shape[1],
         "classes": 0 if regression else layers[-1]["out"], "batches_per_epoch": batches,
@@ -113,6 +144,12 @@ def main():
                13, [{"type": "linear", "in": d, "out": 6}, {"type": "relu"}, {"type": "linear", "in": 6, "out": k}],
                {"name": "MSELoss", "options": {}}, {"name": "AdamW", "options": {"lr": 0.01, "weight_decay": 0.05}},
                n, 10, 4, x, y, w, True)
+
+    train_case("train_w_mlp_mse_one_output_sgd",
+               "MLP 5-4-1 regression (one output, as the Spark ML regressor), MSELoss with per-row weights, SGD, batch 9",
+               14, [{"type": "linear", "in": d, "out": 4}, {"type": "tanh"}, {"type": "linear", "in": 4, "out": 1}],
+               {"name": "MSELoss", "options": {}}, {"name": "SGD", "options": {"lr": 0.05}},
+               n, 9, 3, x, y[:, :1], w, True)
 
 
 if __name__ == "__main__":

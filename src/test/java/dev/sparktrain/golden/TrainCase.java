@@ -68,7 +68,8 @@ final class TrainCase {
         x = new double[rows.length * features];
         for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, x, i * features, features);
         targetWidth = loss.targetWidth(model.outFeatures());
-        y = targetWidth == 1 ? Golden.doubles(c.get("y")) : flatten(Golden.matrix(c.get("y")), targetWidth);
+        boolean rowsOfValues = Golden.list(c.get("y")).get(0) instanceof List;   // regression: n rows of outputs
+        y = rowsOfValues ? flatten(Golden.matrix(c.get("y")), targetWidth) : Golden.doubles(c.get("y"));
         w = c.get("w") == null ? null : Golden.doubles(c.get("w"));
     }
 
