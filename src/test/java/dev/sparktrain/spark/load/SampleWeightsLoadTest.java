@@ -110,6 +110,9 @@ class SampleWeightsLoadTest {
                 error(text, DataTypes.StringType, settings().build()));
         assertEquals("weight column: no column 'weight' in the training Dataset; its columns are label, features, w",
                 error(rowsWithWeight(1.0), DataTypes.DoubleType, settings().weightColumn("weight").build()));
+        String csv = assertThrows(SparkTrainException.class, () -> DataLoader.load(SparkTestContext.get(),
+                DataSettings.builder("rows.csv", 2).weightColumn("w").classes(2).build())).getMessage();
+        assertEquals("data.format: sample weights are read from Spark SQL sources (parquet, orc, json, a Dataset), not csv", csv);
         assertEquals("the training Dataset: column 'label' is both the label and the weight",
                 error(rowsWithWeight(1.0), DataTypes.DoubleType, settings().weightColumn("label").build()));
     }
