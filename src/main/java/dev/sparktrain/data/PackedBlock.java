@@ -131,7 +131,8 @@ public abstract sealed class PackedBlock implements Serializable permits DenseBl
 
     /** Bytes held by the block: its arrays (with their 16-byte headers) and the object itself. */
     public long bytes() {
-        return 48 + arrayBytes(y.length, 8) + (w == null ? 0 : arrayBytes(w.length, 8)) + arrayBytes(storedValues(), precision().bytes()) + indexBytes();
+        return 48 + arrayBytes(y.length, 8) + (w == null ? 0 : arrayBytes(w.length, 8))
+                + arrayBytes(storedValues(), precision().bytes()) + indexBytes();
     }
 
     /** Bytes of the CSR offset and index arrays (none for dense blocks). */
@@ -206,7 +207,7 @@ public abstract sealed class PackedBlock implements Serializable permits DenseBl
             values += p.storedValues();
         }
         Builder b = new Builder(features, targetWidth, storage, precision, n, values);
-        if (!parts.isEmpty() && parts.get(0).w != null) b.weighted();
+        if (parts.stream().anyMatch(p -> p.w != null)) b.weighted();
         for (PackedBlock p : parts) b.copyRows(p, null, 0, p.rows);
         return b.build(firstRow);
     }
@@ -337,7 +338,7 @@ public abstract sealed class PackedBlock implements Serializable permits DenseBl
          */
         void copyRows(PackedBlock from, int[] sel, int start, int m) {
             Object src = from.valueArray();
-            if (wts != null && from.w == null) throw new IllegalArgumentException("cannot mix weighted and unweighted blocks");
+            if (wts != null && from.w == null && m > 0) throw new IllegalArgumentException("cannot mix weighted and unweighted rows");
             if (from instanceof CsrBlock s) {
                 for (int i = 0; i < m; i++) copyCsrRow(s.rowPtr(), s.indices(), src, from.y, from.w, row(sel, start, i));
             } else {

@@ -69,6 +69,8 @@ class BlockWeightsTest {
                 assertArrayEquals(Arrays.copyOfRange(w, 10, 60), b.range(10, 60, 0).weights(), tag);
                 PackedBlock joined = PackedBlock.concat(List.of(b.range(0, 120, 100), b.range(120, N, 220)), 100, D, 1, st, pr);
                 assertArrayEquals(w, joined.weights(), tag);
+                PackedBlock empty = PackedBlockTest.pack(new double[][] {new double[0], new double[0]}, st, pr, 100);
+                assertArrayEquals(w, PackedBlock.concat(List.of(empty, b), 100, D, 1, st, pr).weights(), tag + " after an empty part");
                 double[] ones = new double[D];
                 Arrays.fill(ones, 2.0);
                 assertArrayEquals(w, b.scaled(new Standardizer(new double[D], ones)).weights(), tag);
