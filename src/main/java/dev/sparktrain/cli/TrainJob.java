@@ -149,7 +149,7 @@ public final class TrainJob {
         Configuration hconf = jsc.hadoopConfiguration();
         out.printf(Locale.ROOT, "sparktrain: model %s (%d parameters), loss %s, optimizer %s, scheduler %s, BLAS %s%n",
                 plan.model().spec(), params.length, plan.loss().name(), optimizer.name(),
-                cfg.scheduler == null ? "none" : cfg.scheduler, dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName());
+                cfg.scheduler == null ? "none" : cfg.scheduler, dev.sparktrain.nn.NativeBlas.describe());
         String hook = TaskHooks.banner(jsc);
         if (hook != null) out.println(hook);
         Checkpoint resumed = cfg.run.resume == null ? null : resume(hconf, out);

@@ -10,6 +10,10 @@ import java.util.Random;
  * row-major matrices as their transposes.
  */
 public final class Linear implements Layer {
+    static {
+        NativeBlas.prepare(); // before netlib loads: no native noise on a machine without libblas.so.3
+    }
+
     private final int in;
     private final int out;
 
