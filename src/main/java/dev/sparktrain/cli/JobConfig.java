@@ -86,7 +86,7 @@ public final class JobConfig {
                 ? TrainSettings.NonFinite.SKIP : TrainSettings.NonFinite.STOP;
         this.train = new TrainSettings(epochs, batch, trainO.getBool("shuffle", true), seed, schedulerInterval, nonFinite);
         this.outputDir = v.getOrDefault("output.dir", "runs/latest");
-        this.run = new RunOptions(section("checkpoint."), section("metrics."), section("early_stopping."),
+        this.run = new RunOptions(section("checkpoint."), section("metrics."), section("progress."), section("early_stopping."),
                 v.get("resume"), outputDir, data.validationFraction());
     }
 

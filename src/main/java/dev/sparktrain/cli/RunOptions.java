@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The job-file keys about the run rather than the model: {@code checkpoint.dir|every|keep},
- * {@code resume}, {@code metrics.per_step}, {@code early_stopping.monitor|patience|min_delta|mode|restore_best}.
+ * {@code resume}, {@code metrics.per_step}, {@code progress.interval},
+ * {@code early_stopping.monitor|patience|min_delta|mode|restore_best}.
  */
 public final class RunOptions {
     /** Allowed keys per section prefix. */
@@ -19,6 +20,7 @@ public final class RunOptions {
     static {
         KEYS.put("checkpoint.", List.of("dir", "every", "keep"));
         KEYS.put("metrics.", List.of("per_step"));
+        KEYS.put("progress.", List.of("interval"));
         KEYS.put("early_stopping.", List.of("monitor", "patience", "min_delta", "mode", "restore_best"));
     }
 
@@ -31,10 +33,16 @@ public final class RunOptions {
     /** A checkpoint, checkpoint directory or run directory to continue from; null = a fresh run. */
     public final String resume;
     public final boolean metricsPerStep;
+    /**
+     * Seconds between progress lines inside an epoch when the output is not a terminal (a
+     * terminal gets a live line instead); 0 = no progress inside an epoch.
+     */
+    public final double progressInterval;
     /** Null when early stopping is off. */
     public final EarlyStopping.Settings earlyStopping;
 
-    RunOptions(Options ckpt, Options metrics, Options es, String resume, String outputDir, double validationFraction) {
+    RunOptions(Options ckpt, Options metrics, Options progress, Options es, String resume, String outputDir,
+               double validationFraction) {
         this.checkpointDir = ckpt.getString("dir", outputDir.replaceAll("/+$", "") + "/checkpoints");
         this.checkpointEvery = ckpt.getInt("every", 1);
         if (checkpointEvery < 0) throw ckpt.error("every", "must be >= 0 (0 = only at the end), got " + checkpointEvery);
@@ -42,6 +50,11 @@ public final class RunOptions {
         if (checkpointKeep < 1) throw ckpt.error("keep", "must be >= 1, got " + checkpointKeep);
         this.resume = resume;
         this.metricsPerStep = metrics.getBool("per_step", false);
+        this.progressInterval = progress.getDouble("interval", 30);
+        if (!(progressInterval >= 0) || Double.isInfinite(progressInterval)) {
+            throw progress.error("interval", "must be a number of seconds >= 0 (0 = no progress inside an epoch), got "
+                    + progressInterval);
+        }
         if (!es.has("monitor")) {
             if (!es.keys().isEmpty()) {
                 throw es.error(es.keys().iterator().next(), "early stopping options given but no early_stopping.monitor");

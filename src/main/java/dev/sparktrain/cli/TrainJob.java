@@ -167,7 +167,7 @@ public final class TrainJob {
         CheckpointWriter.Content content = new CheckpointWriter.Content(plan.model(), plan.loss().name(), optimizer, scheduler,
                 earlyStopping, dataFacts, cfg.resolved(), metrics::epochRows);
         Trainer trainer = PlanRun.trainer(plan, optimizer, scheduler)
-                .listen(new ProgressPrinter(out, cfg.train.epochs()))
+                .listen(progressPrinter(out))
                 .listen(metrics)
                 .listen(new CheckpointWriter(cfg.run.checkpointPolicy(cfg.train.epochs()), content, hconf, out));
         extraListeners.forEach(trainer::listen);
@@ -191,6 +191,12 @@ public final class TrainJob {
             out.println("report: not written: " + e.getMessage());
         }
         return history;
+    }
+
+    /** Epoch lines, and progress inside long epochs: a live line on a terminal, else a line every progress.interval. */
+    private ProgressPrinter progressPrinter(PrintStream out) {
+        boolean terminal = out == System.out && System.console() != null;
+        return new ProgressPrinter(out, cfg.train.epochs(), terminal, cfg.run.progressInterval, System::nanoTime);
     }
 
     /** Facts about the data a checkpoint records, to note a resume on other data. */

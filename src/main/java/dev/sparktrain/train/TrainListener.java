@@ -4,6 +4,15 @@ import dev.sparktrain.optim.Optimizer;
 
 /** Hooks into the training loop (progress lines, metrics files, tests recording the trajectory). */
 public interface TrainListener {
+    /**
+     * Called when an epoch starts, before its first step.
+     *
+     * @param epoch 1-based epoch
+     * @param steps optimizer steps the epoch will take (skipped ones included)
+     */
+    default void beforeEpoch(int epoch, long steps) {
+    }
+
     /** Called just before the optimizer step, after clipping (the lr/momentum in use are in the optimizer). */
     default void beforeStep(int epoch, long step, Optimizer optimizer) {
     }

@@ -91,6 +91,7 @@ public final class Trainer {
             long t0 = System.nanoTime();
             double[] lrAtStart = lrs();
             EpochOrder order = new EpochOrder(n, settings.shuffle(), settings.seed(), epoch);
+            for (TrainListener l : listeners) l.beforeEpoch(epoch + 1, stepsPerEpoch);
             double lossWeighted = 0;
             double correct = 0;
             long rowsCounted = 0;

@@ -31,6 +31,7 @@ class RunOptionsTest {
         assertNull(r.resume);
         assertFalse(r.metricsPerStep);
         assertNull(r.earlyStopping);
+        assertEquals(30.0, r.progressInterval);
         assertEquals(10, parse().run.checkpointEvery, "the default job checkpoints every 10 epochs");
     }
 
@@ -47,6 +48,8 @@ class RunOptionsTest {
         assertEquals(5, r.checkpointEvery);
         assertTrue(r.metricsPerStep);
         assertEquals("runs/old", r.resume);
+        assertEquals(0.0, parse("progress.interval=0").run.progressInterval);
+        assertEquals(2.5, parse("progress.interval=2.5").run.progressInterval);
         assertEquals("min", parse("early_stopping.monitor=val_loss").run.earlyStopping.mode());
     }
 
@@ -64,6 +67,14 @@ class RunOptionsTest {
         assertEquals("command line 'checkpoint.keep=0': 'checkpoint.keep': must be >= 1, got 0", e.getMessage());
         e = assertThrows(SparkTrainException.class, () -> parse("checkpoint.evry=2"));
         assertTrue(e.getMessage().contains("unknown key 'checkpoint.evry'") && e.getMessage().contains("checkpoint.every"), e.getMessage());
+        e = assertThrows(SparkTrainException.class, () -> parse("progress.interval=-5"));
+        assertEquals("command line 'progress.interval=-5': 'progress.interval': must be a number of seconds >= 0 "
+                + "(0 = no progress inside an epoch), got -5.0", e.getMessage());
+        e = assertThrows(SparkTrainException.class, () -> parse("progress.interval=soon"));
+        assertTrue(e.getMessage().startsWith("command line 'progress.interval=soon': 'progress.interval': "), e.getMessage());
+        e = assertThrows(SparkTrainException.class, () -> parse("progress.intervall=5"));
+        assertTrue(e.getMessage().contains("unknown key 'progress.intervall'") && e.getMessage().contains("progress.interval"),
+                e.getMessage());
         e = assertThrows(SparkTrainException.class, () -> Main.parse(new String[] {"--resume"}));
         assertEquals("--resume needs a directory", e.getMessage());
     }
