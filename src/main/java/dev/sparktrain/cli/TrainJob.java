@@ -20,6 +20,7 @@ import dev.sparktrain.store.MetricsLog;
 import dev.sparktrain.store.ModelDescription;
 import dev.sparktrain.train.EarlyStopping;
 import dev.sparktrain.train.EpochStats;
+import dev.sparktrain.train.OutOfMemory;
 import dev.sparktrain.train.ProgressPrinter;
 import dev.sparktrain.train.TrainListener;
 import dev.sparktrain.train.TrainSettings;
@@ -144,8 +145,23 @@ public final class TrainJob {
         return r.checkpoint();
     }
 
-    /** Runs the job on {@code jsc}; returns the epoch history (the epochs before a resume included). */
+    /**
+     * Runs the job on {@code jsc}; returns the epoch history (the epochs before a resume included).
+     * Running out of memory on the driver ends it with one line saying what to raise.
+     */
     public List<EpochStats> run(JavaSparkContext jsc, PrintStream out) {
+        try {
+            return train(jsc, out);
+        } catch (OutOfMemoryError e) {
+            throw new SparkTrainException(OutOfMemory.onDriver(e, params.length, Runtime.getRuntime().maxMemory()));
+        } catch (SparkTrainException e) {
+            if (!OutOfMemory.isCause(e)) throw e;
+            // out of memory inside Spark's own code (a task's result, another thread): its line plus the sizes
+            throw new SparkTrainException(OutOfMemory.withSizes(e.getMessage(), params.length), e);
+        }
+    }
+
+    private List<EpochStats> train(JavaSparkContext jsc, PrintStream out) {
         Configuration hconf = jsc.hadoopConfiguration();
         out.printf(Locale.ROOT, "sparktrain: model %s (%d parameters), loss %s, optimizer %s, scheduler %s, BLAS %s%n",
                 plan.model().spec(), params.length, plan.loss().name(), optimizer.name(),

@@ -1,10 +1,13 @@
 package dev.sparktrain.data;
 
+import dev.sparktrain.SparkTrainException;
+
 import java.io.Externalizable;
 import java.io.IOException;
 import java.io.ObjectInput;
 import java.io.ObjectOutput;
 import java.nio.ByteBuffer;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -133,9 +136,13 @@ public final class SumTree implements Externalizable {
             double[] v = e.getValue();
             out.writeLong(e.getKey());
             out.writeInt(v.length);
-            ByteBuffer bytes = ByteBuffer.allocate(v.length * Double.BYTES);
-            bytes.asDoubleBuffer().put(v);
-            out.write(bytes.array());
+            try {
+                ByteBuffer bytes = ByteBuffer.allocate(v.length * Double.BYTES);
+                bytes.asDoubleBuffer().put(v);
+                out.write(bytes.array());
+            } catch (OutOfMemoryError oom) {
+                throw outOfMemory("sending", oom, nodes.size(), v.length, "--executor-memory (--driver-memory in local mode)");
+            }
         }
     }
 
@@ -150,12 +157,26 @@ public final class SumTree implements Externalizable {
             long k = in.readLong();
             int len = in.readInt();
             if (len < 0) throw new IOException("corrupt sum tree: node of " + len + " values");
-            byte[] raw = new byte[len * Double.BYTES];
-            in.readFully(raw);
-            double[] v = len == 0 ? EMPTY : new double[len];
-            ByteBuffer.wrap(raw).asDoubleBuffer().get(v);
-            nodes.put(k, v);
+            try {
+                byte[] raw = new byte[len * Double.BYTES];
+                in.readFully(raw);
+                double[] v = len == 0 ? EMPTY : new double[len];
+                ByteBuffer.wrap(raw).asDoubleBuffer().get(v);
+                nodes.put(k, v);
+            } catch (OutOfMemoryError oom) {
+                throw outOfMemory("receiving", oom, n, len, "--driver-memory (or --executor-memory with spark.sparktrain.reduce=executors)");
+            }
         }
+    }
+
+    /**
+     * One line with the sizes and the setting to raise, without the error as its cause: Spark ends
+     * the JVM (and prints pages of stack traces) for an OutOfMemoryError anywhere in a failure's causes.
+     */
+    private static SparkTrainException outOfMemory(String doing, OutOfMemoryError e, int vectors, int length, String setting) {
+        return new SparkTrainException(String.format(Locale.ROOT, "out of memory %s a task's partial sums (%s): %d vectors of "
+                        + "%d values × 8 bytes = %.0f MB each; raise %s, or use a smaller model",
+                doing, e.getMessage(), vectors, length, length * 8 / (1024.0 * 1024), setting));
     }
 
     private static long key(int level, long index) {

@@ -1,5 +1,6 @@
 package dev.sparktrain.spark;
 
+import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.data.EpochOrder;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.data.RowGroups;
@@ -9,6 +10,8 @@ import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.train.BlockWorker;
 import dev.sparktrain.train.GroupedSums;
+import dev.sparktrain.train.OutOfMemory;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 
 import java.io.Serializable;
@@ -42,10 +45,31 @@ final class SumTasks {
 
         @Override
         public SumTree apply(TaskContext ctx, scala.collection.Iterator<PackedBlock> blocks) {
-            return sums(scala.jdk.javaapi.CollectionConverters.asJava(blocks));
+            try {
+                return sums(scala.jdk.javaapi.CollectionConverters.asJava(blocks));
+            } catch (RuntimeException | OutOfMemoryError e) {
+                if (!OutOfMemory.isCause(e)) throw e;
+                // One line for the user, and no OutOfMemoryError in the cause chain: Spark would log it
+                // with pages of stack traces and end the executor JVM (in local mode, the driver's).
+                boolean local = "driver".equals(SparkEnv.get().executorId()); // local mode: the driver's own executor
+                throw new SparkTrainException(OutOfMemory.inTask(local ? OutOfMemory.Where.LOCAL_TASK
+                        : OutOfMemory.Where.EXECUTOR_TASK, e, model(), threads(), kernelRows(), Runtime.getRuntime().maxMemory()));
+            }
         }
 
         abstract SumTree sums(Iterator<PackedBlock> blocks);
+
+        abstract Sequential model();
+
+        /** Threads the task computes with. */
+        int threads() {
+            return 1;
+        }
+
+        /** Rows per kernel call at most (its buffers are this many rows deep). */
+        int kernelRows() {
+            return BatchKernel.CHUNK;
+        }
 
         /** Runs the installed test hooks on one vector of the tree (a stats-sized stand-in when it holds no rows). */
         static SumTree hooked(SumTree t) {
@@ -84,6 +108,21 @@ final class SumTasks {
         }
 
         @Override
+        Sequential model() {
+            return model;
+        }
+
+        @Override
+        int threads() {
+            return threads;
+        }
+
+        @Override
+        int kernelRows() {
+            return (int) Math.min(BatchKernel.CHUNK, to - from);
+        }
+
+        @Override
         SumTree sums(Iterator<PackedBlock> blocks) {
             double[] params = weights.value();
             SumTree tree = new SumTree(groups.leaves());
@@ -111,6 +150,11 @@ final class SumTasks {
             this.runKey = runKey;
             this.weights = weights;
             this.groups = groups;
+        }
+
+        @Override
+        Sequential model() {
+            return model;
         }
 
         @Override
