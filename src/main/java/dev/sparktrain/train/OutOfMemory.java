@@ -40,10 +40,14 @@ public final class OutOfMemory {
 
     /** Whether {@code t} or one of its causes is an OutOfMemoryError. */
     public static boolean isCause(Throwable t) {
+        return find(t) != null;
+    }
+
+    private static OutOfMemoryError find(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof OutOfMemoryError) return true;
+            if (c instanceof OutOfMemoryError e) return e;
         }
-        return false;
+        return null;
     }
 
     /**
@@ -94,8 +98,10 @@ public final class OutOfMemory {
         return sum;
     }
 
+    /** The OutOfMemoryError's own message (Java heap space, Requested array size exceeds VM limit, ...). */
     private static String reason(Throwable error) {
-        String m = error.getMessage();
+        OutOfMemoryError oom = find(error);
+        String m = oom == null ? null : oom.getMessage();
         return m == null || m.isBlank() ? "OutOfMemoryError" : m;
     }
 
