@@ -57,6 +57,8 @@ final class JobKeys {
         MEANING.put("checkpoint.keep", "checkpoints kept, the newest (default 2)");
         MEANING.put("resume", "continue from the latest good checkpoint in this run or checkpoint directory (as --resume)");
         MEANING.put("metrics.per_step", "also one metrics row per optimizer step (default false)");
+        MEANING.put("progress.interval", "seconds between progress lines inside an epoch when the output is not a terminal "
+                + "(a terminal gets a live line); 0 = neither (default 30)");
         MEANING.put("early_stopping.monitor", "val_loss or val_accuracy (default: off)");
         MEANING.put("early_stopping.patience", "epochs without improvement before stopping (default 5)");
         MEANING.put("early_stopping.min_delta", "an improvement must exceed this (default 0)");

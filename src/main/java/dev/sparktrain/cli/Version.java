@@ -46,7 +46,7 @@ final class Version implements CommandLine.IVersionProvider {
 
     private static String blas() {
         try {
-            return dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName();
+            return dev.sparktrain.nn.NativeBlas.describe(); // no native dlopen noise without libblas.so.3
         } catch (LinkageError e) {
             return "(netlib not on the classpath)";
         }
