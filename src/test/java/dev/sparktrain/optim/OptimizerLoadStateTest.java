@@ -2,6 +2,8 @@ package dev.sparktrain.optim;
 
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
+import dev.sparktrain.optim.lr.Scheduler;
+import dev.sparktrain.optim.lr.Schedulers;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -70,14 +72,26 @@ class OptimizerLoadStateTest {
         }
     }
 
+    private static Scheduler chainedCosines(Optimizer o) {
+        return Schedulers.create("ChainedScheduler", o, new Options("scheduler", Map.of("schedulers", List.of(
+                Map.of("scheduler", "CosineAnnealingLR", "options", Map.of("T_max", 3)),
+                Map.of("scheduler", "CosineAnnealingLR", "options", Map.of("T_max", 7, "eta_min", 0.001))))));
+    }
+
+    /** The case: two chained CosineAnnealingLR, one with eta_min, carry the recursive form below zero. */
     @Test
     void negativeLrFromASchedulerSurvivesStateRoundTrip() {
         Optimizer o = fresh("Adam");
-        o.paramGroups().get(0).setLr(-2.4e-4); // what ChainedScheduler(CosineAnnealingLR x2) reaches
-        o.step(new double[3], GRAD);
+        Scheduler chained = chainedCosines(o);
+        for (int i = 0; i < 40 && o.paramGroups().get(0).lr() >= 0; i++) {
+            o.step(new double[3], GRAD);
+            chained.step();
+        }
+        assertTrue(o.paramGroups().get(0).lr() < 0, "lr " + o.paramGroups().get(0).lr());
         Optimizer resumed = fresh("Adam");
+        chainedCosines(resumed).loadState(chained.state()); // as a resume does: scheduler made, then both states loaded
         resumed.loadState(o.state());
-        assertEquals(-2.4e-4, resumed.paramGroups().get(0).lr());
+        assertEquals(o.paramGroups().get(0).lr(), resumed.paramGroups().get(0).lr());
         double[] a = {1, 2, 3};
         double[] b = {1, 2, 3};
         o.step(a, GRAD);
