@@ -11,7 +11,6 @@ import dev.sparktrain.spark.eval.Evaluation;
 import dev.sparktrain.spark.eval.Evaluator;
 import dev.sparktrain.spark.eval.Predictor;
 import dev.sparktrain.store.SavedModel;
-import dev.sparktrain.report.Report;
 import dev.sparktrain.store.ModelIO;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -19,17 +18,14 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * The commands besides training (the first word of the arguments):
+ * What evaluate and predict do (their command line: {@link Subcommands}):
  * <pre>
- * report   &lt;output dir&gt;
  * evaluate &lt;model dir&gt; [--split all|train|validation] [--json file] [data.key=value ...]
  * predict  &lt;model dir&gt; &lt;output path&gt; [--format parquet|csv] [--split all|train|validation] [data.key=value ...]
  * </pre>
@@ -39,47 +35,28 @@ import java.util.Set;
  * same fraction); {@code all} (the default) uses every row.
  */
 final class Commands {
-    static final Set<String> NAMES = Set.of("report", "evaluate", "predict");
-    static final String USAGE = "usage: report <output dir> | evaluate <model dir> [--split all|train|validation] "
-            + "[--json file] [data.key=value ...] | predict <model dir> <output path> [--format parquet|csv] "
-            + "[--split all|train|validation] [data.key=value ...]";
-
     private Commands() {
     }
 
-    static int run(String[] args, PrintStream out) {
-        Args a = Args.parse(args);
-        switch (a.command) {
-            case "report" -> {
-                if (a.positional.size() != 1 || !a.options.isEmpty() || !a.overrides.isEmpty()) throw new SparkTrainException(USAGE);
-                Report.Written w = Report.write(a.positional.get(0), Main.hadoopConf());
-                out.println("report: " + w.html() + (w.png() == null ? " (no PNG: " + w.pngProblem() + ")" : ", " + w.png()));
-                return 0;
-            }
-            case "evaluate", "predict" -> {
-                boolean predict = a.command.equals("predict");
-                if (a.positional.size() != (predict ? 2 : 1)) throw new SparkTrainException(USAGE);
-                a.options.keySet().forEach(k -> {
-                    if (!(predict ? Set.of("split", "format") : Set.of("split", "json")).contains(k)) {
-                        throw new SparkTrainException(a.command + ": unknown option --" + k + "; " + USAGE);
-                    }
-                });
-                SavedModel m = SavedModel.load(a.positional.get(0), Main.hadoopConf()); // fail before Spark starts
-                JavaSparkContext jsc = Main.startSpark();
-                try {
-                    String split = a.options.getOrDefault("split", "all");
-                    if (predict) {
-                        predict(jsc, m, a.positional.get(1), a.options.getOrDefault("format", formatOf(a.positional.get(1))),
-                                split, a.overrides, out);
-                    } else {
-                        evaluate(jsc, m, split, a.options.get("json"), a.overrides, out);
-                    }
-                } finally {
-                    jsc.stop();
-                }
-                return 0;
-            }
-            default -> throw new SparkTrainException(USAGE);
+    /** {@code evaluate}: the saved model in {@code dir} (a bad one fails before Spark starts) on its data. */
+    static void evaluate(String dir, String split, String json, List<String> overrides, PrintStream out) {
+        SavedModel m = SavedModel.load(dir, Main.hadoopConf());
+        JavaSparkContext jsc = Main.startSpark();
+        try {
+            evaluate(jsc, m, split, json, overrides, out);
+        } finally {
+            jsc.stop();
+        }
+    }
+
+    /** {@code predict}: the saved model in {@code dir} (a bad one fails before Spark starts) on its data, into {@code path}. */
+    static void predict(String dir, String path, String format, String split, List<String> overrides, PrintStream out) {
+        SavedModel m = SavedModel.load(dir, Main.hadoopConf());
+        JavaSparkContext jsc = Main.startSpark();
+        try {
+            predict(jsc, m, path, format, split, overrides, out);
+        } finally {
+            jsc.stop();
         }
     }
 
@@ -169,35 +146,5 @@ final class Commands {
             blocks = blocks.map(b -> b.scaled(st));   // dense: (x - mean)/std; CSR: x/std (mean saved as 0)
         }
         return new Loaded(cfg.data.path(), blocks, rows, d);
-    }
-
-    /** Positional arguments, {@code --name value} options and {@code key=value} overrides. */
-    private record Args(String command, List<String> positional, Map<String, String> options, List<String> overrides) {
-        static Args parse(String[] args) {
-            List<String> pos = new ArrayList<>();
-            Map<String, String> opts = new LinkedHashMap<>();
-            List<String> over = new ArrayList<>();
-            for (int i = 1; i < args.length; i++) {
-                String s = args[i];
-                if (s.startsWith("--")) {
-                    String k = s.substring(2);
-                    String v;
-                    int eq = k.indexOf('=');
-                    if (eq >= 0) {
-                        v = k.substring(eq + 1);
-                        k = k.substring(0, eq);
-                    } else {
-                        if (i + 1 >= args.length) throw new SparkTrainException("--" + k + " needs a value");
-                        v = args[++i];
-                    }
-                    opts.put(k, v);
-                } else if (s.contains("=")) {
-                    over.add(s);
-                } else {
-                    pos.add(s);
-                }
-            }
-            return new Args(args[0], pos, opts, over);
-        }
     }
 }

@@ -121,7 +121,9 @@ public final class JobConfig {
         TRAIN_KEYS.forEach(t -> allowed.add("train." + t));
         RunOptions.KEYS.forEach((p, ks) -> ks.forEach(x -> allowed.add(p + x)));
         OPEN_PREFIXES.forEach(p -> allowed.add(p + "<option>"));
-        throw new SparkTrainException(origin(k) + ": unknown key '" + k + "'; allowed: " + String.join(", ", allowed));
+        String near = dev.sparktrain.config.Names.closest(k, JobKeys.all());
+        throw new SparkTrainException(origin(k) + ": unknown key '" + k + "'; " + (near == null ? "" : "did you mean " + near + "? ")
+                + "allowed: " + String.join(", ", allowed) + " (train --help lists every key)");
     }
 
     /** The keys under {@code prefix}, as Options whose errors name the job file line and the full key. */

@@ -65,6 +65,17 @@ public final class JobFile {
         }
     }
 
+    /** Sets {@code key} to {@code value}, coming from {@code origin}. */
+    void set(String key, String value, String origin) {
+        put(key + " = " + value, origin);
+    }
+
+    /** Drops {@code key} (its default applies). */
+    void remove(String key) {
+        values.remove(key);
+        origins.remove(key);
+    }
+
     private void put(String line, String origin) {
         int eq = line.indexOf('=');
         if (eq <= 0) throw new SparkTrainException(origin + ": expected 'key = value', got '" + line + "'");

@@ -4,13 +4,14 @@ import dev.sparktrain.SparkTrainException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 
 /**
  * {@code spark-submit --class dev.sparktrain.cli.Main sparktrain.jar [train] [job-file] [key=value ...] [--resume dir]}.
- * Without a job file the default digits job runs. A first word {@code report}, {@code evaluate}
- * or {@code predict} runs that command instead ({@link Commands}); {@code generate} writes a
- * synthetic data set ({@link GenerateCommand}). Errors print one line and exit with status 2.
+ * Without a job file the default digits job runs. A first word {@code evaluate}, {@code predict},
+ * {@code report}, {@code generate} or {@code help} runs that command instead ({@link Cli}).
+ * Errors print one line and exit with status 2.
  */
 public final class Main {
     public static final String DEFAULT_JOB = "conf/digits-mlp.conf";
@@ -23,32 +24,30 @@ public final class Main {
         if (status != 0) System.exit(status);
     }
 
+    /** Runs the command line (see {@link Cli}); returns the exit status. */
     static int run(String[] args) {
+        return Cli.run(args, System.out, System.err);
+    }
+
+    /** {@code train}: the job {@link #parse} makes of {@code args}, checked before Spark starts, then run. */
+    static int train(String[] args, PrintStream out) {
+        JobConfig cfg = parse(args);
+        TrainJob job = new TrainJob(cfg);
+        JavaSparkContext jsc = startSpark();
         try {
-            if (args.length > 0 && args[0].equals("generate")) return generate(java.util.Arrays.copyOfRange(args, 1, args.length));
-            if (args.length > 0 && Commands.NAMES.contains(args[0])) return Commands.run(args, System.out);
-            if (args.length > 0 && args[0].equals("train")) args = java.util.Arrays.copyOfRange(args, 1, args.length);
-            JobConfig cfg = parse(args);
-            TrainJob job = new TrainJob(cfg);
-            JavaSparkContext jsc = startSpark();
-            try {
-                job.run(jsc, System.out);
-            } finally {
-                jsc.stop();
-            }
-            return 0;
-        } catch (SparkTrainException e) {
-            System.err.println("sparktrain: error: " + e.getMessage());
-            return 2;
+            job.run(jsc, out);
+        } finally {
+            jsc.stop();
         }
+        return 0;
     }
 
     /** {@code generate key=value ...}: a synthetic data set (see {@link GenerateCommand}). */
-    private static int generate(String[] args) {
+    static int generate(String[] args, PrintStream out) {
         GenerateCommand cmd = new GenerateCommand(args, 0);
         JavaSparkContext jsc = startSpark();
         try {
-            new GenerateCommand(args, cmd.partitions > 0 ? cmd.partitions : jsc.defaultParallelism()).run(jsc, System.out);
+            new GenerateCommand(args, cmd.partitions > 0 ? cmd.partitions : jsc.defaultParallelism()).run(jsc, out);
         } finally {
             jsc.stop();
         }
@@ -97,20 +96,36 @@ public final class Main {
             first = 1;
         }
         JobFile jf;
-        if (file == null && resume != null) {
+        boolean fromCheckpoint = file == null && resume != null;
+        if (fromCheckpoint) {
             java.util.Map<String, String> saved = dev.sparktrain.store.Checkpoints.resume(resume, hadoopConf(),
                     dev.sparktrain.store.Checkpoint::job, msg -> { }).accepted();
             jf = JobFile.of(saved, "checkpoint " + resume);
         } else {
             jf = JobFile.read(Path.of(file == null ? DEFAULT_JOB : file));
         }
+        java.util.Set<String> given = new java.util.HashSet<>(fromCheckpoint ? java.util.Set.of() : jf.values().keySet());
         for (int i = first; i < rest.size(); i++) {
             if (!rest.get(i).contains("=")) {
                 throw new SparkTrainException("argument '" + rest.get(i) + "': expected key=value (only the first argument may be a job file)");
             }
             jf.override(rest.get(i));
+            given.add(rest.get(i).substring(0, rest.get(i).indexOf('=')).strip());
         }
         if (resume != null) jf.override("resume=" + resume);
+        String resumeDir = jf.values().get("resume");
+        if (resumeDir != null && !given.contains("output.dir")) continueIn(jf, resumeDir, given);
         return new JobConfig(jf);
+    }
+
+    /**
+     * Resuming a run's output directory continues in that directory (its checkpoints, model,
+     * metrics and report), not in the output.dir its saved job names: a copy of a run resumes
+     * into the copy. A checkpoint directory or one checkpoint leaves output.dir as it is.
+     */
+    private static void continueIn(JobFile jf, String resume, java.util.Set<String> given) {
+        if (!Resume.isRunDirectory(resume, hadoopConf())) return;
+        jf.set("output.dir", resume, "--resume " + resume);
+        if (!given.contains("checkpoint.dir")) jf.remove("checkpoint.dir"); // the run's own: <output.dir>/checkpoints
     }
 }

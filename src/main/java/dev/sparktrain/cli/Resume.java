@@ -56,6 +56,21 @@ final class Resume {
         return f.accepted();
     }
 
+    /**
+     * Whether {@code path} is a run's output directory: the checkpoints to resume from are in its
+     * {@code checkpoints/} (not a checkpoint directory or one checkpoint). A path that cannot be
+     * listed is not: resuming from it fails later with its own message.
+     */
+    static boolean isRunDirectory(String path, Configuration hconf) {
+        try {
+            List<String> found = Checkpoints.candidates(path, hconf);
+            return !found.isEmpty() && new org.apache.hadoop.fs.Path(found.get(0)).getParent()
+                    .equals(new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(path), "checkpoints"));
+        } catch (java.io.IOException | SparkTrainException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private Restored restore(Checkpoint c) {
         int d = plan.model().paramCount();
         if (!plan.model().spec().equals(c.model()) || !Arrays.equals(plan.model().tensorSizes(), c.tensorSizes())

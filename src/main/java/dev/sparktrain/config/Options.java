@@ -72,11 +72,12 @@ public final class Options implements Serializable {
         return new Options(source, m, o);
     }
 
-    /** Refuses any key outside {@code allowed}, listing what is allowed. */
+    /** Refuses any key outside {@code allowed}, naming the closest allowed one and listing all. */
     public void requireOnly(Collection<String> allowed) {
         for (String k : values.keySet()) {
             if (!allowed.contains(k)) {
-                throw error(k, "unknown option; allowed: " + String.join(", ", new TreeSet<>(allowed)));
+                throw error(k, "unknown option; allowed: " + String.join(", ", new TreeSet<>(allowed))
+                        + Names.didYouMean(k, allowed));
             }
         }
     }

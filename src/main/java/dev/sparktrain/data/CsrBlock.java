@@ -15,8 +15,8 @@ public abstract sealed class CsrBlock extends PackedBlock permits CsrBlock.Float
     private final int[] indices;
 
     CsrBlock(long firstRow, int rows, int features, int targetWidth, int[] rowPtr, int[] indices, int values,
-             double[] y) {
-        super(firstRow, rows, features, targetWidth, y);
+             double[] y, double[] w) {
+        super(firstRow, rows, features, targetWidth, y, w);
         if (rowPtr.length != rows + 1 || indices.length != values || rowPtr[rows] != values) {
             throw new IllegalArgumentException("CSR arrays do not match " + rows + " rows");
         }
@@ -118,8 +118,18 @@ public abstract sealed class CsrBlock extends PackedBlock permits CsrBlock.Float
 
         Float64(long firstRow, int rows, int features, int targetWidth, int[] rowPtr, int[] indices, double[] values,
              double[] y) {
-            super(firstRow, rows, features, targetWidth, rowPtr, indices, values.length, y);
+            this(firstRow, rows, features, targetWidth, rowPtr, indices, values, y, null);
+        }
+
+        Float64(long firstRow, int rows, int features, int targetWidth, int[] rowPtr, int[] indices, double[] values,
+             double[] y, double[] w) {
+            super(firstRow, rows, features, targetWidth, rowPtr, indices, values.length, y, w);
             this.values = values;
+        }
+
+        @Override
+        public Float64 withWeights(double[] w) {
+            return new Float64(firstRow(), rows(), features(), targetWidth(), rowPtr(), indices(), values, y(), w);
         }
 
         /** The non-zero values, row after row. */
@@ -156,7 +166,7 @@ public abstract sealed class CsrBlock extends PackedBlock permits CsrBlock.Float
             int[] idx = indices();
             double[] v = values.clone();
             for (int k = 0; k < v.length; k++) v[k] = v[k] / std[idx[k]];
-            return new Float64(firstRow(), rows(), features(), targetWidth(), rowPtr(), idx, v, y());
+            return new Float64(firstRow(), rows(), features(), targetWidth(), rowPtr(), idx, v, y(), weights());
         }
     }
 
@@ -168,8 +178,18 @@ public abstract sealed class CsrBlock extends PackedBlock permits CsrBlock.Float
 
         Float32(long firstRow, int rows, int features, int targetWidth, int[] rowPtr, int[] indices, float[] values,
              double[] y) {
-            super(firstRow, rows, features, targetWidth, rowPtr, indices, values.length, y);
+            this(firstRow, rows, features, targetWidth, rowPtr, indices, values, y, null);
+        }
+
+        Float32(long firstRow, int rows, int features, int targetWidth, int[] rowPtr, int[] indices, float[] values,
+             double[] y, double[] w) {
+            super(firstRow, rows, features, targetWidth, rowPtr, indices, values.length, y, w);
             this.values = values;
+        }
+
+        @Override
+        public Float32 withWeights(double[] w) {
+            return new Float32(firstRow(), rows(), features(), targetWidth(), rowPtr(), indices(), values, y(), w);
         }
 
         /** The non-zero values, row after row. */
@@ -207,7 +227,7 @@ public abstract sealed class CsrBlock extends PackedBlock permits CsrBlock.Float
             int[] idx = indices();
             float[] v = values.clone();
             for (int k = 0; k < v.length; k++) v[k] = (float) (v[k] / std[idx[k]]);
-            return new Float32(firstRow(), rows(), features(), targetWidth(), rowPtr(), idx, v, y());
+            return new Float32(firstRow(), rows(), features(), targetWidth(), rowPtr(), idx, v, y(), weights());
         }
     }
 }

@@ -33,6 +33,7 @@ public final class DataSettings implements Serializable {
     private final int features;
     private final String labelColumn;
     private final List<String> featureColumns;
+    private final String weightColumn;
     private final LabelMode labelMode;
     private final List<String> labelNames;
     private final int classes;
@@ -52,6 +53,7 @@ public final class DataSettings implements Serializable {
         this.features = b.features;
         this.labelColumn = b.labelColumn;
         this.featureColumns = List.copyOf(b.featureColumns);
+        this.weightColumn = b.weightColumn;
         this.labelMode = b.labelMode;
         this.labelNames = List.copyOf(b.labelNames);
         this.classes = b.classes;
@@ -88,6 +90,7 @@ public final class DataSettings implements Serializable {
         b.header = header;
         b.labelColumn = labelColumn;
         b.featureColumns = new ArrayList<>(featureColumns);
+        b.weightColumn = weightColumn;
         b.labelMode = labelMode;
         b.labelNames = new ArrayList<>(labelNames);
         b.classes = classes;
@@ -201,6 +204,11 @@ public final class DataSettings implements Serializable {
         return featureColumns;
     }
 
+    /** The column of per-row sample weights (Spark SQL sources), or null: every row weighs 1. */
+    public String weightColumn() {
+        return weightColumn;
+    }
+
     public LabelMode labelMode() {
         return labelMode;
     }
@@ -268,6 +276,7 @@ public final class DataSettings implements Serializable {
         private final int features;
         private String labelColumn;
         private List<String> featureColumns = new ArrayList<>();
+        private String weightColumn;
         private LabelMode labelMode = LabelMode.INDEX;
         private List<String> labelNames = new ArrayList<>();
         private int classes;
@@ -303,6 +312,12 @@ public final class DataSettings implements Serializable {
 
         public Builder labelColumn(String c) {
             this.labelColumn = c;
+            return this;
+        }
+
+        /** Per-row sample weights from this column (null or blank: none). */
+        public Builder weightColumn(String col) {
+            this.weightColumn = col == null || col.isBlank() ? null : col;
             return this;
         }
 

@@ -4,8 +4,8 @@ package dev.sparktrain.data;
 public abstract sealed class DenseBlock extends PackedBlock permits DenseBlock.Float64, DenseBlock.Float32 {
     private static final long serialVersionUID = 1L;
 
-    DenseBlock(long firstRow, int rows, int features, int targetWidth, int values, double[] y) {
-        super(firstRow, rows, features, targetWidth, y);
+    DenseBlock(long firstRow, int rows, int features, int targetWidth, int values, double[] y, double[] w) {
+        super(firstRow, rows, features, targetWidth, y, w);
         if (values != (long) rows * features) throw new IllegalArgumentException("block arrays do not match " + rows + " rows");
     }
 
@@ -59,8 +59,17 @@ public abstract sealed class DenseBlock extends PackedBlock permits DenseBlock.F
         private final double[] x;
 
         Float64(long firstRow, int rows, int features, int targetWidth, double[] x, double[] y) {
-            super(firstRow, rows, features, targetWidth, x.length, y);
+            this(firstRow, rows, features, targetWidth, x, y, null);
+        }
+
+        Float64(long firstRow, int rows, int features, int targetWidth, double[] x, double[] y, double[] w) {
+            super(firstRow, rows, features, targetWidth, x.length, y, w);
             this.x = x;
+        }
+
+        @Override
+        public Float64 withWeights(double[] w) {
+            return new Float64(firstRow(), rows(), features(), targetWidth(), x, y(), w);
         }
 
         /** The features, row-major. */
@@ -95,7 +104,7 @@ public abstract sealed class DenseBlock extends PackedBlock permits DenseBlock.F
             int d = features();
             double[] s = x.clone();
             for (int i = 0; i < s.length; i++) s[i] = (s[i] - mean[i % d]) / std[i % d];
-            return new Float64(firstRow(), rows(), d, targetWidth(), s, y());
+            return new Float64(firstRow(), rows(), d, targetWidth(), s, y(), weights());
         }
     }
 
@@ -106,8 +115,17 @@ public abstract sealed class DenseBlock extends PackedBlock permits DenseBlock.F
         private final float[] x;
 
         Float32(long firstRow, int rows, int features, int targetWidth, float[] x, double[] y) {
-            super(firstRow, rows, features, targetWidth, x.length, y);
+            this(firstRow, rows, features, targetWidth, x, y, null);
+        }
+
+        Float32(long firstRow, int rows, int features, int targetWidth, float[] x, double[] y, double[] w) {
+            super(firstRow, rows, features, targetWidth, x.length, y, w);
             this.x = x;
+        }
+
+        @Override
+        public Float32 withWeights(double[] w) {
+            return new Float32(firstRow(), rows(), features(), targetWidth(), x, y(), w);
         }
 
         /** The features, row-major. */
@@ -144,7 +162,7 @@ public abstract sealed class DenseBlock extends PackedBlock permits DenseBlock.F
             int d = features();
             float[] s = x.clone();
             for (int i = 0; i < s.length; i++) s[i] = (float) ((s[i] - mean[i % d]) / std[i % d]);
-            return new Float32(firstRow(), rows(), d, targetWidth(), s, y());
+            return new Float32(firstRow(), rows(), d, targetWidth(), s, y(), weights());
         }
     }
 }

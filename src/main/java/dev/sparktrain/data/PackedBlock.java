@@ -45,17 +45,21 @@ public abstract sealed class PackedBlock implements Serializable permits DenseBl
     private final int features;
     private final int targetWidth;
     private final double[] y;
+    /** Per-row sample weights, or null: every row weighs 1 and nothing is multiplied. */
+    private final double[] w;
 
     /** Made on the executor by the first shuffled step; holds this epoch's order of our rows. */
     private transient volatile EpochSlices slices;
 
-    PackedBlock(long firstRow, int rows, int features, int targetWidth, double[] y) {
+    PackedBlock(long firstRow, int rows, int features, int targetWidth, double[] y, double[] w) {
         if (y.length != (long) rows * targetWidth) throw new IllegalArgumentException("targets do not match " + rows + " rows");
+        if (w != null && w.length != rows) throw new IllegalArgumentException("weights do not match " + rows + " rows");
         this.firstRow = firstRow;
         this.rows = rows;
         this.features = features;
         this.targetWidth = targetWidth;
         this.y = y;
+        this.w = w;
     }
 
     /** A dense float64 block: {@code x} is row-major {@code rows × features}. */
@@ -102,6 +106,14 @@ public abstract sealed class PackedBlock implements Serializable permits DenseBl
         return y;
     }
 
+    /** Per-row sample weights ({@code rows} values), or null when every row weighs 1. */
+    public double[] weights() {
+        return w;
+    }
+
+    /** This block with per-row sample weights {@code w} (null: none), sharing every other array. */
+    public abstract PackedBlock withWeights(double[] w);
+
     public abstract Storage storage();
 
     public abstract Precision precision();
@@ -119,7 +131,8 @@ public abstract sealed class PackedBlock implements Serializable permits DenseBl
 
     /** Bytes held by the block: its arrays (with their 16-byte headers) and the object itself. */
     public long bytes() {
-        return 48 + arrayBytes(y.length, 8) + arrayBytes(storedValues(), precision().bytes()) + indexBytes();
+        return 48 + arrayBytes(y.length, 8) + (w == null ? 0 : arrayBytes(w.length, 8))
+                + arrayBytes(storedValues(), precision().bytes()) + indexBytes();
     }
 
     /** Bytes of the CSR offset and index arrays (none for dense blocks). */
@@ -151,6 +164,12 @@ public abstract sealed class PackedBlock implements Serializable permits DenseBl
         for (int i = 0; i < m; i++) System.arraycopy(y, row(rows, start, i) * tw, outY, i * tw, tw);
     }
 
+    /** Copies the weights of the selected rows (as in {@link #gatherDense}) into {@code outW}; the block must have weights. */
+    public final void gatherWeights(int[] rows, int start, int m, double[] outW) {
+        if (rows == null) System.arraycopy(w, start, outW, 0, m);
+        else for (int i = 0; i < m; i++) outW[i] = w[rows[start + i]];
+    }
+
     // ---------------------------------------------------------------- whole-block operations
 
     /** The feature value array, double[] or float[]: copied as is into blocks of the same layout. */
@@ -173,6 +192,7 @@ public abstract sealed class PackedBlock implements Serializable permits DenseBl
         long values = (long) m * features;
         if (this instanceof CsrBlock s) values = s.csrNonZeros(rows, start, m);
         Builder b = new Builder(features, targetWidth, storage(), precision(), m, values);
+        if (w != null) b.weighted();
         b.copyRows(this, rows, start, m);
         return b.build(newFirst);
     }
@@ -187,6 +207,7 @@ public abstract sealed class PackedBlock implements Serializable permits DenseBl
             values += p.storedValues();
         }
         Builder b = new Builder(features, targetWidth, storage, precision, n, values);
+        if (parts.stream().anyMatch(p -> p.w != null)) b.weighted();
         for (PackedBlock p : parts) b.copyRows(p, null, 0, p.rows);
         return b.build(firstRow);
     }
@@ -238,6 +259,8 @@ public abstract sealed class PackedBlock implements Serializable permits DenseBl
         private int[] ptr;
         private int[] idx;
         private double[] y;
+        private double[] wts;   // null until weighted(): unweighted blocks carry no weight array
+        private double nextWeight = 1;
 
         public Builder(int features, int targetWidth, Storage storage, Precision precision, int expectedRows) {
             this(features, targetWidth, storage, precision, expectedRows, -1);
@@ -263,6 +286,17 @@ public abstract sealed class PackedBlock implements Serializable permits DenseBl
 
         public int rows() {
             return rows;
+        }
+
+        /** Makes the block carry per-row sample weights (1 for rows added without {@link #weight}). */
+        public Builder weighted() {
+            if (wts == null) wts = new double[Math.max(1, y.length / Math.max(1, targetWidth))];
+            return this;
+        }
+
+        /** The sample weight of the next row added (needs {@link #weighted}). */
+        public void weight(double w) {
+            nextWeight = w;
         }
 
         /** Adds a dense row {@code x[0 .. features)} with targets {@code t[0 .. targetWidth)}. */
@@ -304,14 +338,16 @@ public abstract sealed class PackedBlock implements Serializable permits DenseBl
          */
         void copyRows(PackedBlock from, int[] sel, int start, int m) {
             Object src = from.valueArray();
+            if (wts != null && from.w == null && m > 0) throw new IllegalArgumentException("cannot mix weighted and unweighted rows");
             if (from instanceof CsrBlock s) {
-                for (int i = 0; i < m; i++) copyCsrRow(s.rowPtr(), s.indices(), src, from.y, row(sel, start, i));
+                for (int i = 0; i < m; i++) copyCsrRow(s.rowPtr(), s.indices(), src, from.y, from.w, row(sel, start, i));
             } else {
-                for (int i = 0; i < m; i++) copyDenseRow(src, from.y, row(sel, start, i));
+                for (int i = 0; i < m; i++) copyDenseRow(src, from.y, from.w, row(sel, start, i));
             }
         }
 
-        private void copyCsrRow(int[] fromPtr, int[] fromIdx, Object src, double[] fromY, int r) {
+        private void copyCsrRow(int[] fromPtr, int[] fromIdx, Object src, double[] fromY, double[] fromW, int r) {
+            if (wts != null) nextWeight = fromW[r];
             startRow(fromY, r * targetWidth);
             int a = fromPtr[r];
             int len = fromPtr[r + 1] - a;
@@ -322,7 +358,8 @@ public abstract sealed class PackedBlock implements Serializable permits DenseBl
             endRow();
         }
 
-        private void copyDenseRow(Object src, double[] fromY, int r) {
+        private void copyDenseRow(Object src, double[] fromY, double[] fromW, int r) {
+            if (wts != null) nextWeight = fromW[r];
             startRow(fromY, r * targetWidth);
             ensureValues((long) rows * features + features);
             System.arraycopy(src, r * features, f32 ? v32 : v64, rows * features, features);
@@ -332,6 +369,10 @@ public abstract sealed class PackedBlock implements Serializable permits DenseBl
         private void startRow(double[] t, int from) {
             ensureRows();
             System.arraycopy(t, from, y, rows * targetWidth, targetWidth);
+            if (wts != null) {
+                wts[rows] = nextWeight;
+                nextWeight = 1;
+            }
         }
 
         private void endRow() {
@@ -350,6 +391,7 @@ public abstract sealed class PackedBlock implements Serializable permits DenseBl
         private void ensureRows() {
             if ((long) (rows + 1) * targetWidth > y.length) y = Arrays.copyOf(y, grow(y.length, (long) (rows + 1) * targetWidth));
             if (sparse && rows + 2 > ptr.length) ptr = Arrays.copyOf(ptr, grow(ptr.length, rows + 2));
+            if (wts != null && rows + 1 > wts.length) wts = Arrays.copyOf(wts, grow(wts.length, rows + 1));
         }
 
         private void ensureValues(long need) {
@@ -371,6 +413,11 @@ public abstract sealed class PackedBlock implements Serializable permits DenseBl
 
         /** The packed block of every row added, its arrays trimmed to size. */
         public PackedBlock build(long firstRow) {
+            PackedBlock b = buildUnweighted(firstRow);
+            return wts == null ? b : b.withWeights(trim(wts, rows));
+        }
+
+        private PackedBlock buildUnweighted(long firstRow) {
             double[] yy = y.length == rows * targetWidth ? y : Arrays.copyOf(y, rows * targetWidth);
             int values = sparse ? nnz : rows * features;
             if (sparse) {

@@ -1,9 +1,10 @@
 package dev.sparktrain.data;
 
+import java.io.Externalizable;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
+import java.io.ObjectInput;
+import java.io.ObjectOutput;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -19,21 +20,26 @@ import java.util.TreeMap;
  * given to it.
  *
  * <p>Every step's task result is one of these, so its serialized form is compact: the nodes as
- * (key, array) pairs, with no TreeMap or Long class descriptors to write and read.
+ * (key, length, raw doubles), with no TreeMap, Long or array class descriptors to
+ * write and read, and no object graph to deserialize.
  */
-public final class SumTree implements Serializable {
+public final class SumTree implements Externalizable {
     private static final long serialVersionUID = 1L;
     private static final double[] EMPTY = new double[0];
 
-    private final long leaves;
-    private final int top;
+    private long leaves;
+    private int top;
     /** Maximal final nodes, keyed by {@link #key}; a zero-length value is an empty node. */
-    private transient TreeMap<Long, double[]> nodes = new TreeMap<>();
+    private final TreeMap<Long, double[]> nodes = new TreeMap<>();
 
     public SumTree(long leaves) {
         if (leaves < 1) throw new IllegalArgumentException("a sum tree needs at least one leaf, got " + leaves);
         this.leaves = leaves;
         this.top = 64 - Long.numberOfLeadingZeros(leaves - 1);
+    }
+
+    /** For {@link Externalizable} only (Spark's task results); {@link #readExternal} sets the fields. */
+    public SumTree() {
     }
 
     public long leaves() {
@@ -119,23 +125,36 @@ public final class SumTree implements Serializable {
         return left;
     }
 
-    private void writeObject(ObjectOutputStream out) throws IOException {
-        out.defaultWriteObject();
+    @Override
+    public void writeExternal(ObjectOutput out) throws IOException {
+        out.writeLong(leaves);
         out.writeInt(nodes.size());
         for (Map.Entry<Long, double[]> e : nodes.entrySet()) {
+            double[] v = e.getValue();
             out.writeLong(e.getKey());
-            out.writeObject(e.getValue()); // arrays go in bulk; [D's descriptor once per stream
+            out.writeInt(v.length);
+            ByteBuffer bytes = ByteBuffer.allocate(v.length * Double.BYTES);
+            bytes.asDoubleBuffer().put(v);
+            out.write(bytes.array());
         }
     }
 
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        nodes = new TreeMap<>();
+    @Override
+    public void readExternal(ObjectInput in) throws IOException {
+        leaves = in.readLong();
+        if (leaves < 1) throw new IOException("corrupt sum tree: " + leaves + " leaves");
+        top = 64 - Long.numberOfLeadingZeros(leaves - 1);
+        nodes.clear();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             long k = in.readLong();
-            double[] v = (double[]) in.readObject();
-            nodes.put(k, v.length == 0 ? EMPTY : v);
+            int len = in.readInt();
+            if (len < 0) throw new IOException("corrupt sum tree: node of " + len + " values");
+            byte[] raw = new byte[len * Double.BYTES];
+            in.readFully(raw);
+            double[] v = len == 0 ? EMPTY : new double[len];
+            ByteBuffer.wrap(raw).asDoubleBuffer().get(v);
+            nodes.put(k, v);
         }
     }
 

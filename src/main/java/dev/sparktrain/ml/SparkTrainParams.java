@@ -97,6 +97,11 @@ public interface SparkTrainParams extends Params {
         return trainParams().validationFraction;
     }
 
+    /** Column of per-row sample weights, as MLlib's weightCol; empty (default): none. */
+    default Param<String> weightCol() {
+        return trainParams().weightCol;
+    }
+
     default BooleanParam standardize() {
         return trainParams().standardize;
     }
@@ -190,6 +195,10 @@ public interface SparkTrainParams extends Params {
 
     default double getValidationFraction() {
         return (Double) getOrDefault(validationFraction());
+    }
+
+    default String getWeightCol() {
+        return getOrDefault(weightCol());
     }
 
     default boolean getStandardize() {

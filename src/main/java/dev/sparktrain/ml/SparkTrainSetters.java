@@ -102,6 +102,11 @@ public interface SparkTrainSetters<T extends SparkTrainSetters<T>> extends Spark
         return self();
     }
 
+    default T setWeightCol(String v) {
+        set(weightCol(), v);
+        return self();
+    }
+
     default T setStandardize(boolean v) {
         set(standardize(), v);
         return self();

@@ -43,6 +43,7 @@ public final class TrainParams implements Serializable {
     final LongParam seed;
     final BooleanParam shuffle;
     final DoubleParam validationFraction;
+    final Param<String> weightCol;
     final BooleanParam standardize;
     final Param<String> storage;
     final Param<String> precision;
@@ -109,6 +110,9 @@ public final class TrainParams implements Serializable {
                     double x = ((Number) v).doubleValue();
                     if (!(x >= 0 && x < 1)) throw new IllegalArgumentException("must be in [0, 1)");
                 }));
+        weightCol = new Param<>(owner, "weightCol", "column of per-row sample weights (numbers >= 0; empty: every row "
+                + "weighs 1): the loss is PyTorch's reduction='none' terms' weighted mean, sum(w*l) / sum(w*share) "
+                + "(share: 1 per output, or the target's class weight); accuracy still counts rows");
         standardize = new BooleanParam(owner, "standardize", "scale features by the training rows' mean and std "
                 + "(sparse storage: divide by the std only), saved with the model and applied by transform");
         storage = new Param<>(owner, "storage", "how the cached training rows keep their features: dense, sparse (CSR) "
@@ -137,6 +141,7 @@ public final class TrainParams implements Serializable {
         owner.setDefault(seed, 42L);
         owner.setDefault(shuffle, true);
         owner.setDefault(validationFraction, 0.0);
+        owner.setDefault(weightCol, "");
         owner.setDefault(standardize, false);
         owner.setDefault(storage, "auto");
         owner.setDefault(precision, "float64");

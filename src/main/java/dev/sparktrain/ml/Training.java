@@ -61,7 +61,7 @@ final class Training {
      */
     static TrainedNet fit(Dataset<?> dataset, SparkTrainParams p, String featuresCol, String labelCol, boolean classifier,
                           String who) {
-        Dataset<Row> df = dataset.select(col(labelCol), col(featuresCol));
+        Dataset<Row> df = selectColumns(dataset, featuresCol, labelCol, p.getWeightCol(), who);
         StructField ff = df.schema().fields()[1];
         StructField lf = df.schema().fields()[0];
         String lossName = canonicalLoss(p.getLoss());
@@ -121,6 +121,7 @@ final class Training {
         DataSettings settings = DataSettings.builder(null, features)
                 .labelColumn(labelCol)
                 .featureColumns(List.of(featuresCol))
+                .weightColumn(p.getWeightCol())
                 .indexLabels()
                 .classes(plan.classes())
                 .validationFraction(p.getValidationFraction())
@@ -142,6 +143,17 @@ final class Training {
         List<EpochStats> history = PlanRun.fit(jsc, plan.job(), data, trainer, params);
         return new TrainedNet(model, plan.job().loss().name(), plan.job().lossOptions().asMap(), params, data.standardizer(),
                 plan.classes(), data.layout(), MetricsLog.historyRows(history, plan.job().regression()));
+    }
+
+    /** The label and features columns, and the weight column when weightCol is set (checked: it must exist). */
+    private static Dataset<Row> selectColumns(Dataset<?> dataset, String featuresCol, String labelCol, String weightCol,
+                                              String who) {
+        if (weightCol.isBlank()) return dataset.select(col(labelCol), col(featuresCol));
+        if (!List.of(dataset.columns()).contains(weightCol)) {
+            throw new IllegalArgumentException(who + ": weightCol '" + weightCol + "' is not a column of the training "
+                    + "Dataset; its columns are " + String.join(", ", dataset.columns()));
+        }
+        return dataset.select(col(labelCol), col(featuresCol), col(weightCol));
     }
 
     /**

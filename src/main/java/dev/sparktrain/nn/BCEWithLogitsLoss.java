@@ -41,10 +41,17 @@ public final class BCEWithLogitsLoss implements Loss {
 
     @Override
     public double sumAndGradient(double[] out, int n, int c, double[] y, int yOff, double[] dOut) {
+        return sumAndGradient(out, n, c, y, yOff, null, 0, dOut);
+    }
+
+    /** Sample weight w_r multiplies row r's terms and gradient (null: no multiplication). */
+    @Override
+    public double sumAndGradient(double[] out, int n, int c, double[] y, int yOff, double[] sw, int swOff, double[] dOut) {
         LossSupport.checkWidth(name(), posWeight, c);
         LossSupport.checkWidth(name(), weight, c);
         double total = 0;
         for (int r = 0, i = 0; r < n; r++) {
+            final double wr = sw == null ? 1.0 : sw[swOff + r];
             for (int j = 0; j < c; j++, i++) {
                 final double x = out[i];
                 final double t = y[yOff + i];
@@ -54,13 +61,15 @@ public final class BCEWithLogitsLoss implements Loss {
                 final double tail = Math.log1p(e);
                 final double spPos = Math.max(x, 0) + tail;       // softplus(x)  = -log σ(-x)
                 final double spNeg = Math.max(-x, 0) + tail;      // softplus(-x) = -log σ(x)
-                total += w * ((1 - t) * spPos + pw * t * spNeg);
+                final double term = w * ((1 - t) * spPos + pw * t * spNeg);
+                total += sw == null ? term : wr * term;
                 if (dOut != null) {
                     final double big = 1 / (1 + e);               // σ(|x|)
                     final double small = e * big;                 // σ(-|x|)
                     final double sig = x >= 0 ? big : small;      // σ(x)
                     final double sigNeg = x >= 0 ? small : big;   // σ(-x)
-                    dOut[i] = w * ((1 - t) * sig - pw * t * sigNeg);
+                    final double g = w * ((1 - t) * sig - pw * t * sigNeg);
+                    dOut[i] = sw == null ? g : wr * g;
                 }
             }
         }

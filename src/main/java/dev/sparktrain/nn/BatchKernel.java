@@ -49,12 +49,26 @@ public final class BatchKernel {
      * {@code inFeatures}) and the loss/normalizer/row/correct counts into {@code sums}.
      */
     public void accumulate(double[] params, double[] x, double[] y, int row, int n, double[] sums) {
-        run(params, x, null, null, null, y, row, n, sums, true);
+        run(params, x, null, null, null, y, null, row, n, sums, true);
+    }
+
+    /**
+     * {@link #accumulate} with per-row sample weights {@code w[row .. row+n)} (null: none): loss
+     * terms and gradient rows times w_r, the normalizer Σ w_r·share_r. Rows and correct counts
+     * stay counts of rows.
+     */
+    public void accumulate(double[] params, double[] x, double[] y, double[] w, int row, int n, double[] sums) {
+        run(params, x, null, null, null, y, w, row, n, sums, true);
     }
 
     /** Like {@link #accumulate} but without the backward pass (validation, evaluation). */
     public void evaluate(double[] params, double[] x, double[] y, int row, int n, double[] sums) {
-        run(params, x, null, null, null, y, row, n, sums, false);
+        run(params, x, null, null, null, y, null, row, n, sums, false);
+    }
+
+    /** {@link #evaluate} with per-row sample weights (null: none). */
+    public void evaluate(double[] params, double[] x, double[] y, double[] w, int row, int n, double[] sums) {
+        run(params, x, null, null, null, y, w, row, n, sums, false);
     }
 
     /**
@@ -63,15 +77,27 @@ public final class BatchKernel {
      * directly, forward and backward; the input is never densified.
      */
     public void accumulateCsr(double[] params, int[] ptr, int[] idx, double[] val, double[] y, int row, int n, double[] sums) {
-        run(params, null, ptr, idx, val, y, row, n, sums, true);
+        run(params, null, ptr, idx, val, y, null, row, n, sums, true);
+    }
+
+    /** {@link #accumulateCsr} with per-row sample weights (null: none). */
+    public void accumulateCsr(double[] params, int[] ptr, int[] idx, double[] val, double[] y, double[] w, int row, int n,
+                              double[] sums) {
+        run(params, null, ptr, idx, val, y, w, row, n, sums, true);
     }
 
     /** {@link #evaluate} over CSR rows. */
     public void evaluateCsr(double[] params, int[] ptr, int[] idx, double[] val, double[] y, int row, int n, double[] sums) {
-        run(params, null, ptr, idx, val, y, row, n, sums, false);
+        run(params, null, ptr, idx, val, y, null, row, n, sums, false);
     }
 
-    private void run(double[] params, double[] x, int[] ptr, int[] idx, double[] val, double[] y, int row, int n,
+    /** {@link #evaluateCsr} with per-row sample weights (null: none). */
+    public void evaluateCsr(double[] params, int[] ptr, int[] idx, double[] val, double[] y, double[] w, int row, int n,
+                            double[] sums) {
+        run(params, null, ptr, idx, val, y, w, row, n, sums, false);
+    }
+
+    private void run(double[] params, double[] x, int[] ptr, int[] idx, double[] val, double[] y, double[] w, int row, int n,
                      double[] sums, boolean backward) {
         int d = model.inFeatures();
         int c = model.outFeatures();
@@ -82,9 +108,15 @@ public final class BatchKernel {
             int r = row + start;
             double[] out = ptr == null ? forward(params, x, r * d, m) : forwardCsr(first, params, ptr, idx, val, r, m);
             double[] dOut = ws.delta[ws.delta.length - 1];
-            double l = backward ? loss.sumAndGradient(out, m, c, y, r * tw, dOut) : loss.sum(out, m, c, y, r * tw);
+            double l;
+            if (w == null) {
+                l = backward ? loss.sumAndGradient(out, m, c, y, r * tw, dOut) : loss.sum(out, m, c, y, r * tw);
+                sums[stat(sums, NORM)] += loss.normalizer(m, c, y, r * tw);
+            } else {
+                l = loss.sumAndGradient(out, m, c, y, r * tw, w, r, backward ? dOut : null);
+                sums[stat(sums, NORM)] += loss.normalizer(m, c, y, r * tw, w, r);
+            }
             sums[stat(sums, LOSS)] += l;
-            sums[stat(sums, NORM)] += loss.normalizer(m, c, y, r * tw);
             sums[stat(sums, ROWS)] += m;
             if (classifier) sums[stat(sums, CORRECT)] += correct(out, m, c, y, r * tw, tw);
             if (backward) {

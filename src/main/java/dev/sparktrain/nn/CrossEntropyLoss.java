@@ -67,6 +67,12 @@ public final class CrossEntropyLoss implements Loss {
 
     @Override
     public double sumAndGradient(double[] out, int n, int c, double[] y, int yOff, double[] dOut) {
+        return sumAndGradient(out, n, c, y, yOff, null, 0, dOut);
+    }
+
+    /** Sample weight w_r multiplies row r's term (class weight included) and its gradient row (null: none). */
+    @Override
+    public double sumAndGradient(double[] out, int n, int c, double[] y, int yOff, double[] sw, int swOff, double[] dOut) {
         checkClasses(c);
         final double eps = smoothing;
         final double epsPerClass = eps / c;
@@ -93,12 +99,14 @@ public final class CrossEntropyLoss implements Loss {
                 for (int j = 0; j < c; j++) smooth += w(j) * (m - out[o + j] + logS);
                 row += epsPerClass * smooth;
             }
-            total += row;
+            final double wr = sw == null ? 1.0 : sw[swOff + r];
+            total += sw == null ? row : wr * row;
             if (dOut != null) {
                 final double a = nllCoef + epsPerClass * weightSum;
                 final double aOverS = a / s;
                 for (int j = 0; j < c; j++) dOut[o + j] = aOverS * dOut[o + j] - epsPerClass * w(j);
                 dOut[o + t] -= nllCoef;
+                if (sw != null) for (int j = 0; j < c; j++) dOut[o + j] *= wr;
             }
         }
         return total;
@@ -113,6 +121,14 @@ public final class CrossEntropyLoss implements Loss {
         }
         double s = 0;
         for (int r = 0; r < n; r++) s += weight[target(y, yOff, r)];
+        return s;
+    }
+
+    @Override
+    public double normalizer(int n, int c, double[] y, int yOff, double[] sw, int swOff) {
+        checkClasses(c);
+        double s = 0;
+        for (int r = 0; r < n; r++) s += sw[swOff + r] * w(target(y, yOff, r));
         return s;
     }
 

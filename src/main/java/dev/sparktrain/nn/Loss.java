@@ -58,4 +58,22 @@ public interface Loss extends Serializable {
     default double normalizer(int n, int c, double[] y, int yOff) {
         return (double) n * c;
     }
+
+    /**
+     * {@link #sumAndGradient} with per-row sample weights {@code w[wOff + r]}: PyTorch's
+     * {@code reduction='none'} terms of row r (class weights included) times w_r, summed; the
+     * gradient rows are scaled by w_r too. A weight of 1 multiplies exactly, so all-ones weights
+     * give the unweighted bits.
+     */
+    double sumAndGradient(double[] out, int n, int c, double[] y, int yOff, double[] w, int wOff, double[] dOut);
+
+    /**
+     * {@link #normalizer} with per-row sample weights: each row's share (c elements, or its
+     * target's class weight) times w_r, so the mean is Σ w_r·l_r / Σ w_r·share_r.
+     */
+    default double normalizer(int n, int c, double[] y, int yOff, double[] w, int wOff) {
+        double s = 0;
+        for (int r = 0; r < n; r++) s += w[wOff + r] * c;
+        return s;
+    }
 }

@@ -1,6 +1,7 @@
 package dev.sparktrain.nn;
 
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.config.Names;
 import dev.sparktrain.config.Options;
 
 import java.util.LinkedHashMap;
@@ -10,12 +11,16 @@ import java.util.function.BiFunction;
 
 /** Creates a loss from its PyTorch class name (case-insensitive) and keyword options. */
 public final class Losses {
-    private static final Map<String, BiFunction<Options, Integer, Loss>> REGISTRY = new LinkedHashMap<>();
+    /** A loss's keyword options (the list its constructor checks) and the constructor. */
+    private record Entry(List<String> options, BiFunction<Options, Integer, Loss> build) {
+    }
+
+    private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
 
     static {
-        REGISTRY.put("CrossEntropyLoss", CrossEntropyLoss::new);
-        REGISTRY.put("MSELoss", MSELoss::new);
-        REGISTRY.put("BCEWithLogitsLoss", BCEWithLogitsLoss::new);
+        REGISTRY.put("CrossEntropyLoss", new Entry(CrossEntropyLoss.OPTIONS, CrossEntropyLoss::new));
+        REGISTRY.put("MSELoss", new Entry(MSELoss.OPTIONS, MSELoss::new));
+        REGISTRY.put("BCEWithLogitsLoss", new Entry(BCEWithLogitsLoss.OPTIONS, BCEWithLogitsLoss::new));
     }
 
     private Losses() {
@@ -23,6 +28,13 @@ public final class Losses {
 
     public static List<String> names() {
         return List.copyOf(REGISTRY.keySet());
+    }
+
+    /** The keyword options the named loss accepts. */
+    public static List<String> options(String name) {
+        Entry e = REGISTRY.get(name);
+        if (e == null) throw new IllegalArgumentException("no loss " + name);
+        return e.options();
     }
 
     /** The losses whose models classify (or, with false, regress): what a classifier may be trained with. */
@@ -37,10 +49,10 @@ public final class Losses {
 
     /** @param outputs model outputs per row (the number of classes for CrossEntropyLoss) */
     public static Loss create(String name, Options options, int outputs) {
-        for (Map.Entry<String, BiFunction<Options, Integer, Loss>> e : REGISTRY.entrySet()) {
-            if (e.getKey().equalsIgnoreCase(name == null ? "" : name.trim())) return e.getValue().apply(options, outputs);
+        for (Map.Entry<String, Entry> e : REGISTRY.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name == null ? "" : name.trim())) return e.getValue().build().apply(options, outputs);
         }
         throw new SparkTrainException(options.source() + ": unknown loss '" + name + "'; allowed: "
-                + String.join(", ", REGISTRY.keySet()));
+                + String.join(", ", REGISTRY.keySet()) + (name == null ? "" : Names.didYouMean(name.trim(), REGISTRY.keySet())));
     }
 }

@@ -38,6 +38,22 @@ public final class MSELoss implements Loss {
         return s;
     }
 
+    /** Row r's squared errors times w_r, element by element (w_r = 1 gives the unweighted sums' bits). */
+    @Override
+    public double sumAndGradient(double[] out, int n, int c, double[] y, int yOff, double[] w, int wOff, double[] dOut) {
+        double s = 0;
+        for (int r = 0, i = 0; r < n; r++) {
+            final double wr = w[wOff + r];
+            for (int j = 0; j < c; j++, i++) {
+                double d = out[i] - y[yOff + i];
+                s += wr * d * d;
+                if (dOut != null) dOut[i] = 2 * d * wr;
+            }
+        }
+        return s;
+    }
+
+
     /** The sum alone: evaluation skips the gradient stores. */
     @Override
     public double sum(double[] out, int n, int c, double[] y, int yOff) {

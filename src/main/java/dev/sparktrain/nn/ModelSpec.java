@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 public final class ModelSpec {
     private static final Pattern LINEAR = Pattern.compile("linear\\(\\s*(\\d+|\\*)\\s*,\\s*(\\d+|\\*)\\s*\\)");
     private static final String OPEN = "*";
+    /** The layers a spec may name: a linear layer and each activation. */
+    public static final List<String> LAYERS = layers();
 
     private final List<String> parts;
     private final String where;
@@ -86,13 +88,10 @@ public final class ModelSpec {
                 continue;
             }
             String s = raw.toLowerCase(Locale.ROOT);
-            Activation.Kind kind = switch (s) {
-                case "relu" -> Activation.Kind.RELU;
-                case "tanh" -> Activation.Kind.TANH;
-                case "sigmoid" -> Activation.Kind.SIGMOID;
-                default -> throw new SparkTrainException(where + ": unknown layer '" + raw
-                        + "'; allowed: linear(in,out), relu, tanh, sigmoid");
-            };
+            Activation.Kind kind = activation(s);
+            if (kind == null) {
+                throw new SparkTrainException(where + ": unknown layer '" + raw + "'; allowed: " + String.join(", ", LAYERS));
+            }
             if (width < 0) throw new SparkTrainException(where + ": '" + s + "' must follow a linear layer");
             layers.add(new Activation(kind, width));
         }
@@ -101,6 +100,18 @@ public final class ModelSpec {
         } catch (SparkTrainException e) {
             throw new SparkTrainException(where + ": " + e.getMessage());
         }
+    }
+
+    private static List<String> layers() {
+        List<String> names = new ArrayList<>(List.of("linear(in,out)"));
+        for (Activation.Kind k : Activation.Kind.values()) names.add(k.name().toLowerCase(Locale.ROOT));
+        return List.copyOf(names);
+    }
+
+    /** The activation a lower-case layer name spells, or null. */
+    private static Activation.Kind activation(String name) {
+        for (Activation.Kind k : Activation.Kind.values()) if (k.name().toLowerCase(Locale.ROOT).equals(name)) return k;
+        return null;
     }
 
     /** A linear layer's match, or null; {@code *} sizes only match where placeholders are allowed. */

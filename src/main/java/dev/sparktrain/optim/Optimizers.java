@@ -1,6 +1,7 @@
 package dev.sparktrain.optim;
 
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.config.Names;
 import dev.sparktrain.config.Options;
 
 import java.util.ArrayList;
@@ -48,12 +49,26 @@ public final class Optimizers {
         return REGISTRY.stream().map(Entry::name).toList();
     }
 
+    /**
+     * {@code name}'s hyper-parameters with PyTorch's defaults (NaN: required), in PyTorch's order:
+     * the options it reads, besides the {@link #switches()}.
+     */
+    public static Map<String, Object> defaults(String name) {
+        for (Entry<?> e : REGISTRY) if (e.name().equals(name)) return e.defaults().toMap();
+        throw new IllegalArgumentException("no optimizer " + name);
+    }
+
+    /** PyTorch's implementation switches, accepted by every optimizer and ignored. */
+    public static Set<String> switches() {
+        return SWITCHES;
+    }
+
     public static Optimizer create(String name, Options options, List<GroupSpec> groups) {
         for (Entry<?> e : REGISTRY) {
             if (e.name().equalsIgnoreCase(name)) return create(e, options, groups);
         }
         throw new SparkTrainException(options.source() + ": unknown optimizer '" + name + "'; allowed: "
-                + String.join(", ", names()));
+                + String.join(", ", names()) + Names.didYouMean(name, names()));
     }
 
     private static <S extends OptimizerSettings> Optimizer create(Entry<S> e, Options options, List<GroupSpec> specs) {

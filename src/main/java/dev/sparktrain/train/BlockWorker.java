@@ -23,6 +23,7 @@ public final class BlockWorker {
     private final BatchKernel kernel;
     private double[] gx = new double[0];
     private double[] gy = new double[0];
+    private double[] gw = new double[0];
     private int[] gptr = new int[0];
     private int[] gidx = new int[0];
 
@@ -74,12 +75,13 @@ public final class BlockWorker {
     private void run(PackedBlock b, BlockSlice s, double[] params, double[] sums, boolean backward) {
         int n = s.length();
         if (n == 0) return;
+        double[] w = b.weights();
         if (s.contiguous() && b instanceof DenseBlock.Float64 d) {
-            dense(params, d.x(), d.y(), s.start(), n, sums, backward);
+            dense(params, d.x(), d.y(), w, s.start(), n, sums, backward);
             return;
         }
         if (s.contiguous() && b instanceof CsrBlock.Float64 c) {
-            csr(params, c.rowPtr(), c.indices(), c.values(), c.y(), s.start(), n, sums, backward);
+            csr(params, c.rowPtr(), c.indices(), c.values(), c.y(), w, s.start(), n, sums, backward);
             return;
         }
         int[] rows = s.rows();
@@ -88,8 +90,9 @@ public final class BlockWorker {
         for (int c = 0; c < n; c += CHUNK) {
             int m = Math.min(CHUNK, n - c);
             gather(b, rows, base + c, m);
-            if (sparse) csr(params, gptr, gidx, gx, gy, 0, m, sums, backward);
-            else dense(params, gx, gy, 0, m, sums, backward);
+            double[] mw = w == null ? null : gatherWeights(b, rows, base + c, m);
+            if (sparse) csr(params, gptr, gidx, gx, gy, mw, 0, m, sums, backward);
+            else dense(params, gx, gy, mw, 0, m, sums, backward);
         }
     }
 
@@ -110,14 +113,21 @@ public final class BlockWorker {
         }
     }
 
-    private void dense(double[] params, double[] x, double[] y, int start, int n, double[] sums, boolean backward) {
-        if (backward) kernel.accumulate(params, x, y, start, n, sums);
-        else kernel.evaluate(params, x, y, start, n, sums);
+    /** The selected rows' sample weights into scratch (weighted blocks only). */
+    private double[] gatherWeights(PackedBlock b, int[] rows, int start, int m) {
+        if (gw.length < m) gw = new double[m];
+        b.gatherWeights(rows, start, m, gw);
+        return gw;
     }
 
-    private void csr(double[] params, int[] ptr, int[] idx, double[] val, double[] y, int start, int n, double[] sums,
+    private void dense(double[] params, double[] x, double[] y, double[] w, int start, int n, double[] sums, boolean backward) {
+        if (backward) kernel.accumulate(params, x, y, w, start, n, sums);
+        else kernel.evaluate(params, x, y, w, start, n, sums);
+    }
+
+    private void csr(double[] params, int[] ptr, int[] idx, double[] val, double[] y, double[] w, int start, int n, double[] sums,
                      boolean backward) {
-        if (backward) kernel.accumulateCsr(params, ptr, idx, val, y, start, n, sums);
-        else kernel.evaluateCsr(params, ptr, idx, val, y, start, n, sums);
+        if (backward) kernel.accumulateCsr(params, ptr, idx, val, y, w, start, n, sums);
+        else kernel.evaluateCsr(params, ptr, idx, val, y, w, start, n, sums);
     }
 }

@@ -109,7 +109,9 @@ public final class Trainer {
                 double stepNorm = !Double.isFinite(meanLoss) ? Double.NaN : clipper == null ? norm2(grad) : clipper.clip(grad);
                 if (!Double.isFinite(meanLoss) || !Double.isFinite(stepNorm)) {
                     String what = "epoch " + (epoch + 1) + " step " + (s + 1) + ": "
-                            + (!Double.isFinite(meanLoss) ? "the loss is " + meanLoss : "the gradient norm is " + stepNorm);
+                            + (norm == 0 ? "the batch's sample weights (times its targets' class weights) add up to 0, so "
+                            + "its mean loss is 0/0" : !Double.isFinite(meanLoss) ? "the loss is " + meanLoss
+                            : "the gradient norm is " + stepNorm);
                     if (settings.nonFinite() == TrainSettings.NonFinite.STOP) {
                         throw new SparkTrainException(what + " (diverged or bad data); stopped before the optimizer step, "
                                 + "the last checkpoint is intact; lower the lr, enable clipping, or set train.nonfinite = skip");

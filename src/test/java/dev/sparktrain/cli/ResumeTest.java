@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -93,6 +94,7 @@ class ResumeTest {
         assertEquals("epoch-000002", Files.readString(Path.of(part, "checkpoints", "latest")).strip());
         assertFalse(Files.exists(Path.of(part, "model.json")));
 
+        copyOf("part", "part-copy"); // the stopped run, copied before it is resumed
         // resume with nothing but the run directory: the job comes from the checkpoint
         resumedOutput = JobRuns.output(jsc(), "--resume", part);
     }
@@ -143,6 +145,29 @@ class ResumeTest {
 
     static String resume(String... args) {
         return JobRuns.output(jsc(), args);
+    }
+
+    @Test
+    void aRunsOutputDirectoryIsContinuedInPlaceUnlessOutputDirIsGiven() throws IOException {
+        Path copy = tmp.resolve("part-copy"); // its checkpoints' job says output.dir = <tmp>/part
+        JobConfig cfg = Main.parse(new String[] {"--resume", copy.toString()});
+        assertEquals(copy.toString(), cfg.outputDir);
+        assertEquals(copy + "/checkpoints", cfg.run.checkpointDir);
+        assertEquals(copy.toString(), Main.parse(new String[] {job.toString(), "resume=" + copy}).outputDir, "a job file without output.dir");
+        String elsewhere = tmp.resolve("elsewhere").toString();
+        assertEquals(elsewhere, Main.parse(new String[] {"--resume", copy.toString(), "output.dir=" + elsewhere}).outputDir);
+        // a checkpoint directory is not a run's output directory: the job's output.dir stays
+        assertEquals(tmp.resolve("part").toString(), Main.parse(new String[] {"--resume", copy.resolve("checkpoints").toString()}).outputDir);
+
+        FileTime original = Files.getLastModifiedTime(tmp.resolve("part/params.bin"));
+        String out = resume("--resume", copy.toString());
+        assertTrue(out.contains("resume: from " + copy.resolve("checkpoints/epoch-000002")), out);
+        assertTrue(out.contains("model saved to " + copy), out);
+        assertArrayEquals(bits(params(tmp.resolve("full"))), bits(params(copy)));
+        assertEquals(4, MetricsLog.read(copy.toString(), CONF).size());
+        assertEquals("epoch-000004", Files.readString(copy.resolve("checkpoints/latest")).strip());
+        assertTrue(Files.exists(copy.resolve("report.html")));
+        assertEquals(original, Files.getLastModifiedTime(tmp.resolve("part/params.bin")), "the original run is not written to");
     }
 
     @Test

@@ -15,9 +15,7 @@ import java.util.stream.Stream;
 class ExtraGoldenTest {
 
     static Path dir() {
-        String d = System.getProperty("golden.extra.dir");
-        if (d != null && !d.isBlank()) return Path.of(d);
-        return Path.of(System.getProperty("project.basedir", "."), "src", "test", "resources", "golden-extra");
+        return Golden.extraDir();
     }
 
     @TestFactory

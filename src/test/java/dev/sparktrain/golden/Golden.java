@@ -32,6 +32,13 @@ public final class Golden {
         return Path.of(System.getProperty("project.basedir", "."), "src", "test", "resources", "golden");
     }
 
+    /** The extra cases from tools/golden/ ({@code -Dgolden.extra.dir=...} or the bundled copy). */
+    public static Path extraDir() {
+        String d = System.getProperty("golden.extra.dir");
+        if (d != null && !d.isBlank()) return Path.of(d);
+        return Path.of(System.getProperty("project.basedir", "."), "src", "test", "resources", "golden-extra");
+    }
+
     /** Every case file in {@link #dir()}, sorted (index.json excluded). */
     public static List<Path> files() {
         File[] fs = dir().toFile().listFiles((f, n) -> n.endsWith(".json") && !n.equals("index.json"));

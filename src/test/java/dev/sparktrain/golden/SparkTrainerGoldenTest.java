@@ -11,12 +11,15 @@ import org.junit.jupiter.api.TestFactory;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Every golden {@code train} case through the Spark backend in local mode, 1 and 3 partitions. */
+/**
+ * Every golden {@code train} case (the shared set and the extra one, where the weighted cases are)
+ * through the Spark backend in local mode, 1 and 3 partitions.
+ */
 class SparkTrainerGoldenTest {
 
     @TestFactory
     Stream<DynamicTest> trainCasesThroughSpark() {
-        return Golden.files().stream()
+        return Stream.concat(Golden.files().stream(), Golden.files(ExtraGoldenTest.dir()).stream())
                 .map(Golden::read)
                 .filter(c -> "train".equals(c.get("kind")))
                 .flatMap(c -> Stream.of(1, 3).map(p -> DynamicTest.dynamicTest(c.get("id") + " partitions=" + p, () -> run(c, p))));
@@ -24,7 +27,8 @@ class SparkTrainerGoldenTest {
 
     private static void run(Map<String, Object> c, int partitions) {
         TrainCase tc = new TrainCase(c);
-        JavaRDD<PackedBlock> blocks = Blocks.fromArrays(SparkTestContext.get(), tc.x, tc.y, tc.features, 1, partitions);
+        JavaRDD<PackedBlock> blocks = Blocks.fromArrays(SparkTestContext.get(), tc.x, tc.y, tc.w, tc.features,
+                tc.targetWidth, partitions);
         try (SparkBackend backend = new SparkBackend(SparkTestContext.get(), blocks, null, tc.model, tc.loss, 0)) {
             tc.runAndCheck(backend, "spark, " + partitions + " partitions");
         } finally {

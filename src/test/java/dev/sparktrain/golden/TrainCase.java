@@ -36,6 +36,9 @@ final class TrainCase {
     final int features;
     final double[] x;
     final double[] y;
+    final int targetWidth;
+    /** Per-row sample weights ("w"), or null. */
+    final double[] w;
 
     TrainCase(Map<String, Object> c) {
         this.c = c;
@@ -64,11 +67,24 @@ final class TrainCase {
         double[][] rows = Golden.matrix(c.get("x"));
         x = new double[rows.length * features];
         for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, x, i * features, features);
-        y = Golden.doubles(c.get("y"));
+        targetWidth = loss.targetWidth(model.outFeatures());
+        boolean rowsOfValues = Golden.list(c.get("y")).get(0) instanceof List;   // regression: n rows of outputs
+        y = rowsOfValues ? flatten(Golden.matrix(c.get("y")), targetWidth) : Golden.doubles(c.get("y"));
+        w = c.get("w") == null ? null : Golden.doubles(c.get("w"));
+    }
+
+    int rows() {
+        return y.length / targetWidth;
     }
 
     PackedBlock[] oneBlock() {
-        return new PackedBlock[] {PackedBlock.dense(0, y.length, features, 1, x, y)};
+        return new PackedBlock[] {PackedBlock.dense(0, rows(), features, targetWidth, x, y).withWeights(w)};
+    }
+
+    private static double[] flatten(double[][] m, int width) {
+        double[] f = new double[m.length * width];
+        for (int i = 0; i < m.length; i++) System.arraycopy(m[i], 0, f, i * width, width);
+        return f;
     }
 
     /** Runs the case against {@code backend} and checks every recorded figure. */

@@ -98,7 +98,7 @@ class OptimizerValidationTest {
         }
         SparkTrainException e = assertThrows(SparkTrainException.class, () -> create("Adagrad", Map.of("lr_decy", 0.1)));
         assertEquals("test: 'lr_decy': unknown option; allowed: capturable, differentiable, eps, foreach, fused, "
-                + "initial_accumulator_value, lr, lr_decay, maximize, weight_decay", e.getMessage());
+                + "initial_accumulator_value, lr, lr_decay, maximize, weight_decay; did you mean lr_decay?", e.getMessage());
         assertThrows(SparkTrainException.class, () -> create("SGD", Map.of("betas", List.of(0.9, 0.99))));
     }
 

@@ -4,6 +4,7 @@ import dev.sparktrain.store.MetricsLog;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.data.EpochOrder;
+import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Losses;
 import dev.sparktrain.nn.Sequential;
@@ -133,6 +134,21 @@ class NonFiniteTest {
         assertEquals(1, r.epochs, "epoch 1 finished (its checkpoint is the last good state), epoch 2 did not");
         assertEquals(5, r.afterStep.size(), "3 steps of epoch 1, 2 of epoch 2");
         assertArrayEquals(r.afterStep.get(4), p, "the weights are those before the bad step: it changed nothing");
+    }
+
+    @Test
+    void aBatchWhoseWeightsAddUpToZeroIsNamed() {
+        double[] w = new double[10];
+        Arrays.fill(w, 1.0);
+        Arrays.fill(w, 4, 8, 0.0);   // the second batch of 4 (no shuffling)
+        PackedBlock[] blocks = {TinyData.blocks(10)[0].withWeights(w)};
+        double[] p = MODEL.initParams(1);
+        SparkTrainException e = assertThrows(SparkTrainException.class, () -> new Trainer(adam(), null, null,
+                new TrainSettings(2, 4, false, 7, null, TrainSettings.NonFinite.STOP))
+                .fit(p, new LocalBackend(MODEL, LOSS, blocks, null, 4)));
+        assertEquals("epoch 1 step 2: the batch's sample weights (times its targets' class weights) add up to 0, so its "
+                + "mean loss is 0/0 (diverged or bad data); stopped before the optimizer step, the last checkpoint is "
+                + "intact; lower the lr, enable clipping, or set train.nonfinite = skip", e.getMessage());
     }
 
     @Test

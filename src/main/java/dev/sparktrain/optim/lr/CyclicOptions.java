@@ -5,7 +5,6 @@ import dev.sparktrain.optim.Optimizer;
 
 import java.util.List;
 
-import static dev.sparktrain.optim.lr.SchedulerOptions.allow;
 import static dev.sparktrain.optim.lr.SchedulerOptions.perGroup;
 import static dev.sparktrain.optim.lr.SchedulerOptions.present;
 
@@ -18,8 +17,6 @@ final class CyclicOptions {
     }
 
     static CyclicLR.Settings cyclicLr(Optimizer optimizer, Options o) {
-        allow(o, "base_lr", "max_lr", "step_size_up", "step_size_down", "mode", "gamma", "scale_fn", "scale_mode",
-                "cycle_momentum", "base_momentum", "max_momentum");
         if (present(o, "scale_fn")) {
             throw o.error("scale_fn", "a scale function is Java code: use new CyclicLR(optimizer, settings, x -> ...)");
         }
@@ -45,8 +42,6 @@ final class CyclicOptions {
     }
 
     static OneCycleLR.Settings oneCycleLr(Optimizer optimizer, Options o) {
-        allow(o, "max_lr", "total_steps", "epochs", "steps_per_epoch", "pct_start", "anneal_strategy",
-                "cycle_momentum", "base_momentum", "max_momentum", "div_factor", "final_div_factor", "three_phase");
         int totalSteps = totalSteps(o);
         double pct = o.getDouble("pct_start", 0.3);
         if (!(pct >= 0 && pct <= 1)) throw o.error("pct_start", "must be a float between 0 and 1, got " + o.raw("pct_start"));

@@ -10,6 +10,9 @@ import java.util.List;
 
 /** Option reading shared by the scheduler registry's parsers. */
 final class SchedulerOptions {
+    /** The options every {@code _LRScheduler} takes besides its own. */
+    static final List<String> LR_SCHEDULER_OPTIONS = List.of("verbose", "last_epoch");
+
     private SchedulerOptions() {
     }
 
@@ -19,10 +22,9 @@ final class SchedulerOptions {
      * only as -1: a schedule is resumed by loading its state, not by re-running PyTorch's
      * last_epoch path (which needs {@code initial_lr} already in the optimizer).
      */
-    static void allow(Options o, String... keys) {
-        List<String> allowed = new ArrayList<>(Arrays.asList(keys));
-        allowed.add("verbose");
-        allowed.add("last_epoch");
+    static void allow(Options o, List<String> keys) {
+        List<String> allowed = new ArrayList<>(keys);
+        allowed.addAll(LR_SCHEDULER_OPTIONS);
         o.requireOnly(allowed);
         if (present(o, "verbose")) o.getBool("verbose", false);
         if (present(o, "last_epoch") && o.getInt("last_epoch") != -1) {

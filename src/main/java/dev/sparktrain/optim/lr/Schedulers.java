@@ -1,6 +1,7 @@
 package dev.sparktrain.optim.lr;
 
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.config.Names;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.optim.Optimizer;
 
@@ -22,25 +23,48 @@ import static dev.sparktrain.optim.lr.SchedulerOptions.present;
  * optimizer, so a refused scheduler leaves the optimizer as it was.
  */
 public final class Schedulers {
-    private static final Map<String, BiFunction<Optimizer, Options, Scheduler>> REGISTRY = new LinkedHashMap<>();
+    /**
+     * A scheduler's keyword options (the only ones it accepts) and its parser. {@code lrScheduler}:
+     * an {@code _LRScheduler} in PyTorch 1.13, which also takes {@code verbose} and {@code last_epoch}.
+     */
+    private record Entry(List<String> options, boolean lrScheduler, BiFunction<Optimizer, Options, Scheduler> build) {
+        List<String> accepted() {
+            if (!lrScheduler) return options;
+            List<String> all = new ArrayList<>(options);
+            all.addAll(SchedulerOptions.LR_SCHEDULER_OPTIONS);
+            return all;
+        }
+    }
+
+    private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
 
     /** Schedulers whose argument is a function: Java API only. */
     private static final Set<String> JAVA_ONLY = Set.of("LambdaLR", "MultiplicativeLR");
 
     static {
-        REGISTRY.put("StepLR", (opt, o) -> new StepLR(opt, stepLr(o)));
-        REGISTRY.put("MultiStepLR", (opt, o) -> new MultiStepLR(opt, multiStepLr(o)));
-        REGISTRY.put("ConstantLR", (opt, o) -> new ConstantLR(opt, constantLr(o)));
-        REGISTRY.put("LinearLR", (opt, o) -> new LinearLR(opt, linearLr(o)));
-        REGISTRY.put("ExponentialLR", (opt, o) -> new ExponentialLR(opt, exponentialLr(o)));
-        REGISTRY.put("PolynomialLR", (opt, o) -> new PolynomialLR(opt, polynomialLr(o)));
-        REGISTRY.put("CosineAnnealingLR", (opt, o) -> new CosineAnnealingLR(opt, cosineAnnealingLr(o)));
-        REGISTRY.put("CosineAnnealingWarmRestarts", (opt, o) -> new CosineAnnealingWarmRestarts(opt, warmRestarts(o)));
-        REGISTRY.put("CyclicLR", (opt, o) -> new CyclicLR(opt, CyclicOptions.cyclicLr(opt, o)));
-        REGISTRY.put("OneCycleLR", (opt, o) -> new OneCycleLR(opt, CyclicOptions.oneCycleLr(opt, o)));
-        REGISTRY.put("ReduceLROnPlateau", (opt, o) -> new ReduceLROnPlateau(opt, plateau(opt, o)));
-        REGISTRY.put("SequentialLR", Schedulers::sequentialLr);
-        REGISTRY.put("ChainedScheduler", Schedulers::chained);
+        lr("StepLR", List.of("step_size", "gamma"), (opt, o) -> new StepLR(opt, stepLr(o)));
+        lr("MultiStepLR", List.of("milestones", "gamma"), (opt, o) -> new MultiStepLR(opt, multiStepLr(o)));
+        lr("ConstantLR", List.of("factor", "total_iters"), (opt, o) -> new ConstantLR(opt, constantLr(o)));
+        lr("LinearLR", List.of("start_factor", "end_factor", "total_iters"), (opt, o) -> new LinearLR(opt, linearLr(o)));
+        lr("ExponentialLR", List.of("gamma"), (opt, o) -> new ExponentialLR(opt, exponentialLr(o)));
+        lr("PolynomialLR", List.of("total_iters", "power"), (opt, o) -> new PolynomialLR(opt, polynomialLr(o)));
+        lr("CosineAnnealingLR", List.of("T_max", "eta_min"), (opt, o) -> new CosineAnnealingLR(opt, cosineAnnealingLr(o)));
+        lr("CosineAnnealingWarmRestarts", List.of("T_0", "T_mult", "eta_min"),
+                (opt, o) -> new CosineAnnealingWarmRestarts(opt, warmRestarts(o)));
+        lr("CyclicLR", List.of("base_lr", "max_lr", "step_size_up", "step_size_down", "mode", "gamma", "scale_fn", "scale_mode",
+                "cycle_momentum", "base_momentum", "max_momentum"), (opt, o) -> new CyclicLR(opt, CyclicOptions.cyclicLr(opt, o)));
+        lr("OneCycleLR", List.of("max_lr", "total_steps", "epochs", "steps_per_epoch", "pct_start", "anneal_strategy",
+                "cycle_momentum", "base_momentum", "max_momentum", "div_factor", "final_div_factor", "three_phase"),
+                (opt, o) -> new OneCycleLR(opt, CyclicOptions.oneCycleLr(opt, o)));
+        // ReduceLROnPlateau is not an _LRScheduler in PyTorch 1.13: no last_epoch argument.
+        REGISTRY.put("ReduceLROnPlateau", new Entry(List.of("mode", "factor", "patience", "threshold", "threshold_mode",
+                "cooldown", "min_lr", "eps", "verbose"), false, (opt, o) -> new ReduceLROnPlateau(opt, plateau(opt, o))));
+        lr("SequentialLR", List.of("schedulers", "milestones"), Schedulers::sequentialLr);
+        REGISTRY.put("ChainedScheduler", new Entry(List.of("schedulers"), false, Schedulers::chained));
+    }
+
+    private static void lr(String name, List<String> options, BiFunction<Optimizer, Options, Scheduler> build) {
+        REGISTRY.put(name, new Entry(options, true, build));
     }
 
     private Schedulers() {
@@ -50,14 +74,25 @@ public final class Schedulers {
         return List.copyOf(REGISTRY.keySet());
     }
 
+    /** Every keyword option {@code name} accepts (the list it is checked against), in PyTorch's order. */
+    public static List<String> options(String name) {
+        Entry e = REGISTRY.get(name);
+        if (e == null) throw new IllegalArgumentException("no scheduler " + name);
+        return e.accepted();
+    }
+
     /**
      * Builds {@code name} on {@code optimizer}. Options are PyTorch's keyword arguments; for
      * SequentialLR and ChainedScheduler, {@code schedulers} is a list of
      * {@code {"scheduler": name, "options": {...}}} maps, built in order on the same optimizer.
      */
     public static Scheduler create(String name, Optimizer optimizer, Options options) {
-        for (Map.Entry<String, BiFunction<Optimizer, Options, Scheduler>> e : REGISTRY.entrySet()) {
-            if (e.getKey().equalsIgnoreCase(name)) return e.getValue().apply(optimizer, options);
+        for (Map.Entry<String, Entry> e : REGISTRY.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                if (e.getValue().lrScheduler()) allow(options, e.getValue().options());
+                else options.requireOnly(e.getValue().options());
+                return e.getValue().build().apply(optimizer, options);
+            }
         }
         for (String j : JAVA_ONLY) {
             if (j.equalsIgnoreCase(name)) {
@@ -66,11 +101,11 @@ public final class Schedulers {
             }
         }
         throw new SparkTrainException(options.source() + ": unknown scheduler '" + name + "'; allowed: "
-                + String.join(", ", REGISTRY.keySet()) + " (LambdaLR and MultiplicativeLR from Java code only)");
+                + String.join(", ", REGISTRY.keySet()) + " (LambdaLR and MultiplicativeLR from Java code only)"
+                + Names.didYouMean(name, REGISTRY.keySet()));
     }
 
     private static StepLR.Settings stepLr(Options o) {
-        allow(o, "step_size", "gamma");
         int stepSize = o.getInt("step_size");
         double gamma = o.getDouble("gamma", 0.1);
         if (stepSize <= 0) throw o.error("step_size", "must be a positive integer, got " + stepSize);
@@ -78,13 +113,11 @@ public final class Schedulers {
     }
 
     private static MultiStepLR.Settings multiStepLr(Options o) {
-        allow(o, "milestones", "gamma");
         List<Integer> milestones = SchedulerOptions.ints(o, "milestones");
         return new MultiStepLR.Settings(milestones, o.getDouble("gamma", 0.1));
     }
 
     private static ConstantLR.Settings constantLr(Options o) {
-        allow(o, "factor", "total_iters");
         double factor = o.getDouble("factor", 1.0 / 3);
         int totalIters = o.getInt("total_iters", 5);
         if (factor > 1.0 || factor < 0) throw o.error("factor", "must be between 0 and 1, got " + factor);
@@ -92,7 +125,6 @@ public final class Schedulers {
     }
 
     private static LinearLR.Settings linearLr(Options o) {
-        allow(o, "start_factor", "end_factor", "total_iters");
         double startFactor = o.getDouble("start_factor", 1.0 / 3);
         double endFactor = o.getDouble("end_factor", 1.0);
         int totalIters = o.getInt("total_iters", 5);
@@ -104,18 +136,15 @@ public final class Schedulers {
     }
 
     private static ExponentialLR.Settings exponentialLr(Options o) {
-        allow(o, "gamma");
         return new ExponentialLR.Settings(o.getDouble("gamma"));
     }
 
     private static PolynomialLR.Settings polynomialLr(Options o) {
-        allow(o, "total_iters", "power");
         int totalIters = o.getInt("total_iters", 5);
         return new PolynomialLR.Settings(totalIters, o.getDouble("power", 1.0));
     }
 
     private static CosineAnnealingLR.Settings cosineAnnealingLr(Options o) {
-        allow(o, "T_max", "eta_min");
         double tMax = o.getDouble("T_max");
         double etaMin = o.getDouble("eta_min", 0.0);
         // PyTorch divides by T_max (0 raises ZeroDivisionError); a negative period is meaningless.
@@ -124,7 +153,6 @@ public final class Schedulers {
     }
 
     private static CosineAnnealingWarmRestarts.Settings warmRestarts(Options o) {
-        allow(o, "T_0", "T_mult", "eta_min");
         int t0 = o.getInt("T_0");
         int tMult = o.getInt("T_mult", 1);
         double etaMin = o.getDouble("eta_min", 0.0);
@@ -133,10 +161,7 @@ public final class Schedulers {
         return new CosineAnnealingWarmRestarts.Settings(t0, tMult, etaMin);
     }
 
-    /** ReduceLROnPlateau is not an _LRScheduler in PyTorch 1.13: no last_epoch argument. */
     private static ReduceLROnPlateau.Settings plateau(Optimizer optimizer, Options o) {
-        o.requireOnly(List.of("mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lr", "eps",
-                "verbose"));
         if (present(o, "verbose")) o.getBool("verbose", false);
         double factor = o.getDouble("factor", 0.1);
         if (factor >= 1.0) throw o.error("factor", "must be < 1.0, got " + o.raw("factor"));
@@ -151,7 +176,6 @@ public final class Schedulers {
     }
 
     private static Scheduler sequentialLr(Optimizer optimizer, Options o) {
-        allow(o, "schedulers", "milestones");
         List<LRScheduler> children = new ArrayList<>();
         List<Scheduler> built = createAll(optimizer, o, "schedulers");
         for (int i = 0; i < built.size(); i++) {
@@ -166,7 +190,6 @@ public final class Schedulers {
     }
 
     private static Scheduler chained(Optimizer optimizer, Options o) {
-        o.requireOnly(List.of("schedulers"));
         return new ChainedScheduler(optimizer, createAll(optimizer, o, "schedulers"));
     }
 

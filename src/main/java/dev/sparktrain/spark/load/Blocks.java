@@ -24,12 +24,18 @@ public final class Blocks {
     /** Splits in-memory rows into {@code partitions} contiguous blocks of equal size (tests, Java API). */
     public static JavaRDD<PackedBlock> fromArrays(JavaSparkContext jsc, double[] x, double[] y, int features,
                                                   int targetWidth, int partitions) {
+        return fromArrays(jsc, x, y, null, features, targetWidth, partitions);
+    }
+
+    /** {@link #fromArrays(JavaSparkContext, double[], double[], int, int, int)} with per-row sample weights (null: none). */
+    public static JavaRDD<PackedBlock> fromArrays(JavaSparkContext jsc, double[] x, double[] y, double[] w, int features,
+                                                  int targetWidth, int partitions) {
         int n = y.length / targetWidth;
         int[] sizes = new int[partitions];
         for (int p = 0; p < partitions; p++) {
             sizes[p] = (int) ((long) n * (p + 1) / partitions - (long) n * p / partitions);
         }
-        return fromArrays(jsc, x, y, features, targetWidth, sizes);
+        return fromArrays(jsc, x, y, w, features, targetWidth, sizes);
     }
 
     /**
@@ -37,6 +43,12 @@ public final class Blocks {
      * partition, in order; zeros make empty partitions).
      */
     public static JavaRDD<PackedBlock> fromArrays(JavaSparkContext jsc, double[] x, double[] y, int features,
+                                                  int targetWidth, int[] sizes) {
+        return fromArrays(jsc, x, y, null, features, targetWidth, sizes);
+    }
+
+    /** {@link #fromArrays(JavaSparkContext, double[], double[], int, int, int[])} with per-row sample weights (null: none). */
+    public static JavaRDD<PackedBlock> fromArrays(JavaSparkContext jsc, double[] x, double[] y, double[] w, int features,
                                                   int targetWidth, int[] sizes) {
         int n = y.length / targetWidth;
         if (Arrays.stream(sizes).asLongStream().sum() != n) {
@@ -48,7 +60,8 @@ public final class Blocks {
             int hi = lo + size;
             double[] bx = Arrays.copyOfRange(x, lo * features, hi * features);
             double[] by = Arrays.copyOfRange(y, lo * targetWidth, hi * targetWidth);
-            blocks.add(PackedBlock.dense(lo, hi - lo, features, targetWidth, bx, by));
+            double[] bw = w == null ? null : Arrays.copyOfRange(w, lo, hi);
+            blocks.add(PackedBlock.dense(lo, hi - lo, features, targetWidth, bx, by).withWeights(bw));
             lo = hi;
         }
         return fromBlocks(jsc, blocks);

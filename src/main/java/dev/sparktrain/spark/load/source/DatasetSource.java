@@ -88,6 +88,7 @@ public final class DatasetSource implements DataSource {
         int startCol = files ? in.schema().fieldIndex(START_COL) : -1;
         return in.javaRDD().mapPartitionsWithIndex((p, it) -> {
             PackedBlock.Builder b = blockLayout.builder(1024);
+            if (rl.weighted()) b.weighted();
             RowAssembler a = new RowAssembler(rl.features, blockLayout.storage());
             RunTracker runs = new RunTracker(p);
             while (true) {
@@ -103,6 +104,7 @@ public final class DatasetSource implements DataSource {
                 if (fileCol >= 0) runs.fileRow(r.getString(fileCol), r.getLong(startCol));
                 else runs.memoryRow();
                 double y = rl.read(r, a, labels, runs::row);
+                if (rl.weighted()) b.weight(rl.weight(r, runs::row));
                 a.addTo(b, y);
                 runs.added();
             }

@@ -39,9 +39,12 @@ final class RowLayout implements Serializable {
     final Kind[] kinds;
     /** Width every vector must have when there is exactly one vector column, else -1 (total checked). */
     final int vectorWidth;
+    /** The sample-weight column, or -1 (no weights: the blocks carry none). */
+    final int weightField;
+    final String weightName;
 
     private RowLayout(String source, int features, int labelField, String labelName, boolean labelIsText,
-                      int[] fields, String[] names, Kind[] kinds) {
+                      int[] fields, String[] names, Kind[] kinds, int weightField, String weightName) {
         this.source = source;
         this.features = features;
         this.labelField = labelField;
@@ -50,6 +53,8 @@ final class RowLayout implements Serializable {
         this.fields = fields;
         this.names = names;
         this.kinds = kinds;
+        this.weightField = weightField;
+        this.weightName = weightName;
         int vectors = 0;
         for (Kind k : kinds) if (k != Kind.NUMBER) vectors++;
         this.vectorWidth = vectors == 1 ? features - (kinds.length - 1) : -1;
@@ -83,13 +88,15 @@ final class RowLayout implements Serializable {
             throw new SparkTrainException(source + ": label column '" + f[label].name() + "' holds strings; "
                     + "map them to classes with data.labels = auto (sorted) or data.labels = name1, name2, ...");
         }
+        int weight = weightColumn(f, s.weightColumn(), label, source);
         List<Integer> cols = new ArrayList<>();
         if (s.featureColumns().isEmpty()) {
-            for (int i = 0; i < f.length; i++) if (i != label) cols.add(i);
+            for (int i = 0; i < f.length; i++) if (i != label && i != weight) cols.add(i);
         } else {
             for (String c : s.featureColumns()) {
                 int i = column(f, c, "data.feature_columns", source);
                 if (i == label) throw new SparkTrainException(source + ": column '" + f[i].name() + "' is both the label and a feature");
+                if (i == weight) throw new SparkTrainException(source + ": column '" + f[i].name() + "' is both the weight and a feature");
                 cols.add(i);
             }
         }
@@ -101,7 +108,36 @@ final class RowLayout implements Serializable {
             names[i] = f[fields[i]].name();
             kinds[i] = kind(f[fields[i]], source, s.featureColumns().isEmpty());
         }
-        return new RowLayout(source, s.features(), label, f[label].name(), text, fields, names, kinds);
+        return new RowLayout(source, s.features(), label, f[label].name(), text, fields, names, kinds, weight,
+                weight < 0 ? null : f[weight].name());
+    }
+
+    /** The sample-weight column's index (-1 when none is set): a numeric column other than the label. */
+    private static int weightColumn(StructField[] f, String spec, int label, String source) {
+        if (spec == null) return -1;
+        int i = column(f, spec, "weight column", source);
+        if (i == label) throw new SparkTrainException(source + ": column '" + f[i].name() + "' is both the label and the weight");
+        DataType t = f[i].dataType();
+        if (!(t instanceof NumericType)) {
+            throw new SparkTrainException(source + ": weight column '" + f[i].name() + "' is " + t.simpleString()
+                    + "; expected a number");
+        }
+        return i;
+    }
+
+    /** Whether rows carry sample weights. */
+    boolean weighted() {
+        return weightField >= 0;
+    }
+
+    /** Row {@code r}'s sample weight: a finite number >= 0, else one line naming the column and the row. */
+    double weight(Row r, Where where) {
+        if (r.isNullAt(weightField)) throw bad(where, "weight column '" + weightName + "' is null");
+        double w = number(r.get(weightField));
+        if (!(w >= 0) || Double.isInfinite(w)) {
+            throw bad(where, "weight column '" + weightName + "' has " + w + "; weights must be finite and >= 0");
+        }
+        return w;
     }
 
     private static int column(StructField[] f, String spec, String key, String source) {

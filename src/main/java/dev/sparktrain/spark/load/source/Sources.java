@@ -29,6 +29,10 @@ public final class Sources {
         String format = DataSettings.name(s.format());
         Factory f = BY_FORMAT.get(format);
         if (f == null) throw new SparkTrainException("data.format: no source for '" + format + "'");
+        if (s.weightColumn() != null && format.equals("csv")) {
+            throw new SparkTrainException("data.format: sample weights are read from Spark SQL sources (parquet, orc, json, "
+                    + "a Dataset), not csv");
+        }
         return f.open(DataFiles.list(jsc, path, key), s);
     }
 }

@@ -1,0 +1,115 @@
+package dev.sparktrain.ml;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparktrain.golden.Golden;
+import dev.sparktrain.nn.Sequential;
+import dev.sparktrain.train.EpochStats;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * The weighted golden train cases (real PyTorch, tools/golden/gen_train_weighted.py) through the
+ * estimators with weightCol: the cases start from sparktrain's own initial weights for their
+ * {@code init_seed}, so {@code setSeed(init_seed)} replays them; epoch losses and the final
+ * weights are compared at the train tolerance. Cases with one label column (classes, or one
+ * regression output), 3 partitions.
+ */
+class MlWeightedGoldenTest {
+    private static final double RTOL = 1e-7;
+    private static final double ATOL = 1e-9;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final StructType SCHEMA = new StructType().add("label", DataTypes.DoubleType)
+            .add("features", new VectorUDT()).add("weight", DataTypes.DoubleType);
+
+    @TestFactory
+    Stream<DynamicTest> weightedCasesThroughTheEstimators() {
+        List<Map<String, Object>> cases = Golden.files(Golden.extraDir()).stream().map(Golden::read)
+                .filter(c -> "train".equals(c.get("kind")) && c.get("w") != null && c.get("init_seed") != null)
+                .filter(c -> !(Golden.list(c.get("y")).get(0) instanceof List<?> row) || row.size() == 1)
+                .toList();
+        assertFalse(cases.isEmpty(), "no weighted train cases with one label column in " + Golden.extraDir());
+        return cases.stream().map(c -> DynamicTest.dynamicTest((String) c.get("id"), () -> run(c)));
+    }
+
+    private static void run(Map<String, Object> c) {
+        String id = (String) c.get("id");
+        String layers = layers(c);
+        long seed = ((Number) c.get("init_seed")).longValue();
+        assertArrayEquals(Golden.doubles(c.get("params0")), Sequential.parse(layers, id).initParams(seed), 0.0,
+                id + ": params0 is sparktrain's initParams(init_seed)");
+        Map<String, Object> loss = Golden.map(c.get("loss"));
+        Map<String, Object> opt = Golden.map(c.get("optimizer"));
+        boolean classifier = ((Number) c.get("classes")).intValue() > 0;
+        SparkTrainSetters<?> est = classifier ? new SparkTrainClassifier() : new SparkTrainRegressor();
+        est.setLayers(layers).setLoss((String) loss.get("name")).setLossOptions(json(loss.get("options")))
+                .setOptimizer((String) opt.get("name")).setOptimizerOptions(json(opt.get("options")))
+                .setBatchSize(((Number) c.get("batch_size")).intValue()).setEpochs(((Number) c.get("epochs")).intValue())
+                .setSeed(seed).setShuffle(false).setNumPartitions(3).setWeightCol("weight");
+        Dataset<Row> df = frame(c);
+        List<EpochStats> history;
+        double[] weights;
+        if (est instanceof SparkTrainClassifier clf) {
+            SparkTrainClassificationModel m = clf.fit(df);
+            history = m.trainingHistory();
+            weights = m.weights();
+        } else {
+            SparkTrainRegressionModel m = ((SparkTrainRegressor) est).fit(df);
+            history = m.trainingHistory();
+            weights = m.weights();
+        }
+        double[] epochLoss = Golden.doubles(c.get("epoch_loss"));
+        for (int e = 0; e < epochLoss.length; e++) {
+            Golden.assertClose(epochLoss[e], history.get(e).trainLoss(), RTOL, ATOL, id + " [estimator] epoch_loss[" + e + "]");
+        }
+        double[][] perEpoch = Golden.matrix(c.get("params_per_epoch"));
+        Golden.assertClose(perEpoch[perEpoch.length - 1], weights, RTOL, ATOL, id + " [estimator] final weights");
+    }
+
+    /** The case's layers in the layer syntax, e.g. {@code linear(4,8), relu, linear(8,3)}. */
+    private static String layers(Map<String, Object> c) {
+        List<String> out = new ArrayList<>();
+        for (Object o : Golden.list(c.get("model"))) {
+            Map<String, Object> l = Golden.map(o);
+            String type = (String) l.get("type");
+            out.add(type.equals("linear") ? "linear(" + l.get("in") + "," + l.get("out") + ")" : type);
+        }
+        return String.join(", ", out);
+    }
+
+    private static Dataset<Row> frame(Map<String, Object> c) {
+        double[][] x = Golden.matrix(c.get("x"));
+        List<Object> y = Golden.list(c.get("y"));
+        double[] w = Golden.doubles(c.get("w"));
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < x.length; i++) {
+            Object yi = y.get(i) instanceof List<?> row ? row.get(0) : y.get(i);
+            rows.add(RowFactory.create(Golden.num(yi), Vectors.dense(x[i]), w[i]));
+        }
+        return MlTestData.spark().createDataFrame(rows, SCHEMA).coalesce(1);
+    }
+
+    private static String json(Object options) {
+        try {
+            return JSON.writeValueAsString(options == null ? Map.of() : options);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
