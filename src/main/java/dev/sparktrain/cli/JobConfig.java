@@ -5,6 +5,7 @@ import dev.sparktrain.config.Options;
 import dev.sparktrain.data.DataSettings;
 import dev.sparktrain.optim.lr.Scheduler;
 import dev.sparktrain.optim.lr.SchedulerList;
+import dev.sparktrain.plan.PlanChoices;
 import dev.sparktrain.train.TrainSettings;
 
 import java.util.LinkedHashMap;
@@ -16,14 +17,15 @@ import java.util.TreeSet;
  * The job file turned into typed settings. Keys are grouped by prefix: {@code data.*},
  * {@code model}, {@code loss} (+ {@code loss.*} = the PyTorch constructor keywords),
  * {@code optimizer} (+ {@code optimizer.*}), {@code scheduler} (+ {@code scheduler.*}, and
- * {@code scheduler.interval}), {@code clip.*}, {@code train.*}, {@code output.dir}, and the run's
+ * {@code scheduler.interval}; {@code scheduler = none} for none), {@code clip.*} ({@code clip = none}
+ * or {@code clip.max_norm = 0} for none), {@code train.*}, {@code output.dir}, and the run's
  * {@code checkpoint.*}, {@code metrics.*}, {@code early_stopping.*} and {@code resume} (see
  * {@link RunOptions}). Anything else is refused with the list of allowed keys.
  */
 public final class JobConfig {
     static final List<String> DATA_KEYS = DataSettings.KEYS;
     static final List<String> TRAIN_KEYS = List.of("epochs", "batch_size", "shuffle", "seed", "nonfinite");
-    static final List<String> TOP_KEYS = List.of("model", "loss", "optimizer", "scheduler", "output.dir", "resume");
+    static final List<String> TOP_KEYS = List.of("model", "loss", "optimizer", "scheduler", "clip", "output.dir", "resume");
     static final List<String> OPEN_PREFIXES = List.of("loss.", "optimizer.", "scheduler.", "clip.", "param_groups.bias.");
 
     public final DataSettings data;
@@ -58,7 +60,7 @@ public final class JobConfig {
         this.lossOptions = section("loss.");
         this.optimizer = require("optimizer");
         this.optimizerOptions = section("optimizer.");
-        this.scheduler = v.get("scheduler");
+        this.scheduler = PlanChoices.isNone(v.get("scheduler")) ? null : v.get("scheduler");
         Options sched = section("scheduler.");
         String interval = sched.getChoice("interval", "natural", "natural", "epoch", "step");
         this.schedulerInterval = switch (interval) {
@@ -72,10 +74,11 @@ public final class JobConfig {
         }
         this.schedulerOptions = so;
         if (scheduler == null && !so.keys().isEmpty()) {
-            throw new SparkTrainException(origin("scheduler." + so.keys().iterator().next())
-                    + ": scheduler options given but no 'scheduler' is named");
+            String k = "scheduler." + so.keys().iterator().next();
+            throw new SparkTrainException(origin(k) + ": '" + k + "': scheduler options given but "
+                    + (v.containsKey("scheduler") ? "'scheduler' is none" : "no 'scheduler' is named"));
         }
-        this.clipOptions = section("clip.");
+        this.clipOptions = clipOptions(v.get("clip"));
         Options bias = section("param_groups.bias.");
         this.biasGroupOptions = bias.keys().isEmpty() ? null : bias;
         int epochs = trainO.getInt("epochs", 10);
@@ -88,6 +91,21 @@ public final class JobConfig {
         this.outputDir = v.getOrDefault("output.dir", "runs/latest");
         this.run = new RunOptions(section("checkpoint."), section("metrics."), section("progress."), section("early_stopping."),
                 v.get("resume"), outputDir, data.validationFraction());
+    }
+
+    /** {@code clip.*}, or none with {@code clip = none} (the only value {@code clip} takes). */
+    private Options clipOptions(String clip) {
+        Options o = section("clip.");
+        if (clip == null) return o;
+        if (!PlanChoices.isNone(clip)) {
+            throw new SparkTrainException(origin("clip") + ": 'clip' is '" + clip + "', expected none (clipping itself is "
+                    + "set by clip.max_norm or clip.clip_value)");
+        }
+        if (!o.keys().isEmpty()) {
+            String k = "clip." + o.keys().iterator().next();
+            throw new SparkTrainException(origin(k) + ": '" + k + "': clip options given but 'clip' is none");
+        }
+        return o;
     }
 
     private void checkKnown(String k) {

@@ -1,6 +1,7 @@
 package dev.sparktrain.cli;
 
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.plan.PlanChoices;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,8 @@ import java.util.Map;
  * ({@code conf/x.conf:12} or {@code command line}) so errors can point at it.
  */
 public final class JobFile {
+    /** Keys that {@value PlanChoices#NONE} switches off, each with its {@code key.*} options. */
+    private static final List<String> SWITCHES = List.of("scheduler", "clip");
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, String> origins = new LinkedHashMap<>();
 
@@ -45,9 +48,21 @@ public final class JobFile {
         return j;
     }
 
-    /** Applies a {@code key=value} override from the command line. */
+    /**
+     * Applies a {@code key=value} override from the command line. {@code scheduler=none} and
+     * {@code clip=none} switch that part off, so the options given for it so far go too; a later
+     * {@code clip.*} override switches clipping on again (a scheduler needs its name).
+     */
     public void override(String arg) {
         put(arg, "command line '" + arg + "'");
+        String key = arg.substring(0, arg.indexOf('=')).strip();
+        if (SWITCHES.contains(key) && PlanChoices.isNone(values.get(key))) {
+            values.keySet().removeIf(k -> k.startsWith(key + "."));
+            origins.keySet().removeIf(k -> k.startsWith(key + "."));
+        } else if (key.startsWith("clip.") && PlanChoices.isNone(values.get("clip"))) {
+            values.remove("clip");
+            origins.remove("clip");
+        }
     }
 
     /** Sets {@code key} to {@code value}, coming from {@code origin}. */
@@ -69,7 +84,10 @@ public final class JobFile {
         if (!key.matches("[A-Za-z_][A-Za-z0-9_.]*")) {
             throw new SparkTrainException(origin + ": '" + key + "' is not a valid key (letters, digits, '_' and '.')");
         }
-        if (value.isEmpty()) throw new SparkTrainException(origin + ": '" + key + "' has no value");
+        if (value.isEmpty()) {
+            throw new SparkTrainException(origin + ": '" + key + "' has no value"
+                    + (SWITCHES.contains(key) ? " (" + key + " = " + PlanChoices.NONE + " switches it off)" : ""));
+        }
         values.put(key, value);
         origins.put(key, origin);
     }

@@ -40,12 +40,14 @@ final class JobKeys {
         MEANING.put("model", "(required) layers, e.g. linear(64,128), relu, linear(128,10)");
         MEANING.put("loss", "default CrossEntropyLoss (MSELoss when data.classes = 0)");
         MEANING.put("optimizer", "(required)");
-        MEANING.put("scheduler", "default none");
+        MEANING.put("scheduler", "default none; scheduler=none switches a job file's off (its scheduler.* keys go too)");
         MEANING.put("scheduler.interval", "epoch or step: when scheduler.step() is called (default: the scheduler's own)");
-        MEANING.put("clip.max_norm", "clip_grad_norm_ to this norm (default: no clipping)");
+        MEANING.put("clip", "only none: no clipping (clip=none drops a job file's clip.* keys; a later clip.* override "
+                + "switches clipping on again)");
+        MEANING.put("clip.max_norm", "clip_grad_norm_ to this norm (default: no clipping; 0 = no clipping)");
         MEANING.put("clip.norm_type", "clip_grad_norm_'s norm: 2 (default), 1, inf or any p > 0");
         MEANING.put("clip.error_if_nonfinite", "clip_grad_norm_: fail on a NaN/Inf norm (default false)");
-        MEANING.put("clip.clip_value", "clip_grad_value_ to [-v, v] (not with clip.max_norm)");
+        MEANING.put("clip.clip_value", "clip_grad_value_ to [-v, v] (not with clip.max_norm; 0 = no clipping)");
         MEANING.put("train.epochs", "epochs (default 10)");
         MEANING.put("train.batch_size", "global mini-batch size over all partitions; 0 = full batch (default 64)");
         MEANING.put("train.shuffle", "reshuffle each epoch from (seed, epoch) (default true)");
@@ -111,7 +113,7 @@ final class JobKeys {
             if (k.equals("loss")) lossOptions(b);
             if (k.equals("optimizer")) optimizerOptions(b);
             if (k.equals("scheduler")) schedulerOptions(b);
-            if (k.equals("scheduler.interval")) {
+            if (k.equals("clip")) {
                 GradientClippers.OPTIONS.forEach(o -> key(b, "clip." + o));
                 key(b, "param_groups.bias.<option>", "a second param group holding every bias, with these optimizer "
                         + "options (e.g. param_groups.bias.weight_decay = 0)");

@@ -7,15 +7,21 @@ import java.io.Serializable;
 /**
  * Parses one CSV line into features and a target (class index, mapped name, or real value),
  * refusing anything that is not what the job file promised, with the file and line in the
- * message. Columns are resolved beforehand ({@link #CsvRowParser(String, int, int, int, int[], Labels)}).
+ * message. Fields are split by {@link CsvLine} (quotes, escaped quotes, BOM). Columns are
+ * resolved beforehand ({@link #CsvRowParser(String, int, int, int, int[], Labels)}). One per
+ * task: Spark gives each task its own deserialized copy.
  */
 public final class CsvRowParser implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final String file;
     private final int features;
     private final int columns;
     private final int labelColumn;
     private final int[] featureColumns;
     private final Labels labels;
+    /** Made on first use where the rows are read (univocity's parser is not serializable). */
+    private transient CsvLine csv;
 
     /**
      * @param columns        columns every line must have, or -1 when unknown (then at least the
@@ -39,8 +45,8 @@ public final class CsvRowParser implements Serializable {
 
     /** Parses {@code line} (1-based {@code lineNo}) into x[0..features) and returns the target. */
     public double parse(String line, long lineNo, double[] x) {
-        String[] cols = line.split(",", -1);
         String where = file + ":" + lineNo;
+        String[] cols = fields(line, where);
         if (columns >= 0 && cols.length != columns) {
             throw new SparkTrainException(where + ": expected " + columns + " columns"
                     + (featureColumns == null ? " (" + features + " features and a label)" : "") + ", found " + cols.length);
@@ -64,11 +70,16 @@ public final class CsvRowParser implements Serializable {
         }
     }
 
-    /** The label field of a line, as text (for {@code data.labels = auto}). */
-    public String labelText(String line) {
-        String[] cols = line.split(",", -1);
+    /** The label field of a line (1-based {@code lineNo}), as text (for {@code data.labels = auto}). */
+    public String labelText(String line, long lineNo) {
+        String[] cols = fields(line, file + ":" + lineNo);
         int label = labelColumn < 0 ? cols.length - 1 : labelColumn;
         return label < cols.length ? cols[label].strip() : "";
+    }
+
+    private String[] fields(String line, String where) {
+        if (csv == null) csv = new CsvLine(columns >= 0 ? columns : features + 1);
+        return csv.split(line, where);
     }
 
     private static double feature(String[] cols, int c, String where) {

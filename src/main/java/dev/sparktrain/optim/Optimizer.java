@@ -109,8 +109,10 @@ public abstract class Optimizer {
 
     /**
      * Saved hyper-parameters for {@code g}: the same keys with values of the same kinds (a number,
-     * a flag, a tuple of the same length, a string) that pass this optimizer's own checks, or a
-     * one-line refusal. Numbers become doubles (JSON reads 1 as an integer).
+     * a flag, a tuple of the same length, a string), or a one-line refusal. Numbers become doubles
+     * (JSON reads 1 as an integer). The values themselves are not range-checked, as PyTorch's
+     * {@code load_state_dict} does not check them: a scheduler may have driven lr below zero (a
+     * ChainedScheduler of cosine schedules, an extrapolated OneCycleLR) and the run must resume.
      */
     private Map<String, Object> checkHyper(ParamGroup g, Map<String, Object> saved, String where) {
         Map<String, Object> current = g.hyper();
@@ -123,7 +125,7 @@ public abstract class Optimizer {
             Object now = e.getValue();
             Object v = saved.get(e.getKey());
             Object ok = null;
-            if (now instanceof Number && v instanceof Number n && !Double.isNaN(n.doubleValue())) ok = n.doubleValue();
+            if (now instanceof Number && v instanceof Number n) ok = n.doubleValue();
             else if (now instanceof Boolean && v instanceof Boolean) ok = v;
             else if (now instanceof String && v instanceof String) ok = v;
             else if (now instanceof double[] d && v instanceof double[] w && w.length == d.length) ok = w.clone();
@@ -133,7 +135,7 @@ public abstract class Optimizer {
             }
             out.put(e.getKey(), ok);
         }
-        decode.apply(out).validate(where);
+        decode.apply(out); // reads back into the settings record (the kinds above make it fit)
         return out;
     }
 }

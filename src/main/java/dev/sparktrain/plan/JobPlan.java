@@ -55,8 +55,7 @@ public record JobPlan(Sequential model, Loss loss, Options lossOptions, String o
                 GroupSpec.of(model.tensorSizes(), model.biasTensors(), true, c.biasGroupOptions()));
         Optimizer o = built(Part.OPTIMIZER, refusal, () -> Optimizers.create(c.optimizer(), c.optimizerOptions(), groups));
         if (c.scheduler() != null) built(Part.SCHEDULER, refusal, () -> Schedulers.create(c.scheduler(), o, c.schedulerOptions()));
-        GradientClipper clipper = built(Part.CLIP, refusal, () -> GradientClippers.requested(c.clipOptions())
-                ? GradientClippers.create(c.clipOptions(), model.tensorSizes()) : null);
+        GradientClipper clipper = built(Part.CLIP, refusal, () -> GradientClippers.create(c.clipOptions(), model.tensorSizes()));
         return new JobPlan(model, loss, c.lossOptions(), c.optimizer(), c.optimizerOptions(), groups, c.scheduler(),
                 c.schedulerOptions(), clipper, c.train());
     }

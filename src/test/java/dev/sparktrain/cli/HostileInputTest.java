@@ -756,7 +756,7 @@ class HostileInputTest {
                 double y = p.parse(l, 7, x);
                 for (double v : x) if (!Double.isFinite(v)) throw new IllegalStateException("a non-finite feature was accepted: " + v);
                 if (!Double.isFinite(y)) throw new IllegalStateException("a non-finite label was accepted: " + y);
-                return p.labelText(l);
+                return p.labelText(l, 7);
             })) {
                 worked++;
             }

@@ -10,6 +10,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,17 +29,30 @@ class GradientClippersTest {
 
     @Test
     void badOptionsRefused() {
-        assertTrue(refused(opts("max_norm", 0)).contains("'max_norm': must be > 0"));
-        assertTrue(refused(opts("max_norm", -1.0)).contains("'max_norm': must be > 0"));
+        assertTrue(refused(opts("max_norm", -1.0)).contains("'max_norm': must be > 0 (0 turns clipping off), got -1.0"));
         assertTrue(refused(opts("max_norm", 1.0, "norm_type", 0)).contains("'norm_type': must be a number > 0 or 'inf'"));
         assertTrue(refused(opts("max_norm", 1.0, "norm_type", -2)).contains("norm_type"));
         assertTrue(refused(opts("max_norm", 1.0, "norm_type", "-inf")).contains("norm_type"));
         assertTrue(refused(opts("max_norm", 1.0, "norm_type", "two")).contains("expected a number"));
-        assertTrue(refused(opts("clip_value", 0.0)).contains("'clip_value': must be > 0"));
+        assertTrue(refused(opts("clip_value", -0.5)).contains("'clip_value': must be > 0"));
         assertTrue(refused(opts("clip_value", 1.0, "max_norm", 1.0)).contains("not allowed with clip_value"));
         assertTrue(refused(opts("norm_type", 2)).contains("'max_norm': required"));
         assertTrue(refused(opts("max_norm", 1, "clip", 1)).contains("allowed: clip_value, error_if_nonfinite, max_norm, norm_type"));
         assertThrows(SparkTrainException.class, () -> new ClipGradNorm(1, 2, false, new int[]{-1}));
+    }
+
+    /** No options, or a 0 (as the Spark ML params use), is no clipping; a misspelt key is still refused. */
+    @Test
+    void zeroOrNothingIsNoClipping() {
+        assertNull(GradientClippers.create(opts(), SIZES));
+        assertNull(GradientClippers.create(opts("max_norm", 0), SIZES));
+        assertNull(GradientClippers.create(opts("max_norm", "0", "norm_type", "inf"), SIZES));
+        assertNull(GradientClippers.create(opts("clip_value", 0.0), SIZES));
+        assertInstanceOf(ClipGradValue.class, GradientClippers.create(opts("max_norm", 0, "clip_value", 0.5), SIZES));
+        assertInstanceOf(ClipGradNorm.class, GradientClippers.create(opts("max_norm", 2, "clip_value", 0), SIZES));
+        assertTrue(refused(opts("max_norm", 0, "clip_value", 0.5, "norm_type", 1)).contains("'norm_type': not allowed with clip_value"));
+        assertTrue(refused(opts("max_nrom", 1)).contains("unknown option"));
+        assertTrue(refused(opts("max_norm", 0, "clip", 1)).contains("unknown option"));
     }
 
     @Test

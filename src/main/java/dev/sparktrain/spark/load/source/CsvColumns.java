@@ -1,5 +1,6 @@
 package dev.sparktrain.spark.load.source;
 
+import dev.sparktrain.data.CsvLine;
 import dev.sparktrain.data.DataSettings;
 import dev.sparktrain.SparkTrainException;
 
@@ -16,10 +17,7 @@ record CsvColumns(int columns, int labelColumn, int[] featureColumns) {
     /** {@code header} is the header line as read, or null when the file has none. */
     static CsvColumns resolve(String header, String path, DataSettings s) {
         String[] names = null;
-        if (header != null) {
-            names = header.split(",", -1);
-            for (int i = 0; i < names.length; i++) names[i] = unquote(names[i]);
-        }
+        if (header != null) names = new CsvLine(-1).split(header, path + ": the header line");
         String labelSpec = s.labelColumn() == null ? "last" : s.labelColumn();
         int label = labelSpec.equalsIgnoreCase("last") ? (names == null ? -1 : names.length - 1)
                 : column(names, labelSpec, "data.label_column", path);
@@ -58,11 +56,5 @@ record CsvColumns(int columns, int labelColumn, int[] featureColumns) {
             throw new SparkTrainException(key + ": '" + spec + "' is not a column index; column names need data.header = true");
         }
         throw new SparkTrainException(key + ": no column '" + spec + "' in " + path + "; its columns are " + String.join(", ", names));
-    }
-
-    private static String unquote(String s) {
-        String t = s.strip();
-        if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) t = t.substring(1, t.length() - 1);
-        return t;
     }
 }

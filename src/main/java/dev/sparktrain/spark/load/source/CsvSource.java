@@ -1,5 +1,6 @@
 package dev.sparktrain.spark.load.source;
 
+import dev.sparktrain.data.CsvLine;
 import dev.sparktrain.data.CsvRowParser;
 import dev.sparktrain.data.DataSettings;
 import dev.sparktrain.data.Labels;
@@ -15,7 +16,9 @@ import java.util.List;
 
 /**
  * {@code data.format = csv}: read line by line with {@code textFile} (any Hadoop path, .gz too),
- * so errors name the file and line ({@link CsvRowParser}). Each input partition is one run; the
+ * so errors name the file and line; each line is split by univocity-parsers ({@link CsvLine}:
+ * quoted fields, escaped quotes, a BOM; a quoted field may not span lines) and checked by
+ * {@link CsvRowParser}. Each input partition is one run; the
  * global line numbers of {@code zipWithIndex} keep them in file order.
  */
 final class CsvSource implements DataSource {
@@ -39,7 +42,7 @@ final class CsvSource implements DataSource {
     private static String readHeader(JavaSparkContext jsc, String firstFile, String path) {
         String header = Spark.call("reading the header of " + path, () -> {
             List<String> first = jsc.textFile(firstFile).take(1);
-            return first.isEmpty() ? "" : first.get(0).strip();
+            return first.isEmpty() ? "" : CsvLine.withoutBom(first.get(0)).strip();
         });
         if (header.isEmpty()) throw new SparkTrainException("data.path: " + path + " is empty (no header line)");
         return header;
@@ -58,8 +61,8 @@ final class CsvSource implements DataSource {
     public List<String> distinctLabels() {
         CsvRowParser parser = parser(Labels.indices(0));
         String header = headerLine;
-        return jsc.textFile(files).filter(l -> !l.isBlank() && !l.strip().equals(header))
-                .map(parser::labelText).distinct().collect();
+        return jsc.textFile(files).zipWithIndex().filter(l -> !isHeaderOrBlank(l._1(), header))
+                .map(l -> parser.labelText(l._1(), l._2() + 1)).distinct().collect();
     }
 
     @Override
@@ -75,12 +78,17 @@ final class CsvSource implements DataSource {
             while (it.hasNext()) {
                 Tuple2<String, Long> l = it.next();
                 String line = l._1();
-                if (line.isBlank() || (header != null && line.strip().equals(header))) continue;
+                if (isHeaderOrBlank(line, header)) continue;
                 t[0] = parser.parse(line, l._2() + 1, x);
                 b.addDense(x, t);
             }
             StagedPartition.Run run = new StagedPartition.Run("", p, b.rows());
             return List.of(new StagedPartition(b.build(0), List.of(run))).iterator();
         }, true);
+    }
+
+    /** A blank line, or the header repeated (at the top of each part file, perhaps after a byte-order mark). */
+    private static boolean isHeaderOrBlank(String line, String header) {
+        return line.isBlank() || (header != null && CsvLine.withoutBom(line).strip().equals(header));
     }
 }
