@@ -92,11 +92,7 @@ final class TrainedNet implements Serializable {
 
     /** The network's outputs for one feature vector (standardized first when the model was trained so). */
     double[] forward(Vector v) {
-        int d = model.inFeatures();
-        if (v.size() != d) {
-            throw new IllegalArgumentException("a feature vector of size " + v.size() + "; the model was trained on " + d
-                    + " features");
-        }
+        checkSize(v);
         return scorer().forward(v);
     }
 
@@ -113,7 +109,51 @@ final class TrainedNet implements Serializable {
         return sc;
     }
 
-    /** One thread's kernel and scratch rows. */
+    /** A kernel for this network (one per thread: it holds the workspace). */
+    BatchKernel newKernel() {
+        Loss loss = Losses.create(lossName, new Options("lossOptions", lossOptions), model.outFeatures());
+        return new BatchKernel(model, loss);
+    }
+
+    /** Whether a row is scored through the CSR kernel: sparse, and not centred (centring would fill it). */
+    boolean scoresSparse(Vector v) {
+        return v instanceof SparseVector && !centered;
+    }
+
+    /** Checks a row's size, naming the trained one. */
+    void checkSize(Vector v) {
+        if (v.size() != model.inFeatures()) {
+            throw new IllegalArgumentException("a feature vector of size " + v.size() + "; the model was trained on "
+                    + model.inFeatures() + " features");
+        }
+    }
+
+    /** Writes {@code v}, standardized as in training, densely into {@code x[at .. at + d)}. */
+    void standardizedDense(Vector v, double[] x, int at) {
+        int d = model.inFeatures();
+        Arrays.fill(x, at, at + d, 0.0);
+        if (v instanceof SparseVector sv) {
+            int[] idx = sv.indices();
+            double[] vals = sv.values();
+            for (int k = 0; k < idx.length; k++) x[at + idx[k]] = vals[k];
+        } else {
+            System.arraycopy(v.toArray(), 0, x, at, d);
+        }
+        if (std != null) for (int j = 0; j < d; j++) x[at + j] = (x[at + j] - mean[j]) / std[j];
+    }
+
+    /** A sparse row's values, scaled as in training (divided by the std; never centred), into {@code val[at ..)}. */
+    void scaledSparse(SparseVector sv, double[] val, int at) {
+        int[] idx = sv.indices();
+        double[] vals = sv.values();
+        for (int k = 0; k < vals.length; k++) val[at + k] = std == null ? vals[k] : vals[k] / std[idx[k]];
+    }
+
+    double[] weightsView() {
+        return params;
+    }
+
+    /** One thread's kernel and scratch row: the row-by-row path (Spark's own per-row UDF transform). */
     private static final class Scorer {
         private TrainedNet net;
         private BatchKernel kernel;
@@ -124,32 +164,21 @@ final class TrainedNet implements Serializable {
         void bind(TrainedNet n) {
             if (net == n) return;
             net = n;
-            Loss loss = Losses.create(n.lossName, new Options("lossOptions", n.lossOptions), n.model.outFeatures());
-            kernel = new BatchKernel(n.model, loss);
+            kernel = n.newKernel();
         }
 
         double[] forward(Vector v) {
             int d = net.model.inFeatures();
             double[] out;
-            if (v instanceof SparseVector sv && !net.centered) {
-                int[] idx = sv.indices();
-                double[] vals = sv.values();
-                if (val.length < vals.length) val = new double[vals.length];
-                for (int k = 0; k < vals.length; k++) val[k] = net.std == null ? vals[k] : vals[k] / net.std[idx[k]];
-                ptr[1] = idx.length;
-                out = kernel.forwardCsr(net.params, ptr, idx, val, 0, 1);
+            if (net.scoresSparse(v)) {
+                SparseVector sv = (SparseVector) v;
+                if (val.length < sv.indices().length) val = new double[sv.indices().length];
+                net.scaledSparse(sv, val, 0);
+                ptr[1] = sv.indices().length;
+                out = kernel.forwardCsr(net.params, ptr, sv.indices(), val, 0, 1);
             } else {
                 if (x.length < d) x = new double[d];
-                Arrays.fill(x, 0, d, 0.0);
-                if (v instanceof SparseVector sv) {
-                    int[] idx = sv.indices();
-                    double[] vals = sv.values();
-                    for (int k = 0; k < idx.length; k++) x[idx[k]] = vals[k];
-                } else {
-                    double[] a = v.toArray();
-                    System.arraycopy(a, 0, x, 0, d);
-                }
-                if (net.std != null) for (int j = 0; j < d; j++) x[j] = (x[j] - net.mean[j]) / net.std[j];
+                net.standardizedDense(v, x, 0);
                 out = kernel.forward(net.params, x, 0, 1);
             }
             return Arrays.copyOf(out, net.model.outFeatures());
