@@ -84,6 +84,16 @@ public final class SparkTrainClassificationModel
         return net.history();
     }
 
+    /** The training summary: the per-epoch history as a DataFrame ({@link SparkTrainSummary#history()}); saved with the model. */
+    public SparkTrainSummary summary() {
+        return net.summary();
+    }
+
+    /** Always true: the history is part of the model (also after a load). */
+    public boolean hasSummary() {
+        return true;
+    }
+
     @Override
     public Vector predictRaw(Vector features) {
         return raw(net.forward(features), 0);

@@ -69,6 +69,16 @@ public final class SparkTrainRegressionModel extends RegressionModel<Vector, Spa
         return net.history();
     }
 
+    /** The training summary: the per-epoch history as a DataFrame ({@link SparkTrainSummary#history()}); saved with the model. */
+    public SparkTrainSummary summary() {
+        return net.summary();
+    }
+
+    /** Always true: the history is part of the model (also after a load). */
+    public boolean hasSummary() {
+        return true;
+    }
+
     @Override
     public double predict(Vector features) {
         return net.forward(features)[0];

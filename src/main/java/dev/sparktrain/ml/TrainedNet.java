@@ -84,6 +84,10 @@ final class TrainedNet implements Serializable {
         return params.clone();
     }
 
+    SparkTrainSummary summary() {
+        return new SparkTrainSummary(history);
+    }
+
     List<EpochStats> history() {
         List<EpochStats> out = new ArrayList<>();
         for (Map<String, Object> r : history) out.add(MetricsLog.toStats(r));

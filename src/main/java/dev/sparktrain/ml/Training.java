@@ -61,7 +61,11 @@ final class Training {
      */
     static TrainedNet fit(Dataset<?> dataset, SparkTrainParams p, String featuresCol, String labelCol, boolean classifier,
                           String who) {
-        Dataset<Row> df = dataset.select(col(labelCol), col(featuresCol));
+        String indicator = FitRun.validationIndicator(dataset, p, who);
+        Dataset<Row> all = indicator == null ? dataset.select(col(labelCol), col(featuresCol))
+                : dataset.select(col(labelCol), col(featuresCol), col(indicator));
+        Dataset<Row> df = indicator == null ? all : all.where(functions.not(col(indicator))).drop(indicator);
+        Dataset<Row> validation = indicator == null ? null : all.where(col(indicator)).drop(indicator);
         StructField ff = df.schema().fields()[1];
         StructField lf = df.schema().fields()[0];
         String lossName = canonicalLoss(p.getLoss());
@@ -131,17 +135,12 @@ final class Training {
                 .precision(p.getPrecision().equalsIgnoreCase("float32") ? PackedBlock.Precision.FLOAT32 : PackedBlock.Precision.FLOAT64)
                 .summedFor(plan.job().train().batchSize())
                 .build();
-        LoadedData data = DataLoader.load(df, null, settings);
-
-        Sequential model = plan.job().model();
-        double[] params = model.initParams(p.getSeed());
-        Optimizer optimizer = plan.job().newOptimizer();
-        Trainer trainer = PlanRun.trainer(plan.job(), optimizer, plan.job().newScheduler(optimizer));
-        if (p.getVerbose()) trainer.listen(new ProgressPrinter(System.out, p.getEpochs()));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-        List<EpochStats> history = PlanRun.fit(jsc, plan.job(), data, trainer, params);
-        return new TrainedNet(model, plan.job().loss().name(), plan.job().lossOptions().asMap(), params, data.standardizer(),
-                plan.classes(), data.layout(), MetricsLog.historyRows(history, plan.job().regression()));
+        FitRun run = new FitRun(p, plan.job(), who, jsc.hadoopConfiguration());
+        LoadedData data = DataLoader.load(df, validation, settings);
+        List<EpochStats> history = run.fit(jsc, data);
+        return new TrainedNet(plan.job().model(), plan.job().loss().name(), plan.job().lossOptions().asMap(), run.params(),
+                data.standardizer(), plan.classes(), data.layout(), MetricsLog.historyRows(history, plan.job().regression()));
     }
 
     /**
