@@ -24,9 +24,10 @@ import java.util.Map;
 /**
  * A trained network as the ML models hold it: the layers, the loss (which says how outputs become
  * predictions), the flat parameters, the standardization fitted on the training rows, and the
- * per-epoch history. Scores one feature vector at a time with the training kernel (dense rows
- * through {@code forward}, sparse rows through {@code forwardCsr}, never densified unless the
- * saved standardization centres them). Saved in the training job's model format
+ * per-epoch history. Scores one feature vector per call here (Spark's per-row path), or a chunk
+ * per call through {@link ChunkScorer} (the models' transform), with the training kernel: dense
+ * rows through {@code forward}, sparse rows through {@code forwardCsr}, never densified unless the
+ * saved standardization centres them. Saved in the training job's model format
  * ({@link ModelDescription}: model.json + params.bin), so {@code evaluate}/{@code predict} can read it too.
  */
 final class TrainedNet implements Serializable {
@@ -153,6 +154,7 @@ final class TrainedNet implements Serializable {
         for (int k = 0; k < vals.length; k++) val[at + k] = std == null ? vals[k] : vals[k] / std[idx[k]];
     }
 
+    /** The flat parameters themselves (not a copy): read by the scorers, never written. */
     double[] weightsView() {
         return params;
     }
