@@ -9,15 +9,12 @@ import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Losses;
 import dev.sparktrain.nn.Sequential;
-import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.lr.Scheduler;
 import dev.sparktrain.optim.lr.SchedulerList;
 import dev.sparktrain.plan.JobPlan;
 import dev.sparktrain.plan.PlanChoices;
-import dev.sparktrain.plan.PlanRun;
 import dev.sparktrain.train.EpochStats;
 import dev.sparktrain.store.MetricsLog;
-import dev.sparktrain.train.ProgressPrinter;
 import dev.sparktrain.spark.SparkBackend;
 import dev.sparktrain.train.TrainSettings;
 import dev.sparktrain.train.Trainer;
@@ -44,7 +41,8 @@ import java.util.Map;
  * {@code fit} of the ML estimators: the params become the job's pieces (network, loss, optimizer,
  * scheduler, clipping — all built and checked before any data is read), the label and feature
  * columns are loaded into cached packed blocks by {@link DataLoader} (dense or sparse vectors),
- * and {@link Trainer} runs over a {@link SparkBackend} exactly as a training job does.
+ * and {@link Trainer} runs over a {@link SparkBackend} exactly as a training job does ({@link FitRun}:
+ * early stopping, checkpoints, resume).
  */
 final class Training {
     private Training() {
