@@ -14,22 +14,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
-JAR=target/sparktrain.jar
-TOOLS=target/sparktrain-tools.jar   # the Bench classes (src/tools), built by the same package
-CP_FILE=target/classpath.txt
+# the jars (the Bench classes are in src/tools) and the classpath: JAR, TOOLS, CP_FILE, JVM_FLAGS
+. scripts/lib/tools-jars.sh
 PY=/usr/bin/python3
-
-mvn_q() { mvn -q -B -o "$@" >&2 2>/dev/null || mvn -q -B "$@" >&2; }
-
-# Each jar against its own sources: Maven rewrites a jar only when its classes change.
-newest_source=$( { find pom.xml src/main -newer "$JAR" -print -quit; find src/tools -newer "$TOOLS" -print -quit; } 2>/dev/null || echo rebuild)
-if [ ! -f "$JAR" ] || [ ! -f "$TOOLS" ] || [ -n "$newest_source" ]; then
-  echo "bench.sh: building $JAR and $TOOLS" >&2
-  mvn_q -DskipTests package
-fi
-if [ ! -f "$CP_FILE" ] || [ pom.xml -nt "$CP_FILE" ]; then
-  mvn_q dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=provided
-fi
 
 quick=no rows="" features="" pytorch=auto
 java_args=()
@@ -67,8 +54,6 @@ else mem=12g; fi
 # = spark.task.cpus); in local mode the driver JVM is the executor and gets no such default, and
 # two tasks each running a multi-threaded OpenBLAS call oversubscribe the cores.
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-# The --add-opens list Spark itself passes on Java 17 (kept in the pom for tests and submit.sh).
-JVM_FLAGS=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' pom.xml)
 # shellcheck disable=SC2086
 exec java $JVM_FLAGS -Xmx"$mem" ${BENCH_JVM_OPTS:-} -Dlog4j2.configurationFile="$(pwd)/conf/log4j2.properties" \
   -cp "$JAR:$TOOLS:$(cat "$CP_FILE")" dev.sparktrain.bench.Bench "${java_args[@]+"${java_args[@]}"}"

@@ -4,6 +4,7 @@ import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.lr.Scheduler;
 import dev.sparktrain.plan.JobPlan;
+import dev.sparktrain.plan.PlanResume;
 import dev.sparktrain.store.Checkpoint;
 import dev.sparktrain.store.Checkpoints;
 import dev.sparktrain.store.DataFacts;
@@ -13,7 +14,6 @@ import org.apache.hadoop.conf.Configuration;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,46 +72,8 @@ final class Resume {
     }
 
     private Restored restore(Checkpoint c) {
-        int d = plan.model().paramCount();
-        if (!plan.model().spec().equals(c.model()) || !Arrays.equals(plan.model().tensorSizes(), c.tensorSizes())
-                || c.params().length != d) {
-            throw new SparkTrainException("saved for model " + c.model() + " (" + c.params().length
-                    + " parameters), the job's model is " + plan.model().spec() + " (" + d + " parameters)");
-        }
-        if (!plan.loss().name().equals(c.loss())) {
-            throw new SparkTrainException("saved with loss " + c.loss() + ", the job uses " + plan.loss().name());
-        }
-        if (c.epoch() < 0 || c.step() < 0) {
-            throw new SparkTrainException("epoch " + c.epoch() + " and step " + c.step() + " must be >= 0");
-        }
-        c.metrics().forEach(MetricsLog::toStats); // the rows the resumed run reports: refused here if malformed
-        Optimizer o = plan.newOptimizer();
-        Object savedOpt = c.optimizer() == null ? null : c.optimizer().get("optimizer");
-        if (!o.name().equals(savedOpt)) {
-            throw new SparkTrainException("saved by optimizer " + savedOpt + ", the job uses " + o.name());
-        }
-        if ((c.scheduler() == null) != (plan.schedulerName() == null)) {
-            Object savedSched = c.scheduler() == null ? "none" : c.scheduler().get("scheduler");
-            String jobSched = plan.schedulerName() == null ? "none" : plan.schedulerName();
-            throw new SparkTrainException("saved with scheduler " + savedSched + ", the job has scheduler " + jobSched);
-        }
-        Scheduler s = plan.newScheduler(o);
-        EarlyStopping es = cfg.run.earlyStopping == null ? null : new EarlyStopping(cfg.run.earlyStopping);
-        try {
-            o.loadState(c.optimizer());
-            if (s != null) s.loadState(c.scheduler());
-            if (es != null && c.earlyStopping() != null) es.loadState(c.earlyStopping());
-            if (es != null && es.bestParams() != null && es.bestParams().length != d) {
-                throw new SparkTrainException("its early-stopping best weights have " + es.bestParams().length
-                        + " values, the model " + d);
-            }
-        } catch (SparkTrainException e) {
-            throw e;
-        } catch (RuntimeException e) { // a state map of the wrong shape
-            throw new SparkTrainException("its optimizer/scheduler state does not fit the job (" + e.getClass().getSimpleName()
-                    + ": " + e.getMessage() + ")", e);
-        }
-        return new Restored(c, o, s, es);
+        PlanResume.Restored r = PlanResume.restore(plan, cfg.run.earlyStopping, c);
+        return new Restored(r.checkpoint(), r.optimizer(), r.scheduler(), r.earlyStopping());
     }
 
     /**

@@ -10,12 +10,15 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 import java.util.List;
 
 /**
- * A trained sparktrain classifier. {@code transform} is Spark's own (one UDF call per row on the
- * executors) over this network: {@code rawPrediction} = the logits (for a single-logit
+ * A trained sparktrain classifier. {@code transform} scores chunks of rows through the batch
+ * kernel on the executors and appends, as MLlib's classifiers do: {@code rawPrediction} = the logits (for a single-logit
  * BCEWithLogitsLoss model {@code [-z, z]}, as MLlib's binary logistic regression), {@code
  * probability} = their softmax (the sigmoid for one logit), {@code prediction} = the argmax (or
  * by {@code thresholds}). Dense and sparse feature vectors are scored by the training kernel
@@ -81,10 +84,74 @@ public final class SparkTrainClassificationModel
         return net.history();
     }
 
+    /** The training summary: the per-epoch history as a DataFrame ({@link SparkTrainSummary#history()}); saved with the model. */
+    public SparkTrainSummary summary() {
+        return net.summary();
+    }
+
+    /** Always true: the history is part of the model (also after a load). */
+    public boolean hasSummary() {
+        return true;
+    }
+
     @Override
     public Vector predictRaw(Vector features) {
-        double[] out = net.forward(features);
-        return singleLogit() ? Vectors.dense(-out[0], out[0]) : Vectors.dense(out);
+        return raw(net.forward(features), 0);
+    }
+
+    /** rawPrediction from the network outputs at {@code out[off ..]}: the logits, or [-z, z] for one logit. */
+    private Vector raw(double[] out, int off) {
+        return singleLogit() ? Vectors.dense(-out[off], out[off])
+                : Vectors.dense(java.util.Arrays.copyOfRange(out, off, off + net.outputs()));
+    }
+
+    /**
+     * Scores chunks of rows through the batch kernel on the executors ({@link BatchTransform}),
+     * then derives each column as Spark's transform does (probability from rawPrediction,
+     * prediction from rawPrediction, else from probability), so the values equal
+     * {@link #transformRowByRow}'s.
+     */
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        String[] cols = {getRawPredictionCol(), getProbabilityCol(), getPredictionCol()};
+        StructType schema = BatchTransform.outputSchema(dataset.schema(), transformSchema(dataset.schema()), cols);
+        if (schema.length() == dataset.schema().length()) return super.transform(dataset); // no output column: Spark's warning
+        return BatchTransform.apply(dataset, schema, getFeaturesCol(), net, new Columns(this, cols));
+    }
+
+    /** Spark's own transform: per-row UDFs, one kernel call per row (kept to compare with and to benchmark). */
+    public Dataset<Row> transformRowByRow(Dataset<?> dataset) {
+        return super.transform(dataset);
+    }
+
+    /** The classifier's appended columns, each skipped when its name is empty (as in Spark's transform). */
+    private static final class Columns implements BatchTransform.Columns {
+        private static final long serialVersionUID = 1L;
+        private final SparkTrainClassificationModel model;
+        private final boolean raw;
+        private final boolean prob;
+        private final boolean pred;
+
+        Columns(SparkTrainClassificationModel model, String[] cols) {
+            this.model = model;
+            raw = !cols[0].isEmpty();
+            prob = !cols[1].isEmpty();
+            pred = !cols[2].isEmpty();
+        }
+
+        @Override
+        public int count() {
+            return (raw ? 1 : 0) + (prob ? 1 : 0) + (pred ? 1 : 0);
+        }
+
+        @Override
+        public void fill(double[] out, int off, Object[] row, int at) {
+            Vector r = model.raw(out, off);
+            if (raw) row[at++] = r;
+            Vector p = prob ? model.raw2probability(r) : null;
+            if (prob) row[at++] = p;
+            if (pred) row[at] = !raw && prob ? model.probability2prediction(p) : model.raw2prediction(r);
+        }
     }
 
     @Override

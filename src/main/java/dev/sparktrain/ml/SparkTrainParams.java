@@ -122,6 +122,92 @@ public interface SparkTrainParams extends Params {
         return trainParams().verbose;
     }
 
+    // ------------------------------------------------------------------ validation, early stopping, checkpoints
+
+    /** A boolean column whose true rows are the validation set (MLlib's GBT param); empty (default): none. */
+    default Param<String> validationIndicatorCol() {
+        return trainParams().validationIndicatorCol;
+    }
+
+    /** none (default), val_loss or val_accuracy: the job file's early_stopping.monitor. */
+    default Param<String> earlyStoppingMonitor() {
+        return trainParams().earlyStoppingMonitor;
+    }
+
+    default IntParam earlyStoppingPatience() {
+        return trainParams().earlyStoppingPatience;
+    }
+
+    default DoubleParam earlyStoppingMinDelta() {
+        return trainParams().earlyStoppingMinDelta;
+    }
+
+    default Param<String> earlyStoppingMode() {
+        return trainParams().earlyStoppingMode;
+    }
+
+    default BooleanParam earlyStoppingRestoreBest() {
+        return trainParams().earlyStoppingRestoreBest;
+    }
+
+    /** Where checkpoints go; empty (default): none. The job file's checkpoint.dir. */
+    default Param<String> checkpointDir() {
+        return trainParams().checkpointDir;
+    }
+
+    default IntParam checkpointEvery() {
+        return trainParams().checkpointEvery;
+    }
+
+    default IntParam checkpointKeep() {
+        return trainParams().checkpointKeep;
+    }
+
+    /** A checkpoint, checkpoint directory or run directory to continue from; empty (default): a fresh fit. */
+    default Param<String> resumeFrom() {
+        return trainParams().resumeFrom;
+    }
+
+    default String getValidationIndicatorCol() {
+        return getOrDefault(validationIndicatorCol());
+    }
+
+    default String getEarlyStoppingMonitor() {
+        return getOrDefault(earlyStoppingMonitor());
+    }
+
+    default int getEarlyStoppingPatience() {
+        return (Integer) getOrDefault(earlyStoppingPatience());
+    }
+
+    default double getEarlyStoppingMinDelta() {
+        return (Double) getOrDefault(earlyStoppingMinDelta());
+    }
+
+    default String getEarlyStoppingMode() {
+        return getOrDefault(earlyStoppingMode());
+    }
+
+    default boolean getEarlyStoppingRestoreBest() {
+        return (Boolean) getOrDefault(earlyStoppingRestoreBest());
+    }
+
+    default String getCheckpointDir() {
+        return getOrDefault(checkpointDir());
+    }
+
+    default int getCheckpointEvery() {
+        return (Integer) getOrDefault(checkpointEvery());
+    }
+
+    default int getCheckpointKeep() {
+        return (Integer) getOrDefault(checkpointKeep());
+    }
+
+    default String getResumeFrom() {
+        return getOrDefault(resumeFrom());
+    }
+
     // ------------------------------------------------------------------ getters
 
     default String getLayers() {

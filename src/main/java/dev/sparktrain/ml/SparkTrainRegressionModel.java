@@ -8,13 +8,16 @@ import org.apache.spark.ml.regression.RegressionModel;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 import java.util.List;
 
 /**
  * A trained sparktrain regressor: {@code transform} adds {@code predictionCol}, the network's
  * output for each row's features (dense or sparse, standardized as in training), computed on the
- * executors.
+ * executors a chunk of rows per kernel call.
  */
 public final class SparkTrainRegressionModel extends RegressionModel<Vector, SparkTrainRegressionModel>
         implements SparkTrainParams, MLWritable {
@@ -66,9 +69,48 @@ public final class SparkTrainRegressionModel extends RegressionModel<Vector, Spa
         return net.history();
     }
 
+    /** The training summary: the per-epoch history as a DataFrame ({@link SparkTrainSummary#history()}); saved with the model. */
+    public SparkTrainSummary summary() {
+        return net.summary();
+    }
+
+    /** Always true: the history is part of the model (also after a load). */
+    public boolean hasSummary() {
+        return true;
+    }
+
     @Override
     public double predict(Vector features) {
         return net.forward(features)[0];
+    }
+
+    /** Scores chunks of rows through the batch kernel on the executors ({@link BatchTransform}). */
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        String[] cols = {getPredictionCol()};
+        StructType schema = BatchTransform.outputSchema(dataset.schema(), transformSchema(dataset.schema()), cols);
+        if (schema.length() == dataset.schema().length()) return super.transform(dataset); // no output column: Spark's warning
+        return BatchTransform.apply(dataset, schema, getFeaturesCol(), net, new Prediction());
+    }
+
+    /** Spark's own transform: a per-row UDF, one kernel call per row (kept to compare with and to benchmark). */
+    public Dataset<Row> transformRowByRow(Dataset<?> dataset) {
+        return super.transform(dataset);
+    }
+
+    /** The one appended column: the network's output. */
+    private static final class Prediction implements BatchTransform.Columns {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int count() {
+            return 1;
+        }
+
+        @Override
+        public void fill(double[] out, int off, Object[] row, int at) {
+            row[at] = out[off];
+        }
     }
 
     @Override

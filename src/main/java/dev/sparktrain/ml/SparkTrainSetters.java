@@ -131,4 +131,56 @@ public interface SparkTrainSetters<T extends SparkTrainSetters<T>> extends Spark
         set(verbose(), v);
         return self();
     }
+
+    // ------------------------------------------------------------------ validation, early stopping, checkpoints
+
+    default T setValidationIndicatorCol(String v) {
+        set(validationIndicatorCol(), v);
+        return self();
+    }
+
+    default T setEarlyStoppingMonitor(String v) {
+        set(earlyStoppingMonitor(), v);
+        return self();
+    }
+
+    default T setEarlyStoppingPatience(int v) {
+        set(earlyStoppingPatience(), v);
+        return self();
+    }
+
+    default T setEarlyStoppingMinDelta(double v) {
+        set(earlyStoppingMinDelta(), v);
+        return self();
+    }
+
+    default T setEarlyStoppingMode(String v) {
+        set(earlyStoppingMode(), v);
+        return self();
+    }
+
+    default T setEarlyStoppingRestoreBest(boolean v) {
+        set(earlyStoppingRestoreBest(), v);
+        return self();
+    }
+
+    default T setCheckpointDir(String v) {
+        set(checkpointDir(), v);
+        return self();
+    }
+
+    default T setCheckpointEvery(int v) {
+        set(checkpointEvery(), v);
+        return self();
+    }
+
+    default T setCheckpointKeep(int v) {
+        set(checkpointKeep(), v);
+        return self();
+    }
+
+    default T setResumeFrom(String v) {
+        set(resumeFrom(), v);
+        return self();
+    }
 }

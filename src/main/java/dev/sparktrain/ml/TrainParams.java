@@ -24,6 +24,7 @@ public final class TrainParams implements Serializable {
     private static final long serialVersionUID = 1L;
 
     static final String NO_SCHEDULER = "none";
+    static final String NO_EARLY_STOPPING = "none";
 
     final Param<String> layers;
     final Param<String> loss;
@@ -49,6 +50,19 @@ public final class TrainParams implements Serializable {
     final Param<String> precision;
     final IntParam numPartitions;
     final BooleanParam verbose;
+
+    // validation rows, early stopping, checkpoints and resume (the job file's data.validation_*,
+    // early_stopping.*, checkpoint.* and resume)
+    final Param<String> validationIndicatorCol;
+    final Param<String> earlyStoppingMonitor;
+    final IntParam earlyStoppingPatience;
+    final DoubleParam earlyStoppingMinDelta;
+    final Param<String> earlyStoppingMode;
+    final BooleanParam earlyStoppingRestoreBest;
+    final Param<String> checkpointDir;
+    final IntParam checkpointEvery;
+    final IntParam checkpointKeep;
+    final Param<String> resumeFrom;
 
     TrainParams(Params owner, boolean regression) {
         layers = new Param<>(owner, "layers", "the network as layers: linear(in,out), relu, tanh, sigmoid, comma-separated; "
@@ -124,6 +138,30 @@ public final class TrainParams implements Serializable {
                 + "parallelism)", Check.atLeast("numPartitions", 0));
         verbose = new BooleanParam(owner, "verbose", "print one progress line per epoch to standard output");
 
+        validationIndicatorCol = new Param<>(owner, "validationIndicatorCol", "a boolean column: rows where it is true "
+                + "are the validation set (instead of validationFraction's random rows), as in MLlib's GBTs; rows where "
+                + "it is null are in neither set (empty: none)", new Check<String>("validationIndicatorCol", v -> { }));
+        earlyStoppingMonitor = new Param<>(owner, "earlyStoppingMonitor", "stop when this validation figure stops "
+                + "improving: none, val_loss or val_accuracy (needs validation rows)",
+                Check.choice("earlyStoppingMonitor", NO_EARLY_STOPPING, "val_loss", "val_accuracy"));
+        earlyStoppingPatience = new IntParam(owner, "earlyStoppingPatience", "epochs without an improvement larger than "
+                + "earlyStoppingMinDelta before stopping", Check.atLeast("earlyStoppingPatience", 0));
+        earlyStoppingMinDelta = new DoubleParam(owner, "earlyStoppingMinDelta", "the least change that counts as an "
+                + "improvement", Check.finiteAtLeast("earlyStoppingMinDelta", 0, ""));
+        earlyStoppingMode = new Param<>(owner, "earlyStoppingMode", "min, max or auto (min for val_loss, max for "
+                + "val_accuracy)", Check.choice("earlyStoppingMode", "auto", "min", "max"));
+        earlyStoppingRestoreBest = new BooleanParam(owner, "earlyStoppingRestoreBest", "the model gets the best epoch's "
+                + "weights instead of the last epoch's");
+        checkpointDir = new Param<>(owner, "checkpointDir", "write checkpoints here (any Hadoop path; empty: none), in "
+                + "the job's checkpoint format, so a fit can be resumed (resumeFrom) or continued by ./submit.sh --resume",
+                new Check<String>("checkpointDir", v -> { }));
+        checkpointEvery = new IntParam(owner, "checkpointEvery", "a checkpoint every N epochs and after the last "
+                + "(0: only after the last)", Check.atLeast("checkpointEvery", 0));
+        checkpointKeep = new IntParam(owner, "checkpointKeep", "checkpoints kept (the newest)", Check.atLeast("checkpointKeep", 1));
+        resumeFrom = new Param<>(owner, "resumeFrom", "continue the fit from the newest good checkpoint here: a "
+                + "checkpointDir, one checkpoint, or a job's output directory (empty: a fresh fit); the result equals an "
+                + "uninterrupted fit's, bit for bit", new Check<String>("resumeFrom", v -> { }));
+
         owner.setDefault(layers, "linear(*,*)");
         owner.setDefault(loss, regression ? "MSELoss" : "CrossEntropyLoss");
         owner.setDefault(lossOptions, "");
@@ -147,6 +185,16 @@ public final class TrainParams implements Serializable {
         owner.setDefault(precision, "float64");
         owner.setDefault(numPartitions, 0);
         owner.setDefault(verbose, false);
+        owner.setDefault(validationIndicatorCol, "");
+        owner.setDefault(earlyStoppingMonitor, NO_EARLY_STOPPING);
+        owner.setDefault(earlyStoppingPatience, 5);
+        owner.setDefault(earlyStoppingMinDelta, 0.0);
+        owner.setDefault(earlyStoppingMode, "auto");
+        owner.setDefault(earlyStoppingRestoreBest, false);
+        owner.setDefault(checkpointDir, "");
+        owner.setDefault(checkpointEvery, 1);
+        owner.setDefault(checkpointKeep, 2);
+        owner.setDefault(resumeFrom, "");
     }
 
     private static Param<String> optionsParam(Params owner, String name, String doc) {

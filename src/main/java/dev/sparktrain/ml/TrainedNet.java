@@ -24,9 +24,10 @@ import java.util.Map;
 /**
  * A trained network as the ML models hold it: the layers, the loss (which says how outputs become
  * predictions), the flat parameters, the standardization fitted on the training rows, and the
- * per-epoch history. Scores one feature vector at a time with the training kernel (dense rows
- * through {@code forward}, sparse rows through {@code forwardCsr}, never densified unless the
- * saved standardization centres them). Saved in the training job's model format
+ * per-epoch history. Scores one feature vector per call here (Spark's per-row path), or a chunk
+ * per call through {@link ChunkScorer} (the models' transform), with the training kernel: dense
+ * rows through {@code forward}, sparse rows through {@code forwardCsr}, never densified unless the
+ * saved standardization centres them. Saved in the training job's model format
  * ({@link ModelDescription}: model.json + params.bin), so {@code evaluate}/{@code predict} can read it too.
  */
 final class TrainedNet implements Serializable {
@@ -84,6 +85,10 @@ final class TrainedNet implements Serializable {
         return params.clone();
     }
 
+    SparkTrainSummary summary() {
+        return new SparkTrainSummary(history);
+    }
+
     List<EpochStats> history() {
         List<EpochStats> out = new ArrayList<>();
         for (Map<String, Object> r : history) out.add(MetricsLog.toStats(r));
@@ -92,11 +97,7 @@ final class TrainedNet implements Serializable {
 
     /** The network's outputs for one feature vector (standardized first when the model was trained so). */
     double[] forward(Vector v) {
-        int d = model.inFeatures();
-        if (v.size() != d) {
-            throw new IllegalArgumentException("a feature vector of size " + v.size() + "; the model was trained on " + d
-                    + " features");
-        }
+        checkSize(v);
         return scorer().forward(v);
     }
 
@@ -113,7 +114,52 @@ final class TrainedNet implements Serializable {
         return sc;
     }
 
-    /** One thread's kernel and scratch rows. */
+    /** A kernel for this network (one per thread: it holds the workspace). */
+    BatchKernel newKernel() {
+        Loss loss = Losses.create(lossName, new Options("lossOptions", lossOptions), model.outFeatures());
+        return new BatchKernel(model, loss);
+    }
+
+    /** Whether a row is scored through the CSR kernel: sparse, and not centred (centring would fill it). */
+    boolean scoresSparse(Vector v) {
+        return v instanceof SparseVector && !centered;
+    }
+
+    /** Checks a row's size, naming the trained one. */
+    void checkSize(Vector v) {
+        if (v.size() != model.inFeatures()) {
+            throw new IllegalArgumentException("a feature vector of size " + v.size() + "; the model was trained on "
+                    + model.inFeatures() + " features");
+        }
+    }
+
+    /** Writes {@code v}, standardized as in training, densely into {@code x[at .. at + d)}. */
+    void standardizedDense(Vector v, double[] x, int at) {
+        int d = model.inFeatures();
+        Arrays.fill(x, at, at + d, 0.0);
+        if (v instanceof SparseVector sv) {
+            int[] idx = sv.indices();
+            double[] vals = sv.values();
+            for (int k = 0; k < idx.length; k++) x[at + idx[k]] = vals[k];
+        } else {
+            System.arraycopy(v.toArray(), 0, x, at, d);
+        }
+        if (std != null) for (int j = 0; j < d; j++) x[at + j] = (x[at + j] - mean[j]) / std[j];
+    }
+
+    /** A sparse row's values, scaled as in training (divided by the std; never centred), into {@code val[at ..)}. */
+    void scaledSparse(SparseVector sv, double[] val, int at) {
+        int[] idx = sv.indices();
+        double[] vals = sv.values();
+        for (int k = 0; k < vals.length; k++) val[at + k] = std == null ? vals[k] : vals[k] / std[idx[k]];
+    }
+
+    /** The flat parameters themselves (not a copy): read by the scorers, never written. */
+    double[] weightsView() {
+        return params;
+    }
+
+    /** One thread's kernel and scratch row: the row-by-row path (Spark's own per-row UDF transform). */
     private static final class Scorer {
         private TrainedNet net;
         private BatchKernel kernel;
@@ -124,32 +170,21 @@ final class TrainedNet implements Serializable {
         void bind(TrainedNet n) {
             if (net == n) return;
             net = n;
-            Loss loss = Losses.create(n.lossName, new Options("lossOptions", n.lossOptions), n.model.outFeatures());
-            kernel = new BatchKernel(n.model, loss);
+            kernel = n.newKernel();
         }
 
         double[] forward(Vector v) {
             int d = net.model.inFeatures();
             double[] out;
-            if (v instanceof SparseVector sv && !net.centered) {
-                int[] idx = sv.indices();
-                double[] vals = sv.values();
-                if (val.length < vals.length) val = new double[vals.length];
-                for (int k = 0; k < vals.length; k++) val[k] = net.std == null ? vals[k] : vals[k] / net.std[idx[k]];
-                ptr[1] = idx.length;
-                out = kernel.forwardCsr(net.params, ptr, idx, val, 0, 1);
+            if (net.scoresSparse(v)) {
+                SparseVector sv = (SparseVector) v;
+                if (val.length < sv.indices().length) val = new double[sv.indices().length];
+                net.scaledSparse(sv, val, 0);
+                ptr[1] = sv.indices().length;
+                out = kernel.forwardCsr(net.params, ptr, sv.indices(), val, 0, 1);
             } else {
                 if (x.length < d) x = new double[d];
-                Arrays.fill(x, 0, d, 0.0);
-                if (v instanceof SparseVector sv) {
-                    int[] idx = sv.indices();
-                    double[] vals = sv.values();
-                    for (int k = 0; k < idx.length; k++) x[idx[k]] = vals[k];
-                } else {
-                    double[] a = v.toArray();
-                    System.arraycopy(a, 0, x, 0, d);
-                }
-                if (net.std != null) for (int j = 0; j < d; j++) x[j] = (x[j] - net.mean[j]) / net.std[j];
+                net.standardizedDense(v, x, 0);
                 out = kernel.forward(net.params, x, 0, 1);
             }
             return Arrays.copyOf(out, net.model.outFeatures());

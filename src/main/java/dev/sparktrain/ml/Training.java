@@ -9,15 +9,12 @@ import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Losses;
 import dev.sparktrain.nn.Sequential;
-import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.lr.Scheduler;
 import dev.sparktrain.optim.lr.SchedulerList;
 import dev.sparktrain.plan.JobPlan;
 import dev.sparktrain.plan.PlanChoices;
-import dev.sparktrain.plan.PlanRun;
 import dev.sparktrain.train.EpochStats;
 import dev.sparktrain.store.MetricsLog;
-import dev.sparktrain.train.ProgressPrinter;
 import dev.sparktrain.spark.SparkBackend;
 import dev.sparktrain.train.TrainSettings;
 import dev.sparktrain.train.Trainer;
@@ -44,7 +41,8 @@ import java.util.Map;
  * {@code fit} of the ML estimators: the params become the job's pieces (network, loss, optimizer,
  * scheduler, clipping — all built and checked before any data is read), the label and feature
  * columns are loaded into cached packed blocks by {@link DataLoader} (dense or sparse vectors),
- * and {@link Trainer} runs over a {@link SparkBackend} exactly as a training job does.
+ * and {@link Trainer} runs over a {@link SparkBackend} exactly as a training job does ({@link FitRun}:
+ * early stopping, checkpoints, resume).
  */
 final class Training {
     private Training() {
@@ -61,7 +59,10 @@ final class Training {
      */
     static TrainedNet fit(Dataset<?> dataset, SparkTrainParams p, String featuresCol, String labelCol, boolean classifier,
                           String who) {
-        Dataset<Row> df = selectColumns(dataset, featuresCol, labelCol, p.getWeightCol(), who);
+        String indicator = FitRun.validationIndicator(dataset, p, who);
+        Dataset<Row> all = selectColumns(dataset, featuresCol, labelCol, p.getWeightCol(), indicator, who);
+        Dataset<Row> df = indicator == null ? all : all.where(functions.not(col(indicator))).drop(indicator);
+        Dataset<Row> validation = indicator == null ? null : all.where(col(indicator)).drop(indicator);
         StructField ff = df.schema().fields()[1];
         StructField lf = df.schema().fields()[0];
         String lossName = canonicalLoss(p.getLoss());
@@ -132,28 +133,30 @@ final class Training {
                 .precision(p.getPrecision().equalsIgnoreCase("float32") ? PackedBlock.Precision.FLOAT32 : PackedBlock.Precision.FLOAT64)
                 .summedFor(plan.job().train().batchSize())
                 .build();
-        LoadedData data = DataLoader.load(df, null, settings);
-
-        Sequential model = plan.job().model();
-        double[] params = model.initParams(p.getSeed());
-        Optimizer optimizer = plan.job().newOptimizer();
-        Trainer trainer = PlanRun.trainer(plan.job(), optimizer, plan.job().newScheduler(optimizer));
-        if (p.getVerbose()) trainer.listen(new ProgressPrinter(System.out, p.getEpochs()));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-        List<EpochStats> history = PlanRun.fit(jsc, plan.job(), data, trainer, params);
-        return new TrainedNet(model, plan.job().loss().name(), plan.job().lossOptions().asMap(), params, data.standardizer(),
-                plan.classes(), data.layout(), MetricsLog.historyRows(history, plan.job().regression()));
+        FitRun run = new FitRun(p, plan.job(), who, jsc.hadoopConfiguration());
+        LoadedData data = DataLoader.load(df, validation, settings);
+        List<EpochStats> history = run.fit(jsc, data);
+        return new TrainedNet(plan.job().model(), plan.job().loss().name(), plan.job().lossOptions().asMap(), run.params(),
+                data.standardizer(), plan.classes(), data.layout(), MetricsLog.historyRows(history, plan.job().regression()));
     }
 
-    /** The label and features columns, and the weight column when weightCol is set (checked: it must exist). */
+    /**
+     * The label and features columns, then the weight column when weightCol is set (checked: it
+     * must exist), then the validation indicator when there is one.
+     */
     private static Dataset<Row> selectColumns(Dataset<?> dataset, String featuresCol, String labelCol, String weightCol,
-                                              String who) {
-        if (weightCol.isBlank()) return dataset.select(col(labelCol), col(featuresCol));
-        if (!List.of(dataset.columns()).contains(weightCol)) {
-            throw new IllegalArgumentException(who + ": weightCol '" + weightCol + "' is not a column of the training "
-                    + "Dataset; its columns are " + String.join(", ", dataset.columns()));
+                                              String indicator, String who) {
+        List<Column> cols = new ArrayList<>(List.of(col(labelCol), col(featuresCol)));
+        if (!weightCol.isBlank()) {
+            if (!List.of(dataset.columns()).contains(weightCol)) {
+                throw new IllegalArgumentException(who + ": weightCol '" + weightCol + "' is not a column of the training "
+                        + "Dataset; its columns are " + String.join(", ", dataset.columns()));
+            }
+            cols.add(col(weightCol));
         }
-        return dataset.select(col(labelCol), col(featuresCol), col(weightCol));
+        if (indicator != null) cols.add(col(indicator));
+        return dataset.select(cols.toArray(new Column[0]));
     }
 
     /**

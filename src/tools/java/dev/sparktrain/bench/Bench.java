@@ -84,6 +84,7 @@ public final class Bench {
         if (s.section("mllib")) MllibSection.run(ss);
         if (s.section("lineage")) FloorSection.lineage(ss, lr);
         if (s.section("scale")) TrainSection.scale(ss, s.scaleModel().equals("logreg") ? lr : mp);
+        if (s.section("transform")) TransformSection.run(ss);
         RatioReport.print(ss, lr, mp, bg);
         fig.endSection();
         if (s.quick()) {

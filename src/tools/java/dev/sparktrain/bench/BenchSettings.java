@@ -52,7 +52,7 @@ record BenchSettings(String master, long rows, int features, int partitions, lon
             new Key("seed", "42"),
             new Key("batches", "1024,10000,100000,0"), // 0 (or >= rows): full batch
             new Key("modes", "shuffle,contiguous"),
-            new Key("sections", "floor,train,probe,big,mllib,lineage,scale"),
+            new Key("sections", "floor,train,probe,big,mllib,lineage,scale,transform"),
             new Key("floor.reps", "40", "5"),
             new Key("floor.d", ""),
             new Key("floor.warm", "10", "2"),

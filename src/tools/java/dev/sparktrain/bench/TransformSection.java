@@ -1,0 +1,63 @@
+package dev.sparktrain.bench;
+
+import dev.sparktrain.ml.SparkTrainClassificationModel;
+import dev.sparktrain.ml.SparkTrainClassifier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The {@code transform} section: rows/s of the Spark ML classifier's {@code transform}, Spark's
+ * per-row UDF path ({@code transformRowByRow}) against the batched one (chunks through the batch
+ * kernel), on the bench's N rows in two shapes: digits-sized (64 features, the default job's MLP
+ * 64->128->10) and the bench's own d features (its MLP d->64->2). Every output column is
+ * materialized (Spark's {@code noop} sink), nothing is cached in between.
+ */
+final class TransformSection {
+    private TransformSection() {
+    }
+
+    static void run(Session ss) {
+        ss.fig().section("transform", "Spark ML transform: row by row (Spark's UDFs) vs batched (chunks through the kernel)");
+        SparkSession spark = SparkSession.builder().sparkContext(ss.jsc().sc()).getOrCreate();
+        measure(ss, spark, "digits", 64, "linear(*,128), relu, linear(128,10)");
+        measure(ss, spark, "data", ss.d(), "linear(*,64), relu, linear(64,2)");
+    }
+
+    private static void measure(Session ss, SparkSession spark, String tag, int d, String layers) {
+        Figures fig = ss.fig();
+        Dataset<Row> df = SyntheticData.mlFrame(spark, d == ss.d() ? ss.blocks()
+                : SyntheticData.blocks(ss.jsc(), ss.n(), d, ss.parts(), ss.seed()));
+        try {
+            // one short epoch: the weights' values do not change the cost of scoring
+            SparkTrainClassificationModel model = new SparkTrainClassifier().setLayers(layers).setEpochs(1)
+                    .setBatchSize(10_000).fit(df);
+            String what = String.format(Locale.ROOT, "%d rows x %d features, %s", ss.n(), d, model.layersSpec());
+            double rowwise = rowsPerSecond(ss, df, model::transformRowByRow);
+            fig.put("transform_rows_per_s_rowwise_" + tag, rowwise, "rows/s", "row by row: " + what);
+            double batched = rowsPerSecond(ss, df, model::transform);
+            fig.put("transform_rows_per_s_batched_" + tag, batched, "rows/s", "batched:    " + what);
+            fig.ratio("transform_speedup_" + tag, "transform_rows_per_s_batched_" + tag, "transform_rows_per_s_rowwise_" + tag,
+                    ">= 10x", 10, false, "batched / row by row (" + tag + ")");
+        } finally {
+            df.unpersist();
+        }
+    }
+
+    /** Rows/s of one full pass writing every column to Spark's noop sink (after one warm-up pass). */
+    private static double rowsPerSecond(Session ss, Dataset<Row> df, Function<Dataset<Row>, Dataset<Row>> transform) {
+        write(transform.apply(df));
+        return ss.calm(() -> {
+            long t0 = System.nanoTime();
+            write(transform.apply(df));
+            return ss.n() / ((System.nanoTime() - t0) / 1e9);
+        });
+    }
+
+    private static void write(Dataset<Row> scored) {
+        scored.write().format("noop").mode("overwrite").save();
+    }
+}
