@@ -217,9 +217,7 @@ public final class TrainJob {
 
     /** Facts about the data a checkpoint records, to note a resume on other data. */
     private DataFacts dataFacts(LoadedData data) {
-        return new DataFacts(cfg.data.path(), data.trainRows(), data.validationRows(),
-                data.standardizer() == null ? null : data.standardizer().mean(),
-                data.standardizer() == null ? null : data.standardizer().std());
+        return DataFacts.of(cfg.data.path(), data.trainRows(), data.validationRows(), data.standardizer());
     }
 
     private ModelDescription description(LoadedData data, List<EpochStats> history, Long skippedSteps) {

@@ -128,9 +128,7 @@ final class FitRun {
         List<Map<String, Object>> prior = resumed == null ? List.of() : resumed.checkpoint().metrics();
         if (!p.getCheckpointDir().isBlank()) {
             EpochRows rows = new EpochRows(prior, plan.regression());
-            DataFacts facts = new DataFacts(null, data.trainRows(), data.validationRows(),
-                    data.standardizer() == null ? null : data.standardizer().mean(),
-                    data.standardizer() == null ? null : data.standardizer().std());
+            DataFacts facts = DataFacts.of(null, data.trainRows(), data.validationRows(), data.standardizer());
             CheckpointWriter.Content content = new CheckpointWriter.Content(plan.model(), plan.loss().name(), optimizer,
                     scheduler, es, facts, settings(), rows::rows);
             CheckpointWriter.Policy policy = new CheckpointWriter.Policy(p.getCheckpointDir().strip(), p.getCheckpointEvery(),
@@ -173,9 +171,7 @@ final class FitRun {
 
         @Override
         public void afterEpoch(EpochStats s, double[] params) {
-            Map<String, Object> r = MetricsLog.epochRow(s, regression);
-            r.remove("kind");
-            rows.add(r);
+            rows.add(MetricsLog.historyRow(s, regression));
         }
 
         List<Map<String, Object>> rows() {

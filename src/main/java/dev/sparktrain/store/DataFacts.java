@@ -1,5 +1,7 @@
 package dev.sparktrain.store;
 
+import dev.sparktrain.data.Standardizer;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,6 +17,12 @@ import java.util.Map;
  * @param std            the standardization's standard deviations, or null
  */
 public record DataFacts(String path, long trainRows, long validationRows, double[] mean, double[] std) {
+
+    /** The facts of a loaded training set; {@code scaling} null without standardization. */
+    public static DataFacts of(String path, long trainRows, long validationRows, Standardizer scaling) {
+        return new DataFacts(path, trainRows, validationRows, scaling == null ? null : scaling.mean(),
+                scaling == null ? null : scaling.std());
+    }
 
     /** Whether {@code other} was fitted with the same scaling (both without, or equal statistics). */
     public boolean sameScaling(DataFacts other) {

@@ -122,12 +122,15 @@ public final class MetricsLog implements TrainListener {
     /** Every epoch's row without its kind: model.json's history. */
     public static List<Map<String, Object>> historyRows(List<EpochStats> history, boolean regression) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (EpochStats s : history) {
-            Map<String, Object> r = epochRow(s, regression);
-            r.remove("kind");
-            rows.add(r);
-        }
+        for (EpochStats s : history) rows.add(historyRow(s, regression));
         return rows;
+    }
+
+    /** One epoch's row without its kind (model.json's history, a Spark ML fit's checkpoint rows). */
+    public static Map<String, Object> historyRow(EpochStats s, boolean regression) {
+        Map<String, Object> r = epochRow(s, regression);
+        r.remove("kind");
+        return r;
     }
 
     /** One epoch's row (also the form of model.json's history and of a checkpoint's metrics). */
