@@ -2,6 +2,7 @@ package dev.sparktrain.cli;
 
 import dev.sparktrain.report.Report;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -35,12 +36,20 @@ final class Subcommands {
         return pos;
     }
 
-    /** Refuses a --split other than all, train or validation before anything is loaded. */
-    private static void checkSplit(CommandSpec spec, String split) {
-        List<String> splits = List.of("all", "train", "validation");
-        if (!splits.contains(split)) {
-            throw new ParameterException(spec.commandLine(), spec.name() + ": --split: expected all, train or validation, got '"
-                    + split + "'" + dev.sparktrain.config.Names.didYouMean(split, splits));
+    /** evaluate's and predict's --split: which rows of the training run's data. */
+    static final class SplitOption {
+        private static final List<String> SPLITS = List.of("all", "train", "validation");
+        @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "all",
+                description = "all (default), or the training run's own train / validation rows")
+        String value;
+
+        /** The split, refused before anything is loaded unless it is all, train or validation. */
+        String checked(CommandSpec spec) {
+            if (!SPLITS.contains(value)) {
+                throw new ParameterException(spec.commandLine(), spec.name() + ": --split: expected all, train or validation, "
+                        + "got '" + value + "'" + dev.sparktrain.config.Names.didYouMean(value, SPLITS));
+            }
+            return value;
         }
     }
 
@@ -76,9 +85,8 @@ final class Subcommands {
     static final class EvaluateCmd implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "all",
-                description = "all (default), or the training run's own train / validation rows")
-        String split;
+        @Mixin
+        SplitOption split;
         @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON (any Hadoop path)")
         String json;
         @Parameters(paramLabel = "MODEL_DIR|data.KEY=VALUE", description = "the model's directory, then data.* overrides")
@@ -93,8 +101,7 @@ final class Subcommands {
         public Integer call() {
             List<String> overrides = new ArrayList<>();
             String dir = positional(spec, args, overrides, 1, "one model directory").get(0);
-            checkSplit(spec, split);
-            Commands.evaluate(dir, split, json, overrides, out);
+            Commands.evaluate(dir, split.checked(spec), json, overrides, out);
             return 0;
         }
     }
@@ -109,9 +116,8 @@ final class Subcommands {
         CommandSpec spec;
         @Option(names = "--format", paramLabel = "FORMAT", description = "parquet or csv (default: by OUTPUT's ending, else parquet)")
         String format;
-        @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "all",
-                description = "all (default), or the training run's own train / validation rows")
-        String split;
+        @Mixin
+        SplitOption split;
         @Parameters(paramLabel = "MODEL_DIR OUTPUT|data.KEY=VALUE", description = "the model's directory, the output path "
                 + "(any Hadoop path), then data.* overrides")
         List<String> args = new ArrayList<>();
@@ -125,8 +131,8 @@ final class Subcommands {
         public Integer call() {
             List<String> overrides = new ArrayList<>();
             List<String> pos = positional(spec, args, overrides, 2, "a model directory and an output path");
-            checkSplit(spec, split);
-            Commands.predict(pos.get(0), pos.get(1), format != null ? format : Commands.formatOf(pos.get(1)), split, overrides, out);
+            Commands.predict(pos.get(0), pos.get(1), format != null ? format : Commands.formatOf(pos.get(1)), split.checked(spec),
+                    overrides, out);
             return 0;
         }
     }

@@ -61,15 +61,15 @@ class CliParseTest {
     void evaluatePredictGenerateAndReportParseTheirFormsInAnyOrder() {
         Subcommands.EvaluateCmd e = parsed("evaluate", "runs/x", "--split", "validation", "data.path=/new.csv", "--json", "e.json");
         assertEquals(List.of("runs/x", "data.path=/new.csv"), e.args);
-        assertEquals("validation", e.split);
+        assertEquals("validation", e.split.value);
         assertEquals("e.json", e.json);
         e = parsed("evaluate", "--split=train", "runs/x");
-        assertEquals("train", e.split);
-        assertEquals("all", ((Subcommands.EvaluateCmd) parsed("evaluate", "runs/x")).split);
+        assertEquals("train", e.split.value);
+        assertEquals("all", ((Subcommands.EvaluateCmd) parsed("evaluate", "runs/x")).split.value);
         Subcommands.PredictCmd p = parsed("predict", "runs/x", "out.csv", "--format=csv", "--split", "all", "--split", "validation");
         assertEquals(List.of("runs/x", "out.csv"), p.args);
         assertEquals("csv", p.format);
-        assertEquals("validation", p.split, "the last --split wins, as before");
+        assertEquals("validation", p.split.value, "the last --split wins, as before");
         Subcommands.GenerateCmd g = parsed("generate", "rows=10", "features=3", "output=/tmp/x");
         assertEquals(List.of("rows=10", "features=3", "output=/tmp/x"), g.args);
         Subcommands.ReportCmd r = parsed("report", "@runs/x");
