@@ -37,6 +37,25 @@ public interface Layer extends Serializable {
     void backward(double[] params, int off, double[] in, int inOff, double[] out, double[] dOut, int n,
                   double[] grad, double[] dIn);
 
+    /**
+     * {@link #forward} in a mode: layers that behave differently in training (Dropout) override
+     * this; the rest ignore the pass.
+     */
+    default void forward(double[] params, int off, double[] in, int inOff, int n, double[] out, Pass pass) {
+        forward(params, off, in, inOff, n, out);
+    }
+
+    /** {@link #backward} in the mode of the forward pass it follows. */
+    default void backward(double[] params, int off, double[] in, int inOff, double[] out, double[] dOut, int n,
+                          double[] grad, double[] dIn, Pass pass) {
+        backward(params, off, in, inOff, out, dOut, n, grad, dIn);
+    }
+
+    /** Whether the layer's training-mode pass reads each row's global index (random draws per row). */
+    default boolean drawsPerRow() {
+        return false;
+    }
+
     /** How the layer is written in a job file, e.g. {@code linear(64,128)} or {@code relu}. */
     String spec();
 }
