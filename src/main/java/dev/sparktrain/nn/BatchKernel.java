@@ -49,7 +49,7 @@ public final class BatchKernel {
      * {@code inFeatures}) and the loss/normalizer/row/correct counts into {@code sums}.
      */
     public void accumulate(double[] params, double[] x, double[] y, int row, int n, double[] sums) {
-        run(params, x, null, null, null, y, null, row, n, sums, true);
+        run(params, x, null, null, null, y, null, row, n, sums, true, Pass.EVAL);
     }
 
     /**
@@ -58,17 +58,25 @@ public final class BatchKernel {
      * stay counts of rows.
      */
     public void accumulate(double[] params, double[] x, double[] y, double[] w, int row, int n, double[] sums) {
-        run(params, x, null, null, null, y, w, row, n, sums, true);
+        run(params, x, null, null, null, y, w, row, n, sums, true, Pass.EVAL);
+    }
+
+    /**
+     * {@link #accumulate} in the given mode: a training step's pass ({@link Pass#training}), whose
+     * row indices (when the model draws per row) cover rows [row, row+n) in order.
+     */
+    public void accumulate(double[] params, double[] x, double[] y, double[] w, int row, int n, double[] sums, Pass pass) {
+        run(params, x, null, null, null, y, w, row, n, sums, true, pass);
     }
 
     /** Like {@link #accumulate} but without the backward pass (validation, evaluation). */
     public void evaluate(double[] params, double[] x, double[] y, int row, int n, double[] sums) {
-        run(params, x, null, null, null, y, null, row, n, sums, false);
+        run(params, x, null, null, null, y, null, row, n, sums, false, Pass.EVAL);
     }
 
     /** {@link #evaluate} with per-row sample weights (null: none). */
     public void evaluate(double[] params, double[] x, double[] y, double[] w, int row, int n, double[] sums) {
-        run(params, x, null, null, null, y, w, row, n, sums, false);
+        run(params, x, null, null, null, y, w, row, n, sums, false, Pass.EVAL);
     }
 
     /**
@@ -77,28 +85,34 @@ public final class BatchKernel {
      * directly, forward and backward; the input is never densified.
      */
     public void accumulateCsr(double[] params, int[] ptr, int[] idx, double[] val, double[] y, int row, int n, double[] sums) {
-        run(params, null, ptr, idx, val, y, null, row, n, sums, true);
+        run(params, null, ptr, idx, val, y, null, row, n, sums, true, Pass.EVAL);
     }
 
     /** {@link #accumulateCsr} with per-row sample weights (null: none). */
     public void accumulateCsr(double[] params, int[] ptr, int[] idx, double[] val, double[] y, double[] w, int row, int n,
                               double[] sums) {
-        run(params, null, ptr, idx, val, y, w, row, n, sums, true);
+        run(params, null, ptr, idx, val, y, w, row, n, sums, true, Pass.EVAL);
+    }
+
+    /** {@link #accumulateCsr} in the given mode (see {@link #accumulate(double[], double[], double[], double[], int, int, double[], Pass)}). */
+    public void accumulateCsr(double[] params, int[] ptr, int[] idx, double[] val, double[] y, double[] w, int row, int n,
+                              double[] sums, Pass pass) {
+        run(params, null, ptr, idx, val, y, w, row, n, sums, true, pass);
     }
 
     /** {@link #evaluate} over CSR rows. */
     public void evaluateCsr(double[] params, int[] ptr, int[] idx, double[] val, double[] y, int row, int n, double[] sums) {
-        run(params, null, ptr, idx, val, y, null, row, n, sums, false);
+        run(params, null, ptr, idx, val, y, null, row, n, sums, false, Pass.EVAL);
     }
 
     /** {@link #evaluateCsr} with per-row sample weights (null: none). */
     public void evaluateCsr(double[] params, int[] ptr, int[] idx, double[] val, double[] y, double[] w, int row, int n,
                             double[] sums) {
-        run(params, null, ptr, idx, val, y, w, row, n, sums, false);
+        run(params, null, ptr, idx, val, y, w, row, n, sums, false, Pass.EVAL);
     }
 
     private void run(double[] params, double[] x, int[] ptr, int[] idx, double[] val, double[] y, double[] w, int row, int n,
-                     double[] sums, boolean backward) {
+                     double[] sums, boolean backward, Pass pass) {
         int d = model.inFeatures();
         int c = model.outFeatures();
         int tw = loss.targetWidth(c);
@@ -106,7 +120,8 @@ public final class BatchKernel {
         for (int start = 0; start < n; start += CHUNK) {
             int m = Math.min(CHUNK, n - start);
             int r = row + start;
-            double[] out = ptr == null ? forward(params, x, r * d, m) : forwardCsr(first, params, ptr, idx, val, r, m);
+            pass.at(start);
+            double[] out = ptr == null ? forward(params, x, r * d, m, pass) : forwardCsr(first, params, ptr, idx, val, r, m, pass);
             double[] dOut = ws.delta[ws.delta.length - 1];
             double l;
             if (w == null) {
@@ -120,7 +135,7 @@ public final class BatchKernel {
             sums[stat(sums, ROWS)] += m;
             if (classifier) sums[stat(sums, CORRECT)] += correct(out, m, c, y, r * tw, tw);
             if (backward) {
-                backwardPass(params, x, r * d, m, sums, ptr == null ? 0 : 1);
+                backwardPass(params, x, r * d, m, sums, ptr == null ? 0 : 1, pass);
                 if (ptr != null) first.backwardCsr(model.offset(0), ptr, idx, val, r, m, ws.delta[0], sums);
             }
         }
@@ -132,14 +147,18 @@ public final class BatchKernel {
                 + model.layers().get(0).spec());
     }
 
-    /** Forward over m rows starting at element {@code xOff}; returns the last activation buffer. */
+    /** Forward in eval mode over m rows starting at element {@code xOff}; returns the last activation buffer. */
     public double[] forward(double[] params, double[] x, int xOff, int m) {
+        return forward(params, x, xOff, m, Pass.EVAL);
+    }
+
+    private double[] forward(double[] params, double[] x, int xOff, int m, Pass pass) {
         ensure(m);
         List<Layer> layers = model.layers();
         double[] in = x;
         int inOff = xOff;
         for (int i = 0; i < layers.size(); i++) {
-            layers.get(i).forward(params, model.offset(i), in, inOff, m, ws.act[i]);
+            layers.get(i).forward(params, model.offset(i), in, inOff, m, ws.act[i], pass);
             in = ws.act[i];
             inOff = 0;
         }
@@ -148,25 +167,25 @@ public final class BatchKernel {
 
     /** {@link #forward} over CSR rows [row, row+m) (m at most {@link #CHUNK} keeps the workspace small). */
     public double[] forwardCsr(double[] params, int[] ptr, int[] idx, double[] val, int row, int m) {
-        return forwardCsr(firstLinear(), params, ptr, idx, val, row, m);
+        return forwardCsr(firstLinear(), params, ptr, idx, val, row, m, Pass.EVAL);
     }
 
-    private double[] forwardCsr(Linear first, double[] params, int[] ptr, int[] idx, double[] val, int row, int m) {
+    private double[] forwardCsr(Linear first, double[] params, int[] ptr, int[] idx, double[] val, int row, int m, Pass pass) {
         ensure(m);
         List<Layer> layers = model.layers();
         first.forwardCsr(params, model.offset(0), ptr, idx, val, row, m, ws.act[0]);
-        for (int i = 1; i < layers.size(); i++) layers.get(i).forward(params, model.offset(i), ws.act[i - 1], 0, m, ws.act[i]);
+        for (int i = 1; i < layers.size(); i++) layers.get(i).forward(params, model.offset(i), ws.act[i - 1], 0, m, ws.act[i], pass);
         return ws.act[layers.size() - 1];
     }
 
     /** Backward through layers {@code last .. lowest} (lowest 1 when the first layer is handled apart). */
-    private void backwardPass(double[] params, double[] x, int xOff, int m, double[] grad, int lowest) {
+    private void backwardPass(double[] params, double[] x, int xOff, int m, double[] grad, int lowest, Pass pass) {
         List<Layer> layers = model.layers();
         for (int i = layers.size() - 1; i >= lowest; i--) {
             double[] in = i == 0 ? x : ws.act[i - 1];
             int inOff = i == 0 ? xOff : 0;
             double[] dIn = i == 0 ? null : ws.delta[i - 1];
-            layers.get(i).backward(params, model.offset(i), in, inOff, ws.act[i], ws.delta[i], m, grad, dIn);
+            layers.get(i).backward(params, model.offset(i), in, inOff, ws.act[i], ws.delta[i], m, grad, dIn, pass);
         }
     }
 

@@ -27,11 +27,6 @@ public final class Pass {
         this.key = key;
     }
 
-    /** Train mode with draws keyed by {@code key} (see {@link #stepKey}). */
-    public static Pass training(long key) {
-        return new Pass(true, key);
-    }
-
     /** The key of one step's draws: a mix of the run's epoch key (seed and epoch) and the step. */
     public static long stepKey(long epochKey, long step) {
         return mix(epochKey ^ 0xD1B54A32D192ED03L * (step + 1));
@@ -41,11 +36,19 @@ public final class Pass {
         return training;
     }
 
-    /** Sets the global row indices of the rows a layer is about to see: chunk row i is {@code ids[off + i]}. */
-    Pass rows(long[] ids, int off) {
-        this.rowIds = ids;
-        this.rowOff = off;
-        return this;
+    /**
+     * A training pass over rows whose global data-set indices are {@code ids} (row i of the
+     * kernel call is {@code ids[i]}); null when no layer draws per row.
+     */
+    public static Pass training(long key, long[] ids) {
+        Pass p = new Pass(true, key);
+        p.rowIds = ids;
+        return p;
+    }
+
+    /** The kernel's chunk starting at row {@code start} of the call: chunk row i is {@code ids[start + i]}. */
+    void at(int start) {
+        if (this != EVAL) rowOff = start;
     }
 
     /** The global data-set index of chunk row {@code i}. */

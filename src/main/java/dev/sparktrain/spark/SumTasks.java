@@ -128,7 +128,7 @@ final class SumTasks {
             SumTree tree = new SumTree(groups.leaves());
             while (blocks.hasNext()) {
                 PackedBlock b = blocks.next();
-                tree.merge(GroupedSums.step(b, b.slice(order, epoch, from, to), groups, params, threads,
+                tree.merge(GroupedSums.step(b, b.slice(order, epoch, from, to), groups, params, BlockWorker.stepKey(order, from), threads,
                         () -> worker(runKey, model, loss)));
             }
             return hooked(tree); // tools-jar hooks (fault injection in tests); nothing when none is installed

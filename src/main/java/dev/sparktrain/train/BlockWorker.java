@@ -6,7 +6,9 @@ import dev.sparktrain.data.DenseBlock;
 import dev.sparktrain.data.EpochOrder;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.nn.BatchKernel;
+import dev.sparktrain.nn.Layer;
 import dev.sparktrain.nn.Loss;
+import dev.sparktrain.nn.Pass;
 import dev.sparktrain.nn.Sequential;
 
 /**
@@ -14,13 +16,16 @@ import dev.sparktrain.nn.Sequential;
  * kernel on them. Dense float64 and CSR float64 blocks are read in place when the rows are
  * contiguous; otherwise (shuffled rows, float32 storage) rows are gathered, and widened to
  * float64, {@link BatchKernel#CHUNK} rows at a time, so scratch memory stays bounded even for a
- * full-batch step. Plain Java: the local trainer and the Spark tasks both call it. One instance
- * per thread (it owns scratch buffers).
+ * full-batch step. Training runs in train mode ({@link Pass}): when a layer draws per row
+ * (Dropout), the rows' global indices go with them, whichever way they were read. Plain Java: the
+ * local trainer and the Spark tasks both call it. One instance per thread (it owns scratch buffers).
  */
 public final class BlockWorker {
     private static final int CHUNK = BatchKernel.CHUNK;
 
     private final BatchKernel kernel;
+    /** Whether a training pass needs the rows' global indices (some layer draws per row). */
+    private final boolean drawsPerRow;
     private double[] gx = new double[0];
     private double[] gy = new double[0];
     private double[] gw = new double[0];
@@ -29,25 +34,37 @@ public final class BlockWorker {
 
     public BlockWorker(Sequential model, Loss loss) {
         this.kernel = new BatchKernel(model, loss);
+        this.drawsPerRow = model.layers().stream().anyMatch(Layer::drawsPerRow);
     }
 
     public int sumsLength() {
         return kernel.sumsLength();
     }
 
-    /** Adds this block's share of global batch [from, to) of the epoch's order into sums. */
+    /** Adds this block's share of global batch [from, to) of the epoch's order into sums (train mode). */
     public void accumulate(PackedBlock b, EpochOrder order, int epoch, long from, long to, double[] params, double[] sums) {
-        run(b, b.slice(order, epoch, from, to), params, sums, true);
+        run(b, b.slice(order, epoch, from, to), params, sums, true, stepKey(order, from));
     }
 
-    /** Adds the gradient and stats of the given rows of a block into sums. */
-    public void accumulate(PackedBlock b, BlockSlice rows, double[] params, double[] sums) {
-        run(b, rows, params, sums, true);
+    /**
+     * Adds the gradient and stats of the given rows of a block into sums, in train mode with the
+     * step's draws keyed by {@code stepKey} ({@link #stepKey}).
+     */
+    public void accumulate(PackedBlock b, BlockSlice rows, double[] params, double[] sums, long stepKey) {
+        run(b, rows, params, sums, true, stepKey);
+    }
+
+    /**
+     * The key of a training step's random draws: the epoch order's key (seed and epoch) mixed with
+     * the batch's first position, which names the step within the epoch.
+     */
+    public static long stepKey(EpochOrder order, long from) {
+        return Pass.stepKey(order.key(), from);
     }
 
     /** Adds the loss, normalizer, rows and correct counts of the whole block (no gradient). */
     public void evaluate(PackedBlock b, double[] params, double[] sums) {
-        run(b, BlockSlice.range(0, b.rows()), params, sums, false);
+        run(b, BlockSlice.range(0, b.rows()), params, sums, false, 0);
     }
 
     /**
@@ -57,7 +74,7 @@ public final class BlockWorker {
      */
     public double[] evaluateStats(PackedBlock b, BlockSlice rows, double[] params) {
         double[] stats = new double[BatchKernel.STATS];
-        run(b, rows, params, stats, false);
+        run(b, rows, params, stats, false, 0);
         return stats;
     }
 
@@ -72,16 +89,16 @@ public final class BlockWorker {
         return b instanceof CsrBlock ? kernel.forwardCsr(params, gptr, gidx, gx, 0, m) : kernel.forward(params, gx, 0, m);
     }
 
-    private void run(PackedBlock b, BlockSlice s, double[] params, double[] sums, boolean backward) {
+    private void run(PackedBlock b, BlockSlice s, double[] params, double[] sums, boolean backward, long stepKey) {
         int n = s.length();
         if (n == 0) return;
         double[] w = b.weights();
         if (s.contiguous() && b instanceof DenseBlock.Float64 d) {
-            dense(params, d.x(), d.y(), w, s.start(), n, sums, backward);
+            dense(params, d.x(), d.y(), w, s.start(), n, sums, backward ? pass(b, s, 0, n, stepKey) : null);
             return;
         }
         if (s.contiguous() && b instanceof CsrBlock.Float64 c) {
-            csr(params, c.rowPtr(), c.indices(), c.values(), c.y(), w, s.start(), n, sums, backward);
+            csr(params, c.rowPtr(), c.indices(), c.values(), c.y(), w, s.start(), n, sums, backward ? pass(b, s, 0, n, stepKey) : null);
             return;
         }
         int[] rows = s.rows();
@@ -91,9 +108,18 @@ public final class BlockWorker {
             int m = Math.min(CHUNK, n - c);
             gather(b, rows, base + c, m);
             double[] mw = w == null ? null : gatherWeights(b, rows, base + c, m);
-            if (sparse) csr(params, gptr, gidx, gx, gy, mw, 0, m, sums, backward);
-            else dense(params, gx, gy, mw, 0, m, sums, backward);
+            Pass pass = backward ? pass(b, s, c, m, stepKey) : null;
+            if (sparse) csr(params, gptr, gidx, gx, gy, mw, 0, m, sums, pass);
+            else dense(params, gx, gy, mw, 0, m, sums, pass);
         }
+    }
+
+    /** The training pass over rows [from, from+m) of slice s, with their global indices when a layer draws per row. */
+    private Pass pass(PackedBlock b, BlockSlice s, int from, int m, long stepKey) {
+        if (!drawsPerRow) return Pass.training(stepKey, null);
+        long[] ids = new long[m];
+        for (int i = 0; i < m; i++) ids[i] = b.firstRow() + (s.contiguous() ? s.start() + from + i : s.rows()[from + i]);
+        return Pass.training(stepKey, ids);
     }
 
     /** Gathers the selected rows into float64 scratch: dense rows into gx, CSR into gptr/gidx/gx; targets into gy. */
@@ -120,14 +146,15 @@ public final class BlockWorker {
         return gw;
     }
 
-    private void dense(double[] params, double[] x, double[] y, double[] w, int start, int n, double[] sums, boolean backward) {
-        if (backward) kernel.accumulate(params, x, y, w, start, n, sums);
+    /** A training step's gradient with {@code pass}, or (pass null) an evaluation's stats. */
+    private void dense(double[] params, double[] x, double[] y, double[] w, int start, int n, double[] sums, Pass pass) {
+        if (pass != null) kernel.accumulate(params, x, y, w, start, n, sums, pass);
         else kernel.evaluate(params, x, y, w, start, n, sums);
     }
 
     private void csr(double[] params, int[] ptr, int[] idx, double[] val, double[] y, double[] w, int start, int n, double[] sums,
-                     boolean backward) {
-        if (backward) kernel.accumulateCsr(params, ptr, idx, val, y, w, start, n, sums);
+                     Pass pass) {
+        if (pass != null) kernel.accumulateCsr(params, ptr, idx, val, y, w, start, n, sums, pass);
         else kernel.evaluateCsr(params, ptr, idx, val, y, w, start, n, sums);
     }
 }

@@ -21,14 +21,17 @@ public final class GroupedSums {
     private GroupedSums() {
     }
 
-    /** Gradient and stats (kernel sums layout) of the block's rows of one batch. */
-    public static SumTree step(PackedBlock b, BlockSlice batch, RowGroups groups, double[] params, int threads,
+    /**
+     * Gradient and stats (kernel sums layout) of the block's rows of one batch, in train mode with
+     * the step's draws keyed by {@code stepKey} ({@link BlockWorker#stepKey}).
+     */
+    public static SumTree step(PackedBlock b, BlockSlice batch, RowGroups groups, double[] params, long stepKey, int threads,
                                Supplier<BlockWorker> workers) {
         BatchLeaves leaves = BatchLeaves.of(b, batch, groups);
         return sum(leaves, groups, threads, leaf -> {
             BlockWorker w = workers.get();
             double[] v = new double[w.sumsLength()];
-            w.accumulate(b, leaf.rows(), params, v);
+            w.accumulate(b, leaf.rows(), params, v, stepKey);
             return v;
         });
     }

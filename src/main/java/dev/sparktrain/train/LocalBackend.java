@@ -44,7 +44,8 @@ public final class LocalBackend implements StepBackend {
 
     @Override
     public StepSums batchSums(double[] params, EpochOrder order, int epoch, int step, long from, long to) {
-        double[] root = GroupedSums.step(train, train.slice(order, epoch, from, to), trainGroups, params, 1, () -> worker).root();
+        double[] root = GroupedSums.step(train, train.slice(order, epoch, from, to), trainGroups, params,
+                BlockWorker.stepKey(order, from), 1, () -> worker).root();
         return root == null ? StepSums.empty(paramCount, true) : StepSums.of(root, true);
     }
 

@@ -132,7 +132,7 @@ class BlockWeightsTest {
     private static double[] sums(Sequential m, Loss loss, PackedBlock b, BlockSlice s, double[] p) {
         BlockWorker w = new BlockWorker(m, loss);
         double[] sums = new double[w.sumsLength()];
-        w.accumulate(b, s, p, sums);
+        w.accumulate(b, s, p, sums, 0L);
         return sums;
     }
 

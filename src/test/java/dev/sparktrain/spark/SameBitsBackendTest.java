@@ -68,8 +68,12 @@ class SameBitsBackendTest {
     }
 
     static Result train(StepBackend backend, boolean shuffle) {
+        return train(MODEL, backend, shuffle);
+    }
+
+    static Result train(Sequential model, StepBackend backend, boolean shuffle) {
         Loss loss = Losses.create("CrossEntropyLoss", Options.empty("loss"), 3);
-        double[] p = MODEL.initParams(4);
+        double[] p = model.initParams(4);
         Optimizer opt = Optimizers.create("Adam", new Options("optimizer", Map.of("lr", 0.01, "weight_decay", 0.001)),
                 GroupSpec.all(p.length));
         List<EpochStats> h = new Trainer(opt, null, null, new TrainSettings(3, BATCH, shuffle, 17, null)).fit(p, backend);
@@ -81,11 +85,15 @@ class SameBitsBackendTest {
     }
 
     static Result local(boolean shuffle) {
+        return local(MODEL, shuffle);
+    }
+
+    static Result local(Sequential model, boolean shuffle) {
         Loss loss = Losses.create("CrossEntropyLoss", Options.empty("loss"), 3);
         PackedBlock[] train = {PackedBlock.dense(0, N, D, 1, Arrays.copyOf(ROWS[0], N * D), Arrays.copyOf(ROWS[1], N))};
         PackedBlock[] val = {PackedBlock.dense(0, VAL, D, 1, Arrays.copyOfRange(ROWS[0], N * D, (N + VAL) * D),
                 Arrays.copyOfRange(ROWS[1], N, N + VAL))};
-        return train(new LocalBackend(MODEL, loss, train, val, BATCH), shuffle);
+        return train(model, new LocalBackend(model, loss, train, val, BATCH), shuffle);
     }
 
     static int[] scaled(int[] sizes) {
@@ -93,14 +101,18 @@ class SameBitsBackendTest {
     }
 
     static Result spark(int[][] layout, boolean shuffle) {
+        return spark(MODEL, layout, shuffle);
+    }
+
+    static Result spark(Sequential model, int[][] layout, boolean shuffle) {
         Loss loss = Losses.create("CrossEntropyLoss", Options.empty("loss"), 3);
         JavaRDD<PackedBlock> train = Blocks.fromArrays(jsc(), Arrays.copyOf(ROWS[0], N * D), Arrays.copyOf(ROWS[1], N), D, 1,
                 scaled(layout[0]));
         JavaRDD<PackedBlock> val = Blocks.fromArrays(jsc(), Arrays.copyOfRange(ROWS[0], N * D, (N + VAL) * D),
                 Arrays.copyOfRange(ROWS[1], N, N + VAL), D, 1, scaled(layout[1]));
-        try (SparkBackend b = new SparkBackend(jsc(), train, val, MODEL, loss, BATCH)) {
+        try (SparkBackend b = new SparkBackend(jsc(), train, val, model, loss, BATCH)) {
             assertEquals(layout[0].length, train.getNumPartitions());
-            return train(b, shuffle);
+            return train(model, b, shuffle);
         } finally {
             train.unpersist(false);
             val.unpersist(false);

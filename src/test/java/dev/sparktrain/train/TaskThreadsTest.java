@@ -39,7 +39,7 @@ class TaskThreadsTest {
     private static double[] sums(PackedBlock b, BlockSlice s, int threads) {
         double[] p = MODEL.initParams(3);
         RowGroups groups = RowGroups.forTraining(ROWS, 0);
-        return GroupedSums.step(b, s, groups, p, threads, () -> new BlockWorker(MODEL, LOSS)).root();
+        return GroupedSums.step(b, s, groups, p, 0L, threads, () -> new BlockWorker(MODEL, LOSS)).root();
     }
 
     @Test
