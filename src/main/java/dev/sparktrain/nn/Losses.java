@@ -21,6 +21,10 @@ public final class Losses {
         REGISTRY.put("CrossEntropyLoss", new Entry(CrossEntropyLoss.OPTIONS, CrossEntropyLoss::new));
         REGISTRY.put("MSELoss", new Entry(MSELoss.OPTIONS, MSELoss::new));
         REGISTRY.put("BCEWithLogitsLoss", new Entry(BCEWithLogitsLoss.OPTIONS, BCEWithLogitsLoss::new));
+        REGISTRY.put("NLLLoss", new Entry(NLLLoss.OPTIONS, NLLLoss::new));
+        REGISTRY.put("L1Loss", new Entry(L1Loss.OPTIONS, L1Loss::new));
+        REGISTRY.put("SmoothL1Loss", new Entry(SmoothL1Loss.OPTIONS, SmoothL1Loss::new));
+        REGISTRY.put("HuberLoss", new Entry(HuberLoss.OPTIONS, HuberLoss::new));
     }
 
     private Losses() {
