@@ -7,7 +7,8 @@ Writes into src/test/resources/golden-extra/, in the schema of src/test/resource
   ignore_index), CrossEntropyLoss with ignore_index (with weight and label_smoothing), and
   reduction='sum' for every loss; the value and the autograd gradient of the input.
 * train_loss_*.json (kind "train"): a short run per new loss or option. Regression cases hold
-  real `y`; classification cases may hold labels equal to ignore_index. With reduction='sum' the
+  real `y`; classification cases may hold labels equal to ignore_index (always given explicitly
+  in the train cases: sparktrain's loader accepts such labels only when the option is set). With reduction='sum' the
   batch loss is the plain sum and `epoch_loss` is still sum(batch loss * batch size) / n, as the
   README defines it. The NLLLoss case ends its model with {"type":"log_softmax"}.
 
@@ -187,7 +188,8 @@ def train_cases():
     x, y = class_data(411, 45, 4, 3, [2, 9, 10, 26, 40], IGNORE)
     train_case("train_loss_ce_ignore_weight_smoothing_adam",
                "MLP 4-8-3, CrossEntropyLoss weight + label_smoothing, labels -100 ignored, Adam, batch 8", 45,
-               mlp(4, 8, 3), {"name": "CrossEntropyLoss", "options": {"weight": [1.0, 2.0, 0.5], "label_smoothing": 0.1}},
+               mlp(4, 8, 3), {"name": "CrossEntropyLoss",
+                            "options": {"weight": [1.0, 2.0, 0.5], "label_smoothing": 0.1, "ignore_index": IGNORE}},
                {"name": "Adam", "options": {"lr": 0.02}}, 8, 4, x, y, False)
     x, y = class_data(412, 36, 4, 3, [4, 20], -1)
     train_case("train_loss_ce_sum_ignore_sgd",
@@ -204,7 +206,7 @@ def train_cases():
     train_case("train_loss_nll_log_softmax_adam",
                "MLP 4-8-4 + log_softmax, NLLLoss weight, labels -100 ignored, Adam, batch 11", 48,
                mlp(4, 8, 4) + [{"type": "log_softmax"}],
-               {"name": "NLLLoss", "options": {"weight": [1.0, 0.5, 2.0, 1.5]}},
+               {"name": "NLLLoss", "options": {"weight": [1.0, 0.5, 2.0, 1.5], "ignore_index": IGNORE}},
                {"name": "Adam", "options": {"lr": 0.02}}, 11, 3, x, y, False)
 
 

@@ -51,6 +51,21 @@ public final class Losses {
         return create(name, Options.empty(name), 2).task();
     }
 
+    /**
+     * The label the named loss is told to ignore ({@code ignore_index} given in its options), or
+     * null: the data loader then accepts that label, and never counts it as a class. An unknown
+     * loss gives null (its name is refused when the loss is built).
+     */
+    public static Integer ignoredLabel(String name, Options options) {
+        for (Map.Entry<String, Entry> e : REGISTRY.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name == null ? "" : name.trim())) {
+                return e.getValue().options().contains("ignore_index") && options.has("ignore_index")
+                        ? options.getInt("ignore_index") : null;
+            }
+        }
+        return null;
+    }
+
     /** @param outputs model outputs per row (the number of classes for CrossEntropyLoss) */
     public static Loss create(String name, Options options, int outputs) {
         for (Map.Entry<String, Entry> e : REGISTRY.entrySet()) {

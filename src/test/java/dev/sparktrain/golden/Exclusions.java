@@ -3,12 +3,12 @@ package dev.sparktrain.golden;
 import java.util.Map;
 
 /** The only golden cases we deliberately do not match, each with its reason. */
-final class Exclusions {
+public final class Exclusions {
     private Exclusions() {
     }
 
     /** Why this case is skipped, or null to run it. */
-    static String reason(Map<String, Object> c) {
+    public static String reason(Map<String, Object> c) {
         if ("optimizer".equals(c.get("kind")) && "NAdam".equals(c.get("optimizer"))) {
             Object foreach = Golden.map(c.get("options")).get("foreach");
             if (!Boolean.TRUE.equals(foreach)) {
