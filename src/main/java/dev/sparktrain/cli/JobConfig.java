@@ -3,6 +3,7 @@ package dev.sparktrain.cli;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.data.DataSettings;
+import dev.sparktrain.nn.Losses;
 import dev.sparktrain.optim.lr.Scheduler;
 import dev.sparktrain.optim.lr.SchedulerList;
 import dev.sparktrain.plan.PlanChoices;
@@ -53,11 +54,13 @@ public final class JobConfig {
         Options dataO = section("data.");
         Options trainO = section("train.");
         long seed = trainO.getLong("seed", 42);
-        this.data = DataSettings.fromOptions(dataO, seed);
-        int classes = data.classes();
+        DataSettings parsed = DataSettings.fromOptions(dataO, seed);
+        int classes = parsed.classes();
         this.model = require("model");
         this.loss = v.getOrDefault("loss", classes > 0 ? "CrossEntropyLoss" : "MSELoss");
         this.lossOptions = section("loss.");
+        // labels equal to loss.ignore_index are read as that target (train, evaluate and predict alike)
+        this.data = parsed.toBuilder().ignoredLabel(Losses.ignoredLabel(loss, lossOptions)).build();
         this.optimizer = require("optimizer");
         this.optimizerOptions = section("optimizer.");
         this.scheduler = PlanChoices.isNone(v.get("scheduler")) ? null : v.get("scheduler");

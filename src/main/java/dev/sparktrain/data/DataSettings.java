@@ -45,6 +45,7 @@ public final class DataSettings implements Serializable {
     private final StorageChoice storage;
     private final PackedBlock.Precision precision;
     private final int groupBatch;
+    private final Integer ignoredLabel;
 
     private DataSettings(Builder b) {
         this.path = b.path;
@@ -65,6 +66,7 @@ public final class DataSettings implements Serializable {
         this.storage = b.storage;
         this.precision = b.precision;
         this.groupBatch = b.groupBatch;
+        this.ignoredLabel = b.ignoredLabel;
     }
 
     /**
@@ -102,6 +104,7 @@ public final class DataSettings implements Serializable {
         b.storage = storage;
         b.precision = precision;
         b.groupBatch = groupBatch;
+        b.ignoredLabel = ignoredLabel;
         return b;
     }
 
@@ -260,6 +263,11 @@ public final class DataSettings implements Serializable {
         return precision;
     }
 
+    /** The label the loss ignores ({@code ignore_index}), accepted as it is and never a class; null: none. */
+    public Integer ignoredLabel() {
+        return ignoredLabel;
+    }
+
     /**
      * The row groups the training blocks are cut into ({@link RowGroups#forTraining} for the run
      * set by {@link Builder#summedFor}; whole-data-set groups when none was set).
@@ -288,6 +296,7 @@ public final class DataSettings implements Serializable {
         private StorageChoice storage = StorageChoice.AUTO;
         private PackedBlock.Precision precision = PackedBlock.Precision.FLOAT64;
         private int groupBatch;
+        private Integer ignoredLabel;
 
         private Builder(String path, int features) {
             if (features < 1) throw new SparkTrainException("data.features must be >= 1, got " + features);
@@ -393,6 +402,15 @@ public final class DataSettings implements Serializable {
          */
         public Builder summedFor(int batchSize) {
             this.groupBatch = batchSize;
+            return this;
+        }
+
+        /**
+         * Accept labels equal to the loss's {@code ignore_index} (null: none) as that target,
+         * never as a class (not a job-file key: it comes from {@code loss.ignore_index}).
+         */
+        public Builder ignoredLabel(Integer label) {
+            this.ignoredLabel = label;
             return this;
         }
 

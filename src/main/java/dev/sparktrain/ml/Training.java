@@ -69,13 +69,15 @@ final class Training {
         int metaK = classifier ? metaClasses(lf) : 0;
         boolean binary = Losses.task(lossName) == Loss.Task.BINARY;
         boolean countClasses = classifier && metaK == 0 && !binary;
+        Integer ignored = built(who, () -> Losses.ignoredLabel(lossName,
+                new Options("lossOptions", options(p.getLossOptions(), "lossOptions", who))));
         // One look at the data before loading it: a first feature vector (its size when the
         // column has no ML metadata, and whether it is sparse), with the label range when the
-        // class count must come from the labels.
+        // class count must come from the labels (the loss's ignore_index is no class: left out).
         Row look;
         if (countClasses) {
-            look = df.agg(functions.first(col(featuresCol), true), functions.max(col(labelCol)), functions.min(col(labelCol)))
-                    .head();
+            Column label = ignored == null ? col(labelCol) : functions.when(col(labelCol).notEqual(ignored), col(labelCol));
+            look = df.agg(functions.first(col(featuresCol), true), functions.max(label), functions.min(label)).head();
         } else {
             List<Row> first = df.select(col(featuresCol)).where(col(featuresCol).isNotNull()).limit(1).collectAsList();
             look = first.isEmpty() ? null : first.get(0);
@@ -124,6 +126,7 @@ final class Training {
                 .featureColumns(List.of(featuresCol))
                 .weightColumn(p.getWeightCol())
                 .indexLabels()
+                .ignoredLabel(ignored)
                 .classes(plan.classes())
                 .validationFraction(p.getValidationFraction())
                 .partitions(p.getNumPartitions())
@@ -193,7 +196,7 @@ final class Training {
             k = 2;
         } else {
             if (out < 2) {
-                throw new IllegalArgumentException(who + ": layers: CrossEntropyLoss needs one output per class (at least 2), "
+                throw new IllegalArgumentException(who + ": layers: " + lossName + " needs one output per class (at least 2), "
                         + "the last layer gives " + out + "; for one logit use loss BCEWithLogitsLoss");
             }
             if (classes > out) {

@@ -20,13 +20,19 @@ public final class BCEWithLogitsLoss implements Loss {
 
     private final double[] posWeight;   // null = all ones
     private final double[] weight;      // null = all ones
+    private final Reduction reduction;
 
     public BCEWithLogitsLoss(Options o, int outputs) {
         o.requireOnly(OPTIONS);
-        LossSupport.requireMeanReduction(o);
+        this.reduction = LossSupport.reduction(o);
         LossSupport.requireOutputs(name(), outputs);
         this.posWeight = LossSupport.nonNegativeList(o, "pos_weight", outputs, "output column");
         this.weight = LossSupport.nonNegativeList(o, "weight", outputs, "output column");
+    }
+
+    @Override
+    public Reduction reduction() {
+        return reduction;
     }
 
     @Override

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Forward and backward of a model plus loss over a run of packed rows — the arithmetic one
  * executor does for its slice of a mini-batch, with no Spark in it. Results accumulate into a
- * "sums" vector laid out as {@code [grad(0..d), lossSum, normalizer, rows, correct]}, so slices
+ * "sums" vector laid out as {@code [grad(0..d), lossSum, normalizer, rows, correct]} (rows whose
+ * target the loss ignores count in neither rows nor correct), so slices
  * from any number of partitions add up element-wise. Not thread-safe: one instance per thread.
  */
 public final class BatchKernel {
@@ -132,7 +133,7 @@ public final class BatchKernel {
                 sums[stat(sums, NORM)] += loss.normalizer(m, c, y, r * tw, w, r);
             }
             sums[stat(sums, LOSS)] += l;
-            sums[stat(sums, ROWS)] += m;
+            sums[stat(sums, ROWS)] += m - ignored(y, r * tw, m, tw);
             if (classifier) sums[stat(sums, CORRECT)] += correct(out, m, c, y, r * tw, tw);
             if (backward) {
                 backwardPass(params, x, r * d, m, sums, ptr == null ? 0 : 1, pass);
@@ -189,11 +190,19 @@ public final class BatchKernel {
         }
     }
 
+    /** Rows whose target the loss ignores ({@code ignore_index}): they count in neither rows nor accuracy. */
+    private int ignored(double[] y, int yOff, int m, int tw) {
+        int k = 0;
+        if (tw == 1) for (int r = 0; r < m; r++) if (loss.ignores(y[yOff + r])) k++;
+        return k;
+    }
+
     /** Rows whose prediction matches the target: argmax for class indices, logit>0 for binary. */
-    private static double correct(double[] out, int m, int c, double[] y, int yOff, int tw) {
+    private double correct(double[] out, int m, int c, double[] y, int yOff, int tw) {
         int ok = 0;
         if (tw == 1 && c > 1) {
             for (int r = 0; r < m; r++) {
+                if (loss.ignores(y[yOff + r])) continue;
                 int best = 0;
                 for (int j = 1; j < c; j++) if (out[r * c + j] > out[r * c + best]) best = j;
                 if (best == (int) y[yOff + r]) ok++;

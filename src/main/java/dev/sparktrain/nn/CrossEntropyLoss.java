@@ -3,6 +3,7 @@ package dev.sparktrain.nn;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,27 +14,39 @@ import java.util.List;
  * {@code Σ w_y} over the batch (n without weights). That is PyTorch's formula: its smoothing term
  * is weighted per class and divided by the same sum of target weights as the NLL term.
  * Gradient of a row: {@code A·p_j - a_j} with {@code A = Σ_c a_c}.
+ *
+ * <p>A row whose target is {@code ignore_index} (default -100) adds no loss, no gradient and
+ * nothing to the normalizer — smoothing term included, as PyTorch masks it too; with every row
+ * ignored the mean is 0/0 = NaN, as in PyTorch.
  */
 public final class CrossEntropyLoss implements Loss {
     private static final long serialVersionUID = 1L;
-    public static final List<String> OPTIONS = List.of("weight", "label_smoothing", "reduction");
+    public static final List<String> OPTIONS = List.of("weight", "ignore_index", "label_smoothing", "reduction");
 
     private final int classes;
     private final double[] weight;      // null = all ones
     private final double smoothing;
     private final double weightSum;     // Σ_c w_c, for the smoothing part of A
+    private final int ignoreIndex;
+    private final Reduction reduction;
 
     public CrossEntropyLoss(Options o, int classes) {
         o.requireOnly(OPTIONS);
-        LossSupport.requireMeanReduction(o);
+        this.reduction = LossSupport.reduction(o);
         LossSupport.requireOutputs(name(), classes);
         this.classes = classes;
         this.weight = LossSupport.nonNegativeList(o, "weight", classes, "class");
+        this.ignoreIndex = o.getInt("ignore_index", LossSupport.IGNORE_INDEX);
         this.smoothing = o.getDouble("label_smoothing", 0.0);
         if (!(smoothing >= 0 && smoothing <= 1)) throw o.error("label_smoothing", "must be in [0, 1], got " + smoothing);
         double s = 0;
         for (int k = 0; k < classes; k++) s += w(k);
         this.weightSum = s;
+    }
+
+    @Override
+    public Reduction reduction() {
+        return reduction;
     }
 
     @Override
@@ -51,18 +64,18 @@ public final class CrossEntropyLoss implements Loss {
         return 1;
     }
 
+    @Override
+    public boolean ignores(double target) {
+        return target == ignoreIndex;
+    }
+
     private double w(int k) {
         return weight == null ? 1.0 : weight[k];
     }
 
-    /** The class index of row r, refused unless it is an integer in [0, C). */
+    /** The class index of row r, or -1 when it is ignored; refused unless an integer in [0, C) or ignore_index. */
     private int target(double[] y, int yOff, int r) {
-        double t = y[yOff + r];
-        if (!(t >= 0 && t < classes) || t != Math.rint(t)) {
-            throw new SparkTrainException(name() + ": target of row " + r + " is " + t
-                    + "; expected an integer class index in [0, " + classes + ")");
-        }
-        return (int) t;
+        return LossSupport.classIndex(name(), y[yOff + r], r, classes, ignoreIndex);
     }
 
     @Override
@@ -80,6 +93,10 @@ public final class CrossEntropyLoss implements Loss {
         for (int r = 0; r < n; r++) {
             final int t = target(y, yOff, r);
             final int o = r * c;
+            if (t < 0) {
+                if (dOut != null) Arrays.fill(dOut, o, o + c, 0.0);
+                continue;
+            }
             double m = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < c; j++) m = Math.max(m, out[o + j]);
             // exp(z - m) is kept in dOut (when asked for) so the gradient pass needs no second exp.
@@ -115,12 +132,11 @@ public final class CrossEntropyLoss implements Loss {
     @Override
     public double normalizer(int n, int c, double[] y, int yOff) {
         checkClasses(c);
-        if (weight == null) {
-            for (int r = 0; r < n; r++) target(y, yOff, r);
-            return n;
-        }
         double s = 0;
-        for (int r = 0; r < n; r++) s += weight[target(y, yOff, r)];
+        for (int r = 0; r < n; r++) {
+            int t = target(y, yOff, r);
+            if (t >= 0) s += w(t);
+        }
         return s;
     }
 
@@ -128,7 +144,10 @@ public final class CrossEntropyLoss implements Loss {
     public double normalizer(int n, int c, double[] y, int yOff, double[] sw, int swOff) {
         checkClasses(c);
         double s = 0;
-        for (int r = 0; r < n; r++) s += sw[swOff + r] * w(target(y, yOff, r));
+        for (int r = 0; r < n; r++) {
+            int t = target(y, yOff, r);
+            if (t >= 0) s += sw[swOff + r] * w(t);
+        }
         return s;
     }
 

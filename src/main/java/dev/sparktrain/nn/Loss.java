@@ -3,11 +3,12 @@ package dev.sparktrain.nn;
 import java.io.Serializable;
 
 /**
- * A loss with PyTorch's mean reduction, split so that partitions can work on slices of a batch:
- * each slice returns the SUM of its rows' loss terms and adds its share of the normalizer; the
- * driver divides both sums by the global normalizer. For CrossEntropyLoss the normalizer is the
- * number of rows (or the sum of the targets' class weights), for MSELoss and BCEWithLogitsLoss it
- * is rows × outputs — exactly the denominators PyTorch's 'mean' uses.
+ * A loss with PyTorch's 'mean' or 'sum' reduction, split so that partitions can work on slices of
+ * a batch: each slice returns the SUM of its rows' loss terms and adds its share of the
+ * normalizer; the driver divides both sums by {@link Reduction#divisor} of the global normalizer
+ * (itself for 'mean', 1 for 'sum'). For CrossEntropyLoss and NLLLoss the normalizer is the number
+ * of rows not ignored (or the sum of their targets' class weights), for the element-wise losses
+ * it is rows × outputs — exactly the denominators PyTorch's 'mean' uses.
  *
  * <p>Outputs and targets are row-major: {@code out[r*c + j]}; targets hold one value per row for
  * class-index losses ({@link #targetWidth(int)} == 1) or {@code c} values per row otherwise.
@@ -29,8 +30,29 @@ public interface Loss extends Serializable {
         }
     }
 
+    /** PyTorch's {@code reduction} keyword, without 'none' (a step needs one number). */
+    enum Reduction {
+        MEAN, SUM;
+
+        /** What the summed loss and gradient are divided by, given the summed normalizer. */
+        public double divisor(double normalizer) {
+            return this == MEAN ? normalizer : 1.0;
+        }
+    }
+
     /** PyTorch class name, e.g. "CrossEntropyLoss". */
     String name();
+
+    /** How the batch's terms become the loss: their mean (PyTorch's default) or their sum. */
+    Reduction reduction();
+
+    /**
+     * Whether rows with this target are left out ({@code ignore_index}): no loss, no gradient,
+     * nothing added to the normalizer, and not counted in the rows and accuracy of a step.
+     */
+    default boolean ignores(double target) {
+        return false;
+    }
 
     /** What the outputs of a model trained with this loss mean. */
     Task task();

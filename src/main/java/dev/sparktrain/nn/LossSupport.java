@@ -8,9 +8,9 @@ final class LossSupport {
     private LossSupport() {
     }
 
-    /** Only PyTorch's default 'mean' reduction exists here (the sum/normalizer split implements it). */
-    static void requireMeanReduction(Options o) {
-        o.getChoice("reduction", "mean", "mean");
+    /** PyTorch's 'mean' (default) or 'sum'; 'none' gives no single number to step on, so it is refused. */
+    static Loss.Reduction reduction(Options o) {
+        return o.getChoice("reduction", "mean", "mean", "sum").equals("sum") ? Loss.Reduction.SUM : Loss.Reduction.MEAN;
     }
 
     /** A per-column/per-class list: exactly {@code outputs} finite values >= 0, or null if absent. */
@@ -26,6 +26,23 @@ final class LossSupport {
             }
         }
         return v.clone();
+    }
+
+    /** PyTorch's default {@code ignore_index}. */
+    static final int IGNORE_INDEX = -100;
+
+    /**
+     * The class index of row r's target {@code t}, or -1 when {@code t} is {@code ignoreIndex};
+     * refused unless it is an integer in [0, classes).
+     */
+    static int classIndex(String loss, double t, int r, int classes, int ignoreIndex) {
+        if (t == ignoreIndex) return -1;
+        if (!(t >= 0 && t < classes) || t != Math.rint(t)) {
+            throw new SparkTrainException(loss + ": target of row " + r + " is " + t
+                    + "; expected an integer class index in [0, " + classes + ")"
+                    + (ignoreIndex == IGNORE_INDEX ? "" : " or ignore_index " + ignoreIndex));
+        }
+        return (int) t;
     }
 
     static void requireOutputs(String loss, int outputs) {

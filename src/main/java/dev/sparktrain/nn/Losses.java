@@ -21,6 +21,10 @@ public final class Losses {
         REGISTRY.put("CrossEntropyLoss", new Entry(CrossEntropyLoss.OPTIONS, CrossEntropyLoss::new));
         REGISTRY.put("MSELoss", new Entry(MSELoss.OPTIONS, MSELoss::new));
         REGISTRY.put("BCEWithLogitsLoss", new Entry(BCEWithLogitsLoss.OPTIONS, BCEWithLogitsLoss::new));
+        REGISTRY.put("NLLLoss", new Entry(NLLLoss.OPTIONS, NLLLoss::new));
+        REGISTRY.put("L1Loss", new Entry(L1Loss.OPTIONS, L1Loss::new));
+        REGISTRY.put("SmoothL1Loss", new Entry(SmoothL1Loss.OPTIONS, SmoothL1Loss::new));
+        REGISTRY.put("HuberLoss", new Entry(HuberLoss.OPTIONS, HuberLoss::new));
     }
 
     private Losses() {
@@ -45,6 +49,21 @@ public final class Losses {
     /** What the outputs of a model trained with the named loss mean. */
     public static Loss.Task task(String name) {
         return create(name, Options.empty(name), 2).task();
+    }
+
+    /**
+     * The label the named loss is told to ignore ({@code ignore_index} given in its options), or
+     * null: the data loader then accepts that label, and never counts it as a class. An unknown
+     * loss gives null (its name is refused when the loss is built).
+     */
+    public static Integer ignoredLabel(String name, Options options) {
+        for (Map.Entry<String, Entry> e : REGISTRY.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name == null ? "" : name.trim())) {
+                return e.getValue().options().contains("ignore_index") && options.has("ignore_index")
+                        ? options.getInt("ignore_index") : null;
+            }
+        }
+        return null;
     }
 
     /** @param outputs model outputs per row (the number of classes for CrossEntropyLoss) */

@@ -4,15 +4,22 @@ import dev.sparktrain.config.Options;
 
 import java.util.List;
 
-/** {@code torch.nn.MSELoss}: mean over all n × C elements of {@code (x - y)²}. */
+/** {@code torch.nn.MSELoss}: mean (or sum) over all n × C elements of {@code (x - y)²}. */
 public final class MSELoss implements Loss {
     private static final long serialVersionUID = 1L;
     public static final List<String> OPTIONS = List.of("reduction");
 
+    private final Reduction reduction;
+
     public MSELoss(Options o, int outputs) {
         o.requireOnly(OPTIONS);
-        LossSupport.requireMeanReduction(o);
+        this.reduction = LossSupport.reduction(o);
         LossSupport.requireOutputs(name(), outputs);
+    }
+
+    @Override
+    public Reduction reduction() {
+        return reduction;
     }
 
     @Override

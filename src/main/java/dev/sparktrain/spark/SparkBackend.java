@@ -115,7 +115,7 @@ public final class SparkBackend implements StepBackend {
                     : trainLayout.withSkippedEmpty(TreeReduce.onDriver(Spark.call(what, () -> runJob(jsc, train, task, holding)),
                             trainLayout.groups()), holding);
             double[] root = tree.root();
-            return root == null ? StepSums.empty(model.paramCount(), true) : StepSums.of(root, true);
+            return root == null ? StepSums.empty(model.paramCount(), true) : StepSums.of(root, true, loss.reduction());
         } finally {
             weights.destroy();
         }
@@ -132,7 +132,7 @@ public final class SparkBackend implements StepBackend {
             for (int i = 0; i < all.length; i++) all[i] = i;
             double[] root = TreeReduce.onDriver(Spark.call("validation", () -> runJob(jsc, validation, task, all)),
                     validationGroups).root();
-            return root == null ? null : StepSums.of(root, false);
+            return root == null ? null : StepSums.of(root, false, loss.reduction());
         } finally {
             weights.destroy();
         }

@@ -20,6 +20,7 @@ public final class LocalBackend implements StepBackend {
     private final RowGroups validationGroups;
     private final BlockWorker worker;
     private final int paramCount;
+    private final Loss.Reduction reduction;
 
     /** Blocks of consecutive rows, in order; {@code batchSize} as the run's (0 = full batch). */
     public LocalBackend(Sequential model, Loss loss, PackedBlock[] train, PackedBlock[] validation, int batchSize) {
@@ -29,6 +30,7 @@ public final class LocalBackend implements StepBackend {
         this.validationGroups = this.validation == null ? null : RowGroups.forEvaluation(this.validation.rows());
         this.worker = new BlockWorker(model, loss);
         this.paramCount = model.paramCount();
+        this.reduction = loss.reduction();
     }
 
     private static PackedBlock joined(PackedBlock[] blocks) {
@@ -46,12 +48,12 @@ public final class LocalBackend implements StepBackend {
     public StepSums batchSums(double[] params, EpochOrder order, int epoch, int step, long from, long to) {
         double[] root = GroupedSums.step(train, train.slice(order, epoch, from, to), trainGroups, params,
                 BlockWorker.stepKey(order, from), 1, () -> worker).root();
-        return root == null ? StepSums.empty(paramCount, true) : StepSums.of(root, true);
+        return root == null ? StepSums.empty(paramCount, true) : StepSums.of(root, true, reduction);
     }
 
     @Override
     public StepSums validationSums(double[] params) {
         if (validation == null || validation.rows() == 0) return null;
-        return StepSums.of(GroupedSums.stats(validation, validationGroups, params, worker).root(), false);
+        return StepSums.of(GroupedSums.stats(validation, validationGroups, params, worker).root(), false, reduction);
     }
 }

@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * The driver's training loop, independent of where gradients are computed. One step: get the
- * batch's sums from the backend, divide by the global normalizer (PyTorch's mean), clip, step
+ * batch's sums from the backend, divide by the global normalizer (PyTorch's mean; 1 for the
+ * 'sum' reduction), clip, step
  * the optimizer, step a per-step scheduler. At the end of an epoch: validation, the per-epoch
  * scheduler (ReduceLROnPlateau gets the validation loss, or the training loss without one),
  * early stopping, the listeners (progress, metrics, checkpoints).
@@ -94,7 +95,8 @@ public final class Trainer {
             for (TrainListener l : listeners) l.beforeEpoch(epoch + 1, stepsPerEpoch);
             double lossWeighted = 0;
             double correct = 0;
-            long rowsCounted = 0;
+            long rowsCounted = 0;       // batch rows of the steps taken
+            long labelled = 0;          // of those, the rows accuracy counts (ignore_index rows left out)
             double gradNorm = Double.NaN;
             for (long s = 0; s < stepsPerEpoch; s++, globalStep++) {
                 long ts = System.nanoTime();
@@ -102,16 +104,17 @@ public final class Trainer {
                 long to = Math.min(n, from + batch);
                 StepSums sums = backend.batchSums(params, order, epoch, (int) s, from, to);
                 double norm = sums.normalizer();
-                long rows = sums.rows();
-                double meanLoss = sums.meanLoss();
-                double[] grad = sums.grad();   // ours to keep: the mean in place
+                long rows = to - from;
+                double batchLoss = sums.reducedLoss();
+                double[] grad = sums.grad();   // ours to keep: reduced in place
                 for (int i = 0; i < grad.length; i++) grad[i] /= norm;
                 // The norm is taken before clipping; NaN or Inf in any component makes it non-finite.
-                double stepNorm = !Double.isFinite(meanLoss) ? Double.NaN : clipper == null ? norm2(grad) : clipper.clip(grad);
-                if (!Double.isFinite(meanLoss) || !Double.isFinite(stepNorm)) {
+                double stepNorm = !Double.isFinite(batchLoss) ? Double.NaN : clipper == null ? norm2(grad) : clipper.clip(grad);
+                if (!Double.isFinite(batchLoss) || !Double.isFinite(stepNorm)) {
                     String what = "epoch " + (epoch + 1) + " step " + (s + 1) + ": "
-                            + (norm == 0 ? "the batch's sample weights (times its targets' class weights) add up to 0, so "
-                            + "its mean loss is 0/0" : !Double.isFinite(meanLoss) ? "the loss is " + meanLoss
+                            + (norm == 0 ? "the batch's sample weights (times its targets' class weights) add up to 0, "
+                            + "or every row's label is the loss's ignore_index, so its mean loss is 0/0"
+                            : !Double.isFinite(batchLoss) ? "the loss is " + batchLoss
                             : "the gradient norm is " + stepNorm);
                     if (settings.nonFinite() == TrainSettings.NonFinite.STOP) {
                         throw new SparkTrainException(what + " (diverged or bad data); stopped before the optimizer step, "
@@ -128,21 +131,22 @@ public final class Trainer {
                 for (TrainListener l : listeners) l.beforeStep(epoch, globalStep, optimizer);
                 double[] lrUsed = listeners.isEmpty() ? null : lrs();
                 optimizer.step(params, grad);
-                if (interval() == Scheduler.Interval.STEP) scheduler.step(meanLoss);
+                if (interval() == Scheduler.Interval.STEP) scheduler.step(batchLoss);
                 if (!listeners.isEmpty()) {
-                    StepStats ss = new StepStats(epoch + 1, globalStep + 1, meanLoss, gradNorm, lrUsed, rows,
+                    StepStats ss = new StepStats(epoch + 1, globalStep + 1, batchLoss, gradNorm, lrUsed, rows,
                             (System.nanoTime() - ts) / 1e9);
                     for (TrainListener l : listeners) l.afterStep(ss);
                 }
-                lossWeighted += meanLoss * rows;
+                lossWeighted += batchLoss * rows;
                 rowsCounted += rows;
+                labelled += sums.rows();
                 correct += sums.correct();
             }
             // skipped steps (train.nonfinite = skip) count in neither the loss nor the accuracy
             double trainLoss = rowsCounted == n ? lossWeighted / n : lossWeighted / rowsCounted;
-            double trainAcc = rowsCounted == n ? correct / n : correct / rowsCounted;
+            double trainAcc = correct / labelled;
             StepSums val = backend.validationSums(params);
-            double valLoss = val == null ? Double.NaN : val.meanLoss();
+            double valLoss = val == null ? Double.NaN : val.reducedLoss();
             double valAcc = val == null ? Double.NaN : val.accuracy();
             if (val != null && val.normalizer() > 0 && !Double.isFinite(valLoss)) {
                 throw new SparkTrainException("epoch " + (epoch + 1) + " validation: the loss is " + valLoss

@@ -117,6 +117,19 @@ class JobConfigTest {
     }
 
     @Test
+    void lossIgnoreIndexReachesTheLoaderAndOtherLossOptionsParse() throws IOException {
+        assertNull(Main.parse(new String[] {job().toString()}).data.ignoredLabel(), "only when loss.ignore_index is set");
+        JobConfig cfg = Main.parse(new String[] {job("loss.ignore_index = -1", "loss.reduction = sum").toString()});
+        assertEquals(-1, cfg.data.ignoredLabel());
+        new TrainJob(cfg);
+        cfg = Main.parse(new String[] {job("loss = HuberLoss", "loss.delta = 0.5", "loss.reduction = sum").toString()});
+        assertNull(cfg.data.ignoredLabel(), "HuberLoss has no ignore_index");
+        addedLineRefused("loss.ignore_index = 1.5", "'loss.ignore_index': expected an integer, got 1.5");
+        Path f = job("loss.reduction = none");
+        jobRefused(f, at(f, 10, "'loss.reduction': expected one of mean, sum, got 'none'"));
+    }
+
+    @Test
     void unknownKeyNamesFileLineAndListsAllowedKeys() throws IOException {
         addedLineRefused("train.epoch = 3", "unknown key 'train.epoch'", "allowed:", "train.epochs",
                 "data.validation_fraction", "optimizer.<option>", "output.dir");

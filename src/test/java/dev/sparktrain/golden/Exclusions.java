@@ -3,12 +3,12 @@ package dev.sparktrain.golden;
 import java.util.Map;
 
 /** The only golden cases we deliberately do not match, each with its reason. */
-final class Exclusions {
+public final class Exclusions {
     private Exclusions() {
     }
 
     /** Why this case is skipped, or null to run it. */
-    static String reason(Map<String, Object> c) {
+    public static String reason(Map<String, Object> c) {
         if ("optimizer".equals(c.get("kind")) && "NAdam".equals(c.get("optimizer"))) {
             Object foreach = Golden.map(c.get("options")).get("foreach");
             if (!Boolean.TRUE.equals(foreach)) {
@@ -17,6 +17,15 @@ final class Exclusions {
                         + "foreach path (case nadam_foreach) records";
             }
         }
+        if ("train".equals(c.get("kind")) && usesLayer(c, "log_softmax")) {
+            // TEMPORARY, losses branch only: the layers branch of issue 15 adds nn/LogSoftmax and its
+            // golden/TrainCase mapping; the integrator removes this exclusion when merging both.
+            return "needs the log_softmax layer, which this branch does not have yet (issue 15, layers branch)";
+        }
         return null;
+    }
+
+    private static boolean usesLayer(Map<String, Object> c, String type) {
+        return Golden.list(c.get("model")).stream().anyMatch(l -> type.equals(Golden.map(l).get("type")));
     }
 }

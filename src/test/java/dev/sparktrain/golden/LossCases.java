@@ -8,7 +8,10 @@ import java.util.Map;
 
 import static dev.sparktrain.golden.Golden.assertClose;
 
-/** kind = "loss": mean = sum / normalizer and gradient = dSum / normalizer, whole batch and split. */
+/**
+ * kind = "loss": loss = sum / divisor and gradient = dSum / divisor (the divisor: the normalizer for
+ * reduction 'mean', 1 for 'sum'), whole batch and split.
+ */
 final class LossCases {
     private static final double RTOL = 1e-9;
     private static final double ATOL = 1e-12;
@@ -30,7 +33,7 @@ final class LossCases {
         // Whole batch.
         double[] grad = new double[n * cols];
         double sum = loss.sumAndGradient(x, n, cols, y, 0, grad);
-        double norm = loss.normalizer(n, cols, y, 0);
+        double norm = loss.reduction().divisor(loss.normalizer(n, cols, y, 0));
         assertClose(expectedLoss, sum / norm, RTOL, ATOL, id + " loss");
         assertClose(expectedLoss, loss.sum(x, n, cols, y, 0) / norm, RTOL, ATOL, id + " loss (sum only)");
         assertClose(expectedGrad, scale(grad, 1 / norm), RTOL, ATOL, id + " grad");
@@ -42,7 +45,7 @@ final class LossCases {
             double[] g2 = new double[(n - k) * cols];
             double s = loss.sumAndGradient(Arrays.copyOfRange(x, 0, k * cols), k, cols, y, 0, g1)
                     + loss.sumAndGradient(Arrays.copyOfRange(x, k * cols, n * cols), n - k, cols, y, k * tw, g2);
-            double z = loss.normalizer(k, cols, y, 0) + loss.normalizer(n - k, cols, y, k * tw);
+            double z = loss.reduction().divisor(loss.normalizer(k, cols, y, 0) + loss.normalizer(n - k, cols, y, k * tw));
             double[] g = new double[n * cols];
             System.arraycopy(g1, 0, g, 0, g1.length);
             System.arraycopy(g2, 0, g, g1.length, g2.length);

@@ -5,6 +5,7 @@ import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.spark.SparkBackend;
 import dev.sparktrain.train.SparkTestContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -26,6 +27,8 @@ class SparkTrainerGoldenTest {
     }
 
     private static void run(Map<String, Object> c, int partitions) {
+        String excluded = Exclusions.reason(c);
+        Assumptions.assumeTrue(excluded == null, excluded);
         TrainCase tc = new TrainCase(c);
         JavaRDD<PackedBlock> blocks = Blocks.fromArrays(SparkTestContext.get(), tc.x, tc.y, tc.w, tc.features,
                 tc.targetWidth, partitions);

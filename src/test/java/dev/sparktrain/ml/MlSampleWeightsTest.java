@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * weightCol in the estimators: all-ones weights train the same bits as no weights; integer
  * weights train (full batch) what the rows repeated that many times train; a missing or bad
  * weight column is refused in one line. The PyTorch comparison of weighted training through the
- * estimators is MlWeightedGoldenTest.
+ * estimators is MlGoldenTrainTest.
  */
 class MlSampleWeightsTest {
     private static final StructType SCHEMA = new StructType().add("label", DataTypes.DoubleType)

@@ -49,6 +49,30 @@ class LossGradientTest {
     }
 
     @Test
+    void crossEntropyAndNllWithIgnoredRows() {
+        double[] y = {0, -100, 1, 3, -100};
+        for (long seed = 1; seed <= 3; seed++) {
+            check(loss("CrossEntropyLoss", Map.of("weight", List.of(1.0, 2.0, 0.5, 3.0), "label_smoothing", 0.3)), y, seed, 2);
+            check(loss("NLLLoss", Map.of()), y, seed, 1);
+            check(loss("NLLLoss", Map.of("weight", List.of(1.0, 2.0, 0.5, 3.0), "ignore_index", 3, "reduction", "sum")),
+                    new double[] {0, 3, 1, 2, 3}, seed, 1);
+        }
+    }
+
+    /** Gaussian inputs against other Gaussians: no element sits within the step h of a kink (fixed seeds). */
+    @Test
+    void elementwiseRegressionLosses() {
+        double[] y = new Random(9).doubles(N * C).map(v -> 2 * v - 1).toArray();
+        for (long seed = 1; seed <= 3; seed++) {
+            check(loss("L1Loss", Map.of()), y, seed, 2);
+            check(loss("SmoothL1Loss", Map.of()), y, seed, 1);
+            check(loss("SmoothL1Loss", Map.of("beta", 0.3, "reduction", "sum")), y, seed, 1);
+            check(loss("HuberLoss", Map.of()), y, seed, 1);
+            check(loss("HuberLoss", Map.of("delta", 0.4)), y, seed, 2);
+        }
+    }
+
+    @Test
     void mse() {
         double[] y = new Random(9).doubles(N * C).toArray();
         for (long seed = 1; seed <= 3; seed++) check(loss("MSELoss", Map.of()), y, seed, 2);

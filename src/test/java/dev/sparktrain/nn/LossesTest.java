@@ -27,8 +27,10 @@ class LossesTest {
     void namesAreCaseInsensitiveAndUnknownListsAllowed() {
         assertEquals("CrossEntropyLoss", Losses.create("crossentropyloss", opts(), 3).name());
         assertEquals("MSELoss", Losses.create("MSELOSS", opts(), 1).name());
-        String m = refused("NLLLoss", opts(), 3);
-        assertTrue(m.contains("NLLLoss") && m.contains("CrossEntropyLoss, MSELoss, BCEWithLogitsLoss"), m);
+        assertEquals("HuberLoss", Losses.create("huberloss", opts(), 1).name());
+        String m = refused("KLDivLoss", opts(), 3);
+        assertTrue(m.contains("KLDivLoss") && m.contains("CrossEntropyLoss, MSELoss, BCEWithLogitsLoss, NLLLoss, L1Loss, "
+                + "SmoothL1Loss, HuberLoss"), m);
     }
 
     @Test
@@ -37,8 +39,15 @@ class LossesTest {
         assertTrue(refused("CrossEntropyLoss", opts("label_smoothing", 1.5), 3).contains("label_smoothing"));
         assertTrue(refused("CrossEntropyLoss", opts("weight", List.of(1.0, 2.0)), 3).contains("expected 3 values (one per class), got 2"));
         assertTrue(refused("CrossEntropyLoss", opts("weight", List.of(1.0, -2.0, 1.0)), 3).contains("'weight': value 1 must be finite and >= 0"));
-        assertTrue(refused("CrossEntropyLoss", opts("ignore_index", -100), 3).contains("allowed: label_smoothing, reduction, weight"));
-        assertTrue(refused("CrossEntropyLoss", opts("reduction", "sum"), 3).contains("'reduction'"));
+        assertTrue(refused("CrossEntropyLoss", opts("ignore", -100), 3).contains("allowed: ignore_index, label_smoothing, reduction, weight"));
+        assertTrue(refused("CrossEntropyLoss", opts("ignore_index", 1.5), 3).contains("'ignore_index'"));
+        assertTrue(refused("CrossEntropyLoss", opts("reduction", "none"), 3).contains("'reduction': expected one of mean, sum, got 'none'"));
+        assertTrue(refused("L1Loss", opts("reduction", "avg"), 1).contains("'reduction'"));
+        assertTrue(refused("SmoothL1Loss", opts("beta", -0.5), 1).contains("'beta': must be finite and >= 0, got -0.5"));
+        assertTrue(refused("HuberLoss", opts("delta", 0.0), 1).contains("'delta': must be finite and > 0, got 0.0"));
+        assertTrue(refused("HuberLoss", opts("beta", 1.0), 1).contains("unknown option"));
+        assertTrue(refused("NLLLoss", opts("label_smoothing", 0.1), 3).contains("unknown option"));
+        assertTrue(refused("NLLLoss", opts("weight", List.of(1.0)), 3).contains("expected 3 values (one per class), got 1"));
         assertTrue(refused("BCEWithLogitsLoss", opts("pos_weight", List.of(1.0)), 2).contains("expected 2 values (one per output column), got 1"));
         assertTrue(refused("BCEWithLogitsLoss", opts("weight", "1 2 3"), 2).contains("'weight'"));
         assertTrue(refused("MSELoss", opts("weight", List.of(1.0)), 1).contains("unknown option"));

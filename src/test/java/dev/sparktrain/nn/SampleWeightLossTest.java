@@ -34,8 +34,18 @@ class SampleWeightLossTest {
         for (int i = 0; i < real.length; i++) real[i] = r.nextGaussian();
         double[] bits = new double[N * C];
         for (int i = 0; i < bits.length; i++) bits[i] = r.nextInt(2);
+        double[] someIgnored = classes.clone();
+        someIgnored[2] = -100;
+        someIgnored[5] = -100;
         return List.of(
                 new Case("CE", Losses.create("CrossEntropyLoss", new Options("t", Map.of()), C), classes),
+                new Case("CE weight+smoothing+ignore_index", Losses.create("CrossEntropyLoss", new Options("t", Map.of(
+                        "weight", List.of(0.5, 2.0, 1.25), "label_smoothing", 0.2, "ignore_index", -100)), C), someIgnored),
+                new Case("NLL weight+ignore_index", Losses.create("NLLLoss", new Options("t", Map.of(
+                        "weight", List.of(0.5, 2.0, 1.25))), C), someIgnored),
+                new Case("L1", Losses.create("L1Loss", new Options("t", Map.of()), C), real),
+                new Case("SmoothL1 beta", Losses.create("SmoothL1Loss", new Options("t", Map.of("beta", 0.7)), C), real),
+                new Case("Huber delta", Losses.create("HuberLoss", new Options("t", Map.of("delta", 0.8)), C), real),
                 new Case("CE weight+smoothing", Losses.create("CrossEntropyLoss", new Options("t", Map.of(
                         "weight", List.of(0.5, 2.0, 1.25), "label_smoothing", 0.2)), C), classes),
                 new Case("MSE", Losses.create("MSELoss", new Options("t", Map.of()), C), real),

@@ -146,8 +146,8 @@ class NonFiniteTest {
         SparkTrainException e = assertThrows(SparkTrainException.class, () -> new Trainer(adam(), null, null,
                 new TrainSettings(2, 4, false, 7, null, TrainSettings.NonFinite.STOP))
                 .fit(p, new LocalBackend(MODEL, LOSS, blocks, null, 4)));
-        assertEquals("epoch 1 step 2: the batch's sample weights (times its targets' class weights) add up to 0, so its "
-                + "mean loss is 0/0 (diverged or bad data); stopped before the optimizer step, the last checkpoint is "
+        assertEquals("epoch 1 step 2: the batch's sample weights (times its targets' class weights) add up to 0, or every "
+                + "row's label is the loss's ignore_index, so its mean loss is 0/0 (diverged or bad data); stopped before the optimizer step, the last checkpoint is "
                 + "intact; lower the lr, enable clipping, or set train.nonfinite = skip", e.getMessage());
     }
 

@@ -185,7 +185,7 @@ final class StepProbe {
         long t3 = System.nanoTime();
         if (weights != null) weights.destroy();
         long t4 = System.nanoTime();
-        StepSums total = StepSums.of(sums, true);
+        StepSums total = StepSums.of(sums, true, loss.reduction());
         double[] grad = total.grad();
         for (int i = 0; i < d; i++) grad[i] /= total.normalizer();
         if (clip != null) clip.clip(grad);

@@ -12,7 +12,9 @@ import java.util.Map;
  * training run's validation figures (same kernel, partition sums added in order). Classification:
  * {@code confusion[t][p]} counts rows of true class t predicted as p; precision and recall per
  * class are NaN when undefined (nothing predicted / no rows of that class). Regression: RMSE and
- * MAE over every output.
+ * MAE over every output. Rows whose label is the loss's ignore_index are in neither {@code rows},
+ * the accuracy nor the confusion matrix; {@code loss} is the set's loss as one batch (its total
+ * with reduction='sum').
  */
 public record Evaluation(long rows, double loss, double accuracy, long[][] confusion, double rmse, double mae) {
 

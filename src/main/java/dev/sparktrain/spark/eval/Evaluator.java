@@ -62,6 +62,7 @@ public final class Evaluator {
                         double[] out = worker.forward(b, row, count, params);
                         for (int i = 0; i < count; i++) {
                             if (classifier) {
+                                if (loss.ignores(y[(row + i) * tw])) continue;   // not in the confusion, as not in accuracy
                                 int t = Scoring.trueClass(y[(row + i) * tw], c);
                                 acc[CONF + t * k + Scoring.predictedClass(out, i, c)]++;
                             } else {
@@ -82,12 +83,13 @@ public final class Evaluator {
             for (SumTree p : parts) all.merge(p);
             double[] t = n == 0 || all.root() == null ? new double[width] : all.root();
             long rows = (long) t[ROWS];
+            double lossValue = t[LOSS] / loss.reduction().divisor(t[NORM]);
             if (!classifier) {
-                return new Evaluation(rows, t[LOSS] / t[NORM], Double.NaN, null, Math.sqrt(t[SSE] / t[OUTPUTS]), t[SAE] / t[OUTPUTS]);
+                return new Evaluation(rows, lossValue, Double.NaN, null, Math.sqrt(t[SSE] / t[OUTPUTS]), t[SAE] / t[OUTPUTS]);
             }
             long[][] conf = new long[k][k];
             for (int a = 0; a < k; a++) for (int b = 0; b < k; b++) conf[a][b] = (long) t[CONF + a * k + b];
-            return new Evaluation(rows, t[LOSS] / t[NORM], t[CORRECT] / t[ROWS], conf, Double.NaN, Double.NaN);
+            return new Evaluation(rows, lossValue, t[CORRECT] / t[ROWS], conf, Double.NaN, Double.NaN);
         } finally {
             weights.destroy();
             if (mine != null) mine.unpersist(false);

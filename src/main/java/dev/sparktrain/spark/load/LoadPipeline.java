@@ -62,13 +62,13 @@ final class LoadPipeline {
         }
     }
 
-    /** Class indices as they are, a name list, or the training source's sorted distinct labels. */
+    /** Class indices as they are, a name list, or the training source's sorted distinct labels; the loss's ignore_index accepted. */
     private static Labels labels(DataSource trainSrc, DataSettings s) {
         return switch (s.labelMode()) {
-            case INDEX -> Labels.indices(s.classes());
-            case NAMES -> Labels.named(s.labelNames());
+            case INDEX -> Labels.indices(s.classes()).ignoring(s.ignoredLabel());
+            case NAMES -> Labels.named(s.labelNames()).ignoring(s.ignoredLabel());
             case AUTO -> Labels.sorted(Spark.call("finding the labels of " + trainSrc.name(), trainSrc::distinctLabels),
-                    s.classes(), trainSrc.name());
+                    s.classes(), trainSrc.name(), s.ignoredLabel());
         };
     }
 
