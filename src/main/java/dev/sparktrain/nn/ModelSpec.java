@@ -116,8 +116,8 @@ public final class ModelSpec {
     private Item item(String raw) {
         Matcher m = ITEM.matcher(raw);
         if (!m.matches()) {
-            throw new SparkTrainException(where + ": '" + raw + "': expected a layer such as Linear(64, 128), ReLU or "
-                    + "Dropout(p=0.1)");
+            throw new SparkTrainException(where + ": unknown layer '" + raw + "': expected Name or Name(option=value, ...), "
+                    + "e.g. Linear(64, 128), ReLU or Dropout(p=0.1)");
         }
         Layers.Entry type = Layers.find(m.group(1));
         if (type == null) {
