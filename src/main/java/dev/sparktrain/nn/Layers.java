@@ -23,7 +23,7 @@ public final class Layers {
 
     /** Builds a layer from its options (defaults filled in) and the width before it. */
     @FunctionalInterface
-    interface Factory {
+    public interface Factory {
         Layer build(Options o, int width);
     }
 

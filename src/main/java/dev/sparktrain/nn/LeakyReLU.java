@@ -23,6 +23,6 @@ public final class LeakyReLU extends Pointwise {
 
     @Override
     public String spec() {
-        return "LeakyReLU(negative_slope=" + number(slope) + ")";
+        return slope == 0.01 ? "LeakyReLU()" : "LeakyReLU(negative_slope=" + number(slope) + ")";
     }
 }

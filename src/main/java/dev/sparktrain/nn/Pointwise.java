@@ -44,7 +44,7 @@ public abstract class Pointwise implements Layer {
         for (int i = 0; i < len; i++) dX[i] = grad(x[xOff + i], y[i], dY[i]);
     }
 
-    /** A double as a Python literal would read it ({@code 0.1}, {@code 1.0e-5}). */
+    /** A double as Python reads it back ({@code 0.1}, {@code 1.0e-5}), for {@link #spec()}s. */
     static String number(double v) {
         return Double.toString(v).replace('E', 'e');
     }

@@ -30,6 +30,8 @@ public final class Softplus extends Pointwise {
 
     @Override
     public String spec() {
-        return "Softplus(beta=" + number(beta) + ", threshold=" + number(threshold) + ")";
+        String b = beta == 1.0 ? "" : "beta=" + number(beta);
+        String t = threshold == 20.0 ? "" : "threshold=" + number(threshold);
+        return "Softplus(" + b + (b.isEmpty() || t.isEmpty() ? "" : ", ") + t + ")";
     }
 }

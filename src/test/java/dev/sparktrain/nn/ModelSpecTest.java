@@ -33,7 +33,7 @@ class ModelSpecTest {
                 canonical("nn.Linear(64, 128, bias=False), nn.GELU(approximate='tanh'), "
                         + "nn.LayerNorm(128, eps=1e-5, elementwise_affine=False), nn.Dropout(p=0.2), "
                         + "torch.nn.Linear(in_features=128, out_features=10, bias=True)"));
-        assertEquals("Linear(4, 8), LeakyReLU(negative_slope=0.1), LeakyReLU(negative_slope=0.2), LeakyReLU(negative_slope=0.01), "
+        assertEquals("Linear(4, 8), LeakyReLU(negative_slope=0.1), LeakyReLU(negative_slope=0.2), LeakyReLU(), "
                         + "ELU(), ELU(alpha=0.5), Softplus(beta=2.0, threshold=10.0), SiLU(), Mish(), Hardswish(), Sigmoid(), "
                         + "Tanh(), Identity(), GELU(), LogSoftmax(dim=1)",
                 canonical("Linear(4, 8), LeakyReLU(0.1), LeakyReLU(negative_slope=0.2), LeakyReLU(), ELU(), ELU(alpha=0.5), "
@@ -46,7 +46,8 @@ class ModelSpecTest {
     @Test
     void canonicalSpellingParsesBackToItself() {
         String spec = "Linear(5, 9, bias=False), GELU(approximate='tanh'), LayerNorm(9, eps=0.01), Softplus(beta=0.5, threshold=3.0), "
-                + "Dropout(p=0.25), ELU(alpha=2.0), Linear(9, 3), LogSoftmax(dim=1)";
+                + "Dropout(p=0.25), ELU(alpha=2.0), Softplus(), Softplus(threshold=5.0), Softplus(beta=3.0), LeakyReLU(), "
+                + "LeakyReLU(negative_slope=0.5), Linear(9, 3), LogSoftmax(dim=1)";
         assertEquals(spec, canonical(spec));
         assertEquals(spec, canonical(canonical(spec)));
     }
