@@ -49,7 +49,7 @@ def sparktrain_init(model, seed):
         for m in model:
             if isinstance(m, torch.nn.Linear):
                 bound = 1.0 / math.sqrt(m.in_features)
-                for p in (m.weight, m.bias):
+                for p in (m.weight, m.bias) if m.bias is not None else (m.weight,):
                     v = [(2 * rng.next_double() - 1) * bound for _ in range(p.numel())]
                     p.copy_(torch.tensor(v).reshape(p.shape))
 
@@ -67,8 +67,11 @@ def build(layers):
 
 
 def weighted_loss(name, options, out, y, w):
-    """The batch loss: 'none' terms times w, over the weighted normalizer (see the module doc)."""
+    """The batch loss: 'none' terms times w, over the weighted normalizer (see the module doc);
+    without weights (w None) PyTorch's own reduction."""
     kw = {k: (torch.tensor(v) if isinstance(v, list) else v) for k, v in options.items()}
+    if w is None:
+        return getattr(torch.nn, name)(**kw)(out, y)
     terms = getattr(torch.nn, name)(reduction="none", **kw)(out, y)
     if name == "CrossEntropyLoss":
         cw = kw.get("weight")
@@ -77,8 +80,9 @@ def weighted_loss(name, options, out, y, w):
     return (w[:, None] * terms).sum() / (terms.shape[1] * w.sum())
 
 
-def train_case(cid, desc, seed, layers, loss, optimizer, n, batch, epochs, x, y, w, regression):
-    model = build(layers)
+def train_case(cid, desc, seed, layers, loss, optimizer, n, batch, epochs, x, y, w, regression, make=build):
+    """One case; w None: unweighted (no "w" field); make: the torch model from the JSON layers."""
+    model = make(layers)
     sparktrain_init(model, seed)
     params0 = torch.cat([p.detach().reshape(-1) for p in model.parameters()]).clone()
     opt = getattr(torch.optim, optimizer["name"])(model.parameters(), **optimizer["options"])
@@ -90,21 +94,24 @@ def train_case(cid, desc, seed, layers, loss, optimizer, n, batch, epochs, x, y,
         for b in range(batches):
             lo, hi = b * batch, min((b + 1) * batch, n)
             opt.zero_grad()
-            l = weighted_loss(loss["name"], loss["options"], model(x[lo:hi]), y[lo:hi], w[lo:hi])
+            l = weighted_loss(loss["name"], loss["options"], model(x[lo:hi]), y[lo:hi], None if w is None else w[lo:hi])
             l.backward()
             opt.step()
             total += l.item() * (hi - lo)
         epoch_loss.append(total / n)
         per_epoch.append(flat(torch.cat([p.detach().reshape(-1) for p in model.parameters()])))
-    write({
+    case = {
         "id": cid, "kind": "train", "description": desc, "dataset": "synthetic", "init_seed": seed,
         "model": layers, "loss": loss, "optimizer": optimizer, "scheduler": None, "clip": None,
         "batch_size": batch, "epochs": epochs, "n": n, "features": x.shape[1],
-        "classes": 0 if regression else layers[-1]["out"], "batches_per_epoch": batches,
-        "x": x.tolist(), "y": y.tolist(), "w": flat(w),
+        "classes": 0 if regression else [l for l in layers if l["type"] == "linear"][-1]["out"],
+        "batches_per_epoch": batches, "x": x.tolist(), "y": y.tolist(), "w": None if w is None else flat(w),
         "params0": flat(params0), "epoch_loss": epoch_loss, "epoch_lr": epoch_lr,
         "final_lr": opt.param_groups[0]["lr"], "params_per_epoch": per_epoch,
-    })
+    }
+    if w is None:
+        del case["w"]
+    write(case)
 
 
 def weights(g, n, zeros):

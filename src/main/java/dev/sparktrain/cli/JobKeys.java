@@ -37,7 +37,7 @@ final class JobKeys {
         MEANING.put("data.standardize", "scale features with training-set statistics, saved with the model (default false)");
         MEANING.put("data.storage", "auto (default: sparse for libsvm), dense or sparse");
         MEANING.put("data.precision", "float64 (default) or float32 (half the memory; computation stays float64)");
-        MEANING.put("model", "(required) layers, e.g. linear(64,128), relu, linear(128,10)");
+        MEANING.put("model", "(required) PyTorch layers, e.g. Linear(64, 128), ReLU(), Linear(128, 10) (names case-insensitive)");
         MEANING.put("loss", "default CrossEntropyLoss (MSELoss when data.classes = 0)");
         MEANING.put("optimizer", "(required)");
         MEANING.put("scheduler", "default none; scheduler=none switches a job file's off (its scheduler.* keys go too)");

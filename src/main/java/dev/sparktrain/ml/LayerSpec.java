@@ -36,7 +36,7 @@ final class LayerSpec {
     }
 
     private static ModelSpec parse(String spec) {
-        if (spec == null || spec.isBlank()) throw new IllegalArgumentException("empty; e.g. linear(*,64), relu, linear(64,*)");
+        if (spec == null || spec.isBlank()) throw new IllegalArgumentException("empty; e.g. Linear(*, 64), ReLU(), Linear(64, *)");
         return ModelSpec.withPlaceholders(spec, WHERE);
     }
 }

@@ -69,7 +69,7 @@ public final class SparkTrainClassificationModel
         return net.numFeatures();
     }
 
-    /** The trained network's layers, e.g. {@code linear(64,128), relu, linear(128,10)}. */
+    /** The trained network's layers, e.g. {@code Linear(64, 128), ReLU(), Linear(128, 10)}. */
     public String layersSpec() {
         return net.layers();
     }

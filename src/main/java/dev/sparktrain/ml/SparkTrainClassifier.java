@@ -18,7 +18,7 @@ import org.apache.spark.sql.Dataset;
  *
  * <pre>{@code
  * SparkTrainClassifier clf = new SparkTrainClassifier()
- *     .setLayers("linear(*,128), relu, linear(128,*)")
+ *     .setLayers("Linear(*, 128), GELU(), Dropout(0.1), Linear(128, *)")
  *     .setOptimizer("AdamW").setLr(3e-3).setOptimizerOptions("weight_decay=1e-4")
  *     .setScheduler("CosineAnnealingLR").setSchedulerOptions("T_max=30")
  *     .setMaxNorm(5.0).setEpochs(30).setBatchSize(64);

@@ -20,7 +20,7 @@ public interface SparkTrainParams extends Params {
     /** The owner's Param objects (not a param itself). */
     TrainParams trainParams();
 
-    /** Layers, e.g. {@code linear(*,128), relu, linear(128,*)}; default {@code linear(*,*)}. */
+    /** Layers, e.g. {@code Linear(*, 128), ReLU(), Linear(128, *)} (any layer of the job file's model syntax); default {@code linear(*,*)}. */
     default Param<String> layers() {
         return trainParams().layers;
     }

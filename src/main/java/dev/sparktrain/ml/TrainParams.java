@@ -1,6 +1,7 @@
 package dev.sparktrain.ml;
 
 import dev.sparktrain.nn.Losses;
+import dev.sparktrain.nn.ModelSpec;
 import dev.sparktrain.optim.Optimizers;
 import dev.sparktrain.optim.lr.Schedulers;
 import org.apache.spark.ml.param.BooleanParam;
@@ -65,7 +66,8 @@ public final class TrainParams implements Serializable {
     final Param<String> resumeFrom;
 
     TrainParams(Params owner, boolean regression) {
-        layers = new Param<>(owner, "layers", "the network as layers: linear(in,out), relu, tanh, sigmoid, comma-separated; "
+        layers = new Param<>(owner, "layers", "the network as PyTorch layers, comma-separated, e.g. Linear(*, 64), GELU(), LayerNorm(64), Linear(64, *) "
+                + "(the job file's model syntax: " + String.join(", ", ModelSpec.LAYERS) + "); "
                 + "'*' as the first input is the feature count, as the last output the outputs the label needs "
                 + "(classes for CrossEntropyLoss, else 1)", new Check<>("layers", LayerSpec::check));
         List<String> losses = Losses.names(!regression);

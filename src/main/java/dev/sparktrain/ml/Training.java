@@ -179,7 +179,7 @@ final class Training {
         if (model.inFeatures() != features) {
             throw new IllegalArgumentException(who + ": layers: the first layer takes " + model.inFeatures()
                     + " features but featuresCol '" + featuresCol + "' holds vectors of size " + features
-                    + " (write linear(*,...) to take the vector's size)");
+                    + " (write Linear(*, ...) to take the vector's size)");
         }
         int out = model.outFeatures();
         int k;
@@ -201,7 +201,7 @@ final class Training {
             }
             if (classes > out) {
                 throw new IllegalArgumentException(who + ": layers: the last layer gives " + out + " outputs but labelCol '"
-                        + labelCol + "' has " + classes + " classes (write linear(...,*) to take the class count)");
+                        + labelCol + "' has " + classes + " classes (write Linear(..., *) to take the class count)");
             }
             k = out;
         }

@@ -65,6 +65,10 @@ public final class Activation implements Layer {
 
     @Override
     public String spec() {
-        return kind.name().toLowerCase();
+        return switch (kind) {
+            case RELU -> "ReLU()";
+            case TANH -> "Tanh()";
+            case SIGMOID -> "Sigmoid()";
+        };
     }
 }

@@ -23,6 +23,14 @@ public interface Layer extends Serializable {
         return new int[0];
     }
 
+    /**
+     * Whether tensor {@code t} of {@link #tensorSizes()} is a bias: the {@code param_groups.bias}
+     * group holds every bias (a Linear's second tensor, a LayerNorm's bias).
+     */
+    default boolean isBias(int t) {
+        return false;
+    }
+
     /** PyTorch's default initialisation of this layer's slice. */
     default void init(double[] params, int off, Random rng) {
     }
@@ -56,6 +64,6 @@ public interface Layer extends Serializable {
         return false;
     }
 
-    /** How the layer is written in a job file, e.g. {@code linear(64,128)} or {@code relu}. */
+    /** How the layer is written in a job file, PyTorch's way: e.g. {@code Linear(64, 128)} or {@code ReLU()}. */
     String spec();
 }

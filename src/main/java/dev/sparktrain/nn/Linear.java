@@ -6,7 +6,7 @@ import java.util.Random;
 
 /**
  * {@code torch.nn.Linear}: {@code y = x·Wᵀ + b}, W stored {@code [out, in]} row-major then b, as
- * PyTorch lays them out. Batch products go through netlib BLAS (column-major), reading our
+ * PyTorch lays them out; with {@code bias=False} there is no b and {@code y = x·Wᵀ}. Batch products go through netlib BLAS (column-major), reading our
  * row-major matrices as their transposes.
  */
 public final class Linear implements Layer {
@@ -16,11 +16,21 @@ public final class Linear implements Layer {
 
     private final int in;
     private final int out;
+    private final boolean bias;
 
     public Linear(int in, int out) {
-        if (in <= 0 || out <= 0) throw new IllegalArgumentException("linear(" + in + "," + out + "): sizes must be positive");
+        this(in, out, true);
+    }
+
+    public Linear(int in, int out, boolean bias) {
+        if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear(" + in + ", " + out + "): sizes must be positive");
         this.in = in;
         this.out = out;
+        this.bias = bias;
+    }
+
+    public boolean hasBias() {
+        return bias;
     }
 
     @Override
@@ -35,15 +45,20 @@ public final class Linear implements Layer {
 
     @Override
     public int paramCount() {
-        return in * out + out;
+        return in * out + (bias ? out : 0);
     }
 
     @Override
     public int[] tensorSizes() {
-        return new int[] {in * out, out};
+        return bias ? new int[] {in * out, out} : new int[] {in * out};
     }
 
-    /** Kaiming-uniform with a=√5 for W and uniform for b: both come to ±1/√fan_in. */
+    @Override
+    public boolean isBias(int t) {
+        return t == 1;
+    }
+
+    /** Kaiming-uniform with a=√5 for W and uniform for b: both come to ±1/√fan_in (one draw per parameter, in order). */
     @Override
     public void init(double[] params, int off, Random rng) {
         double bound = 1.0 / Math.sqrt(in);
@@ -54,12 +69,12 @@ public final class Linear implements Layer {
     public void forward(double[] params, int off, double[] x, int xOff, int n, double[] y) {
         int b = off + in * out;
         if (out == 1) { // logistic/linear regression: a matrix-vector product (dgemm with m=1 is ~2.4x slower)
-            java.util.Arrays.fill(y, 0, n, params[b]);
+            java.util.Arrays.fill(y, 0, n, bias ? params[b] : 0.0);
             BLAS.getInstance().dgemv("T", in, n, 1.0, x, xOff, in, params, off, 1, 1.0, y, 0, 1);
             return;
         }
-        for (int r = 0; r < n; r++) System.arraycopy(params, b, y, r * out, out);
-        BLAS.getInstance().dgemm("T", "N", out, n, in, 1.0, params, off, in, x, xOff, in, 1.0, y, 0, out);
+        if (bias) for (int r = 0; r < n; r++) System.arraycopy(params, b, y, r * out, out);
+        BLAS.getInstance().dgemm("T", "N", out, n, in, 1.0, params, off, in, x, xOff, in, bias ? 1.0 : 0.0, y, 0, out);
     }
 
     @Override
@@ -69,10 +84,12 @@ public final class Linear implements Layer {
         // dW (col-major in×out) += X(col-major in×n) · dY(col-major out×n)ᵀ
         if (out == 1) blas.dgemv("N", in, n, 1.0, x, xOff, in, dY, 0, 1, 1.0, grad, off, 1);
         else blas.dgemm("N", "T", in, out, n, 1.0, x, xOff, in, dY, 0, out, 1.0, grad, off, in);
-        int b = off + in * out;
-        for (int r = 0; r < n; r++) {
-            int ro = r * out;
-            for (int j = 0; j < out; j++) grad[b + j] += dY[ro + j];
+        if (bias) {
+            int b = off + in * out;
+            for (int r = 0; r < n; r++) {
+                int ro = r * out;
+                for (int j = 0; j < out; j++) grad[b + j] += dY[ro + j];
+            }
         }
         if (dX != null) {
             // dX (col-major in×n) = W(col-major in×out) · dY(col-major out×n)
@@ -89,7 +106,8 @@ public final class Linear implements Layer {
         int b = off + in * out;
         for (int r = 0; r < n; r++) {
             int yo = r * out;
-            System.arraycopy(params, b, y, yo, out);
+            if (bias) System.arraycopy(params, b, y, yo, out);
+            else java.util.Arrays.fill(y, yo, yo + out, 0.0);
             for (int k = ptr[row + r], end = ptr[row + r + 1]; k < end; k++) {
                 int w = off + idx[k];
                 double v = val[k];
@@ -101,7 +119,7 @@ public final class Linear implements Layer {
     /**
      * Backward for CSR input (a first layer: no gradient with respect to the input). Adds
      * {@code dW[j, f] += Σ_r dY[r,j]·x[r,f]} at the present features f only, and the bias
-     * gradient, into the flat {@code grad}.
+     * gradient (when there is a bias), into the flat {@code grad}.
      */
     public void backwardCsr(int off, int[] ptr, int[] idx, double[] val, int row, int n, double[] dY, double[] grad) {
         int b = off + in * out;
@@ -112,12 +130,12 @@ public final class Linear implements Layer {
                 double v = val[k];
                 for (int j = 0; j < out; j++) grad[w + j * in] += v * dY[ro + j];
             }
-            for (int j = 0; j < out; j++) grad[b + j] += dY[ro + j];
+            if (bias) for (int j = 0; j < out; j++) grad[b + j] += dY[ro + j];
         }
     }
 
     @Override
     public String spec() {
-        return "linear(" + in + "," + out + ")";
+        return "Linear(" + in + ", " + out + (bias ? "" : ", bias=False") + ")";
     }
 }

@@ -10,7 +10,8 @@ import java.util.Random;
 
 /**
  * {@code torch.nn.Sequential}: a stack of layers whose parameters are consecutive slices of one
- * flat {@code double[]} (layer order, each Linear's weight {@code [out,in]} then bias) — the same
+ * flat {@code double[]} (layer order, each layer's tensors in PyTorch's order, e.g. a Linear's
+ * weight {@code [out,in]} then bias) — the same
  * order PyTorch's {@code model.parameters()} flattens to, so golden vectors load as they are.
  */
 public final class Sequential implements Serializable {
@@ -42,7 +43,7 @@ public final class Sequential implements Serializable {
         this.paramCount = off;
     }
 
-    /** Parses a job-file model such as {@code linear(64,128), relu, linear(128,10)} ({@link ModelSpec}). */
+    /** Parses a job-file model such as {@code Linear(64, 128), ReLU(), Linear(128, 10)} ({@link ModelSpec}). */
     public static Sequential parse(String spec, String where) {
         return ModelSpec.of(spec, where).build();
     }
@@ -74,12 +75,12 @@ public final class Sequential implements Serializable {
         return sizes.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Which tensors of {@link #tensorSizes()} are biases (a Linear's second tensor), in the same order. */
+    /** Which tensors of {@link #tensorSizes()} are biases ({@link Layer#isBias}), in the same order. */
     public boolean[] biasTensors() {
         List<Boolean> flags = new ArrayList<>();
         for (Layer l : layers) {
             int n = l.tensorSizes().length;
-            for (int t = 0; t < n; t++) flags.add(l instanceof Linear && t == 1);
+            for (int t = 0; t < n; t++) flags.add(l.isBias(t));
         }
         boolean[] out = new boolean[flags.size()];
         for (int i = 0; i < out.length; i++) out[i] = flags.get(i);

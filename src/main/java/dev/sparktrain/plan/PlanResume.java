@@ -1,6 +1,7 @@
 package dev.sparktrain.plan;
 
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.lr.Scheduler;
 import dev.sparktrain.store.Checkpoint;
@@ -28,7 +29,7 @@ public final class PlanResume {
      */
     public static Restored restore(JobPlan plan, EarlyStopping.Settings earlyStopping, Checkpoint c) {
         int d = plan.model().paramCount();
-        if (!plan.model().spec().equals(c.model()) || !Arrays.equals(plan.model().tensorSizes(), c.tensorSizes())
+        if (!plan.model().spec().equals(canonical(c.model())) || !Arrays.equals(plan.model().tensorSizes(), c.tensorSizes())
                 || c.params().length != d) {
             throw new SparkTrainException("saved for model " + c.model() + " (" + c.params().length
                     + " parameters), the job's model is " + plan.model().spec() + " (" + d + " parameters)");
@@ -67,5 +68,15 @@ public final class PlanResume {
                     + ": " + e.getMessage() + ")", e);
         }
         return new Restored(c, o, s, es);
+    }
+
+    /** A checkpoint's layer spec in today's spelling (checkpoints of older versions wrote {@code linear(6,4), relu}). */
+    private static String canonical(String spec) {
+        if (spec == null) return null;
+        try {
+            return Sequential.parse(spec, "checkpoint").spec();
+        } catch (SparkTrainException e) {
+            return spec; // not a model we can build: compared as written, so refused below
+        }
     }
 }

@@ -255,6 +255,6 @@ class JobConfigTest {
 
     @Test
     void unknownLayerRefused() throws IOException {
-        modelRefused("linear(64,16), gelu, linear(16,10)", "unknown layer 'gelu'", "relu");
+        modelRefused("linear(64,16), relux, linear(16,10)", "unknown layer 'relux'", "did you mean ReLU?");
     }
 }

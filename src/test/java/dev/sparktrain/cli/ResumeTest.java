@@ -196,7 +196,7 @@ class ResumeTest {
         String out = resume(job.toString(), "output.dir=" + run, "resume=" + run);
         assertTrue(out.contains("resume: refused checkpoint " + run.resolve("checkpoints/epoch-000005")
                 + ": saved for model linear(6,4), relu, linear(4,3) (43 parameters), the job's model is "
-                + "linear(6,16), tanh, linear(16,3) (163 parameters)"), out);
+                + "Linear(6, 16), Tanh(), Linear(16, 3) (163 parameters)"), out);
         assertTrue(out.contains("resume: from " + run.resolve("checkpoints/epoch-000004") + " (epoch 4, step " + full.get(3).steps() + ")"), out);
         assertTrue(out.contains("no epochs left"), out);
         assertArrayEquals(bits(params(tmp.resolve("full"))), bits(params(run)));

@@ -17,15 +17,6 @@ public final class Exclusions {
                         + "foreach path (case nadam_foreach) records";
             }
         }
-        if ("train".equals(c.get("kind")) && usesLayer(c, "log_softmax")) {
-            // TEMPORARY, losses branch only: the layers branch of issue 15 adds nn/LogSoftmax and its
-            // golden/TrainCase mapping; the integrator removes this exclusion when merging both.
-            return "needs the log_softmax layer, which this branch does not have yet (issue 15, layers branch)";
-        }
         return null;
-    }
-
-    private static boolean usesLayer(Map<String, Object> c, String type) {
-        return Golden.list(c.get("model")).stream().anyMatch(l -> type.equals(Golden.map(l).get("type")));
     }
 }

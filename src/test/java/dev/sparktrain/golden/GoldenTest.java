@@ -34,6 +34,7 @@ class GoldenTest {
             case "clip" -> ClipCases.run(c);
             case "loss" -> LossCases.run(c);
             case "train" -> TrainCases.runLocal(c);
+            case "layer" -> LayerCases.run(c);
             default -> fail(file + ": unknown golden kind '" + kind + "'");
         }
     }

@@ -2,9 +2,6 @@ package dev.sparktrain.golden;
 
 import dev.sparktrain.config.Options;
 import dev.sparktrain.data.PackedBlock;
-import dev.sparktrain.nn.Activation;
-import dev.sparktrain.nn.Layer;
-import dev.sparktrain.nn.Linear;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Losses;
 import dev.sparktrain.nn.Sequential;
@@ -43,23 +40,7 @@ final class TrainCase {
     TrainCase(Map<String, Object> c) {
         this.c = c;
         this.id = (String) c.get("id");
-        List<Layer> layers = new ArrayList<>();
-        int width = -1;
-        for (Object o : Golden.list(c.get("model"))) {
-            Map<String, Object> l = Golden.map(o);
-            switch ((String) l.get("type")) {
-                case "linear" -> {
-                    Linear lin = new Linear(((Number) l.get("in")).intValue(), ((Number) l.get("out")).intValue());
-                    layers.add(lin);
-                    width = lin.outFeatures();
-                }
-                case "relu" -> layers.add(new Activation(Activation.Kind.RELU, width));
-                case "tanh" -> layers.add(new Activation(Activation.Kind.TANH, width));
-                case "sigmoid" -> layers.add(new Activation(Activation.Kind.SIGMOID, width));
-                default -> throw new IllegalArgumentException(id + ": unknown layer type " + l.get("type"));
-            }
-        }
-        model = new Sequential(layers);
+        model = Sequential.parse(LayerJson.spec(Golden.list(c.get("model")), id), id + " model");
         Map<String, Object> lossSpec = Golden.map(c.get("loss"));
         loss = Losses.create((String) lossSpec.get("name"), Golden.options(lossSpec.get("options"), id + " loss"),
                 model.outFeatures());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparktrain.golden.Exclusions;
 import dev.sparktrain.golden.Golden;
+import dev.sparktrain.golden.LayerJson;
 import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.train.EpochStats;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -89,15 +90,9 @@ class MlGoldenTrainTest {
         Golden.assertClose(perEpoch[perEpoch.length - 1], weights, RTOL, ATOL, id + " [estimator] final weights");
     }
 
-    /** The case's layers in the layer syntax, e.g. {@code linear(4,8), relu, linear(8,3)}. */
+    /** The case's layers in the layer syntax, through the golden runners' one JSON-to-spec mapping. */
     private static String layers(Map<String, Object> c) {
-        List<String> out = new ArrayList<>();
-        for (Object o : Golden.list(c.get("model"))) {
-            Map<String, Object> l = Golden.map(o);
-            String type = (String) l.get("type");
-            out.add(type.equals("linear") ? "linear(" + l.get("in") + "," + l.get("out") + ")" : type);
-        }
-        return String.join(", ", out);
+        return LayerJson.spec(Golden.list(c.get("model")), (String) c.get("id"));
     }
 
     private static Dataset<Row> frame(Map<String, Object> c) {

@@ -161,7 +161,7 @@ class MlModelsTest {
         plan = Training.plan(clf.setLr(0.01), 4, 3, 3, true, "t", "features", "label");
         assertEquals(2, plan.job().newOptimizer().paramGroups().size(), "biasOptions: a second group");
         for (ParamGroup g : plan.job().newOptimizer().paramGroups()) assertEquals(0.01, g.lr());
-        assertEquals("linear(4,3)", plan.job().model().spec());
+        assertEquals("Linear(4, 3)", plan.job().model().spec());
         plan = Training.plan(new SparkTrainClassifier().setScheduler("SequentialLR")
                         .setSchedulerOptions("schedulers=LinearLR(start_factor=0.1, total_iters=2); CosineAnnealingLR(T_max=3), "
                                 + "milestones=[2]"), 4, 3, 3, true, "t", "features", "label");

@@ -82,7 +82,7 @@ class MlParamsTest {
         refused(() -> c.setScheduler("Cosine"), "scheduler = 'Cosine': unknown scheduler; allowed: none, StepLR");
         refused(() -> c.setLoss("MSELoss"), "loss = 'MSELoss': not for a classifier; allowed: CrossEntropyLoss, BCEWithLogitsLoss");
         refused(() -> new SparkTrainRegressor().setLoss("CrossEntropyLoss"), "not for a regressor; allowed: MSELoss");
-        refused(() -> c.setLayers("linear(4,), relu"), "layers = 'linear(4,), relu': unknown layer 'linear(4,)'");
+        refused(() -> c.setLayers("linear(4,), relu"), "layers = 'linear(4,), relu': 'linear(4,)': 'out_features': required but missing");
         refused(() -> c.setLayers("relu, linear(4,2)"), "'relu' must follow a linear layer");
         refused(() -> c.setLayers("linear(4,8), linear(4,2)"), "layer 2 (linear(4,2)) takes 4 features but layer 1 gives 8");
         refused(() -> c.setLayers("linear(*,8), linear(*,2)"), "'*' only as the first layer's input size");

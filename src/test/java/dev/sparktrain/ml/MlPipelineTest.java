@@ -59,7 +59,7 @@ class MlPipelineTest {
         SparkTrainClassificationModel model = (SparkTrainClassificationModel) fitted.stages()[2];
         assertEquals(10, model.numClasses(), "classes from the labels (linear(64,*))");
         assertEquals(64, model.numFeatures());
-        assertEquals("linear(64,64), relu, linear(64,10)", model.layersSpec());
+        assertEquals("Linear(64, 64), ReLU(), Linear(64, 10)", model.layersSpec());
         assertEquals(10, model.trainingHistory().size());
         assertTrue(model.trainingHistory().get(9).valAccuracy() > 0.85, "validation rows were held out and scored");
         assertEquals(5e-3, model.getLr(), "the model carries the estimator's params");
