@@ -108,26 +108,44 @@ class SameBitsJobTest {
 
     @Test
     void retriedTaskFailuresChangeNothing() {
+        assertEquals(ref, retried("retried"));
+    }
+
+    /**
+     * The digits job on 3 partitions with injected task failures: a task; every task of one step
+     * (2: partition 0 of 3 holds no row group); a validation task; one task three times in a row.
+     */
+    static Run retried(String name, String... overrides) {
         int before = FaultInjection.injected();
-        // a task; every task of one step (2: partition 0 of 3 holds no row group); a validation
-        // task; one task three times in a row
         String spec = "epoch1.step1:1:0, epoch1.step2:*:0, epoch1.validation:1:0, epoch2.step2:2:0, epoch2.step2:2:1, epoch2.step2:2:2";
         jsc().setLocalProperty(FaultInjection.FAIL_TASK, spec);
+        List<String> args = new ArrayList<>(List.of(overrides));
+        args.add("data.partitions=3");
         Run retried;
         try {
-            retried = digits("retried", "data.partitions=3");
+            retried = digits(name, args.toArray(String[]::new));
         } finally {
             jsc().setLocalProperty(FaultInjection.FAIL_TASK, null);
         }
         assertEquals(1 + 2 + 1 + 3, FaultInjection.injected() - before, "every injected failure happened");
-        assertEquals(ref, retried);
+        return retried;
     }
 
     @Test
     void stoppedAfterEpochOneAndResumedOnOtherPartitions() {
-        Path part = tmp.resolve("stopped");
-        TrainJob killed = new TrainJob(Main.parse(new String[] {Main.DEFAULT_JOB, "output.dir=" + part, "train.epochs=2",
-            "train.batch_size=" + BATCH, "scheduler.T_max=2", "checkpoint.every=1", "data.partitions=4"}));
+        assertEquals(ref, stoppedAndResumed("stopped"));
+    }
+
+    /**
+     * The digits job (with {@code overrides}) on 4 partitions killed after epoch 1, then resumed
+     * with the data cut into 2 partitions and one thread per task.
+     */
+    static Run stoppedAndResumed(String name, String... overrides) {
+        Path part = tmp.resolve(name);
+        List<String> args = new ArrayList<>(List.of(Main.DEFAULT_JOB, "output.dir=" + part, "train.epochs=2",
+                "train.batch_size=" + BATCH, "scheduler.T_max=2", "checkpoint.every=1", "data.partitions=4"));
+        args.addAll(List.of(overrides));
+        TrainJob killed = new TrainJob(Main.parse(args.toArray(String[]::new)));
         killed.listen(new TrainListener() {
             @Override
             public void afterEpoch(EpochStats s, double[] p) {
@@ -135,12 +153,28 @@ class SameBitsJobTest {
             }
         });
         assertThrows(IllegalStateException.class, () -> killed.run(jsc(), JobRuns.quiet()));
-        // the data is loaded again, cut into 2 partitions, with one thread per task
         String out = SparkTestContext.withConf(jsc(), Map.of(TaskThreads.CONF, "1"),
                 () -> JobRuns.output(jsc(), "--resume", part.toString(), "data.partitions=2"));
         assertTrue(out.contains("resume: from " + part.resolve("checkpoints/epoch-000001")), out);
         assertFalse(out.contains("resume: note"), "another partition count is not another job: " + out);
-        assertEquals(ref, result("stopped"), out);
+        return result(name);
+    }
+
+    /**
+     * Issue 15: with Dropout in the model, the masks (a hash of the step and each row's global
+     * index) are the same on any partitioning, after retried tasks and after a resume.
+     */
+    @Test
+    void dropoutMasksAreTheSameOnAnyPartitioningRetryAndResume() {
+        String model = "model=Linear(64, 128), ReLU(), Dropout(p=0.3), Linear(128, 10)";
+        Run one = digits("drop1", model, "data.partitions=1");
+        assertNotEquals(ref.sha, one.sha, "dropout changes the weights: this compares real masks");
+        assertEquals(one, digits("drop3", model, "data.partitions=3"));
+        assertEquals(one, digits(Map.of(TaskThreads.CONF, "3"), "drop16", model, "data.partitions=16"));
+        assertEquals(one, retried("drop-retried", model));
+        assertEquals(one, stoppedAndResumed("drop-stopped", model));
+        assertEquals(ref, digits("drop0", "model=linear(64,128), relu, Dropout(0.0), linear(128,10)", "data.partitions=3"),
+                "Dropout(0) is no dropout, bit for bit");
     }
 
     @Test
