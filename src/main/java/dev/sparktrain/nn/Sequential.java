@@ -11,8 +11,8 @@ import java.util.Random;
 /**
  * {@code torch.nn.Sequential}: a stack of layers whose parameters are consecutive slices of one
  * flat {@code double[]} (layer order, each layer's tensors in PyTorch's order, e.g. a Linear's
- * weight {@code [out,in]} then bias) — the same
- * order PyTorch's {@code model.parameters()} flattens to, so golden vectors load as they are.
+ * weight {@code [out,in]} then bias) — the order PyTorch's {@code model.parameters()} flattens
+ * to, so golden vectors load as they are.
  */
 public final class Sequential implements Serializable {
     /** Most parameters a model may have: they are one Java array (and so are the gradient and optimizer state). */

@@ -83,9 +83,9 @@ class MlParamsTest {
         refused(() -> c.setLoss("MSELoss"), "loss = 'MSELoss': not for a classifier; allowed: CrossEntropyLoss, BCEWithLogitsLoss");
         refused(() -> new SparkTrainRegressor().setLoss("CrossEntropyLoss"), "not for a regressor; allowed: MSELoss");
         refused(() -> c.setLayers("linear(4,), relu"), "layers = 'linear(4,), relu': 'linear(4,)': 'out_features': required but missing");
-        refused(() -> c.setLayers("relu, linear(4,2)"), "'relu' must follow a linear layer");
-        refused(() -> c.setLayers("linear(4,8), linear(4,2)"), "layer 2 (linear(4,2)) takes 4 features but layer 1 gives 8");
-        refused(() -> c.setLayers("linear(*,8), linear(*,2)"), "'*' only as the first layer's input size");
+        refused(() -> c.setLayers("relu, linear(4,2)"), "'relu': no layer before it gives it a width");
+        refused(() -> c.setLayers("linear(4,8), linear(4,2)"), "layer 2 (Linear(4, 2)) takes 4 features but layer 1 gives 8");
+        refused(() -> c.setLayers("linear(*,8), linear(*,2)"), "'linear(*,2)': '*' only as the first Linear's in_features");
         refused(() -> c.setOptimizerOptions("lr=0.1, momentum"), "optimizerOptions = 'lr=0.1, momentum': 'momentum' is not key=value");
         refused(() -> c.setOptimizerOptions("betas=(0.9, 0.99"), "unclosed bracket");
         refused(() -> c.setOptimizerOptions("lr=1, lr=2"), "'lr' is given twice");
