@@ -4,6 +4,7 @@ import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.spark.load.DataLoader;
 import dev.sparktrain.data.DataSettings;
+import dev.sparktrain.data.Labels;
 import dev.sparktrain.spark.load.LoadedData;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.nn.Loss;
@@ -101,7 +102,7 @@ final class Training {
                 }
                 classes = 2;
             } else {
-                classes = metaK > 0 ? metaK : classCount(look, labelCol, who);
+                classes = metaK > 0 ? metaK : classCount(look, labelCol, who, Losses.options(lossName).contains("ignore_index"));
                 if (LayerSpec.outputsOpen(p.getLayers())) {
                     if (classes < 2) {
                         throw new IllegalArgumentException(who + ": labelCol '" + labelCol + "' has a single class (0); "
@@ -282,15 +283,19 @@ final class Training {
         return 0;
     }
 
-    /** Largest label + 1, from the label range in {@code look} (columns 1, 2: max, min); refuses non-indices. */
-    private static int classCount(Row look, String labelCol, String who) {
+    /**
+     * Largest label + 1, from the label range in {@code look} (columns 1, 2: max, min); refuses
+     * non-indices, pointing to ignore_index when the loss has it.
+     */
+    private static int classCount(Row look, String labelCol, String who, boolean lossCanIgnore) {
         if (look.isNullAt(1)) throw new IllegalArgumentException(who + ": labelCol '" + labelCol + "' has no values");
         double max = ((Number) look.get(1)).doubleValue();
         double min = ((Number) look.get(2)).doubleValue();
         for (double m : new double[] {min, max}) {
             if (m < 0 || m != Math.rint(m) || m > 1_000_000) {
                 throw new SparkTrainException(who + ": labelCol '" + labelCol + "' has the label " + m
-                        + "; a classifier takes class indices 0, 1, ... (index other labels with StringIndexer)");
+                        + "; a classifier takes class indices 0, 1, ... (index other labels with StringIndexer"
+                        + (lossCanIgnore ? ", or leave such rows out with ignore_index=" + Labels.key(m) + " in lossOptions)" : ")"));
             }
         }
         return (int) max + 1;

@@ -66,7 +66,7 @@ public final class Losses {
         return null;
     }
 
-    /** @param outputs model outputs per row (the number of classes for CrossEntropyLoss) */
+    /** @param outputs model outputs per row (the number of classes for CrossEntropyLoss and NLLLoss) */
     public static Loss create(String name, Options options, int outputs) {
         for (Map.Entry<String, Entry> e : REGISTRY.entrySet()) {
             if (e.getKey().equalsIgnoreCase(name == null ? "" : name.trim())) return e.getValue().build().apply(options, outputs);

@@ -23,6 +23,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -148,8 +149,11 @@ class MlModelsTest {
         assertTrue(x.getMessage().contains("column 'label': label 0.5 is not a class index in 0..2"), x.getMessage());
         Dataset<Row> negative = spark.createDataFrame(List.of(RowFactory.create(-1.0, Vectors.dense(1, 2))), MlTestData.LABELED);
         x = assertThrows(RuntimeException.class, () -> new SparkTrainClassifier().fit(negative));
-        assertTrue(x.getMessage().contains("labelCol 'label' has the label -1.0; a classifier takes class indices 0, 1, ..."),
-                x.getMessage());
+        assertTrue(x.getMessage().contains("labelCol 'label' has the label -1.0; a classifier takes class indices 0, 1, ... "
+                + "(index other labels with StringIndexer, or leave such rows out with ignore_index=-1 in lossOptions)"), x.getMessage());
+        x = assertThrows(RuntimeException.class, () -> new SparkTrainClassifier().setLoss("BCEWithLogitsLoss")
+                .setLayers("linear(*,1)").setEpochs(1).fit(negative));
+        assertFalse(x.getMessage().contains("ignore_index"), "BCEWithLogitsLoss has no ignore_index: " + x.getMessage());
     }
 
     @Test
