@@ -22,9 +22,9 @@ public final class MiniHdfs implements AutoCloseable {
         Configuration conf = new Configuration();
         conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, baseDir.getAbsolutePath());
         conf.setInt(DFSConfigKeys.DFS_REPLICATION_KEY, replication);
-        // Small blocks (64 KiB), so that even the test files span several blocks on different DataNodes.
-        conf.setLong(DFSConfigKeys.DFS_NAMENODE_MIN_BLOCK_SIZE_KEY, 1L << 16);
-        conf.setLong(DFSConfigKeys.DFS_BLOCK_SIZE_KEY, 1L << 16);
+        // Small blocks (16 KiB), so that even the test files span several blocks on different DataNodes.
+        conf.setLong(DFSConfigKeys.DFS_NAMENODE_MIN_BLOCK_SIZE_KEY, 1L << 14);
+        conf.setLong(DFSConfigKeys.DFS_BLOCK_SIZE_KEY, 1L << 14);
         // A stopped DataNode is declared dead after ~10 s instead of ~10 min, so new blocks go elsewhere.
         conf.setInt(DFSConfigKeys.DFS_NAMENODE_HEARTBEAT_RECHECK_INTERVAL_KEY, 5_000);
         conf.setLong(DFSConfigKeys.DFS_HEARTBEAT_INTERVAL_KEY, 1);
