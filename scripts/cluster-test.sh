@@ -59,6 +59,11 @@ for tool in curl jq timeout; do
   command -v "$tool" >/dev/null || { echo "cluster-test: needs $tool (Debian: apt-get install $tool)" >&2; exit 2; }
 done
 
+# say, fail, timed, check_result, sha, same_as_reference, wait_until, wait_for_line
+TEST_NAME=cluster-test
+# shellcheck source=scripts/lib/run-checks.sh
+source scripts/lib/run-checks.sh
+
 pids=()
 cleanup() {
   local rc=$?
@@ -71,40 +76,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-say() { echo "cluster-test: $*"; }
-fail() { echo "cluster-test: FAILED: $*" >&2; exit 1; }
 # The Master's JSON (a busy machine can be slow to answer: three tries).
 master() {
   local i
   for i in 1 2 3; do curl -sf --max-time 10 "$MASTER_JSON" && return 0; sleep 1; done
   return 1
 }
-timings=()
-timed() { timings+=("$(printf '%-44s %4d s' "$1" "$2")"); }
 
 # ---------------------------------------------------------------------------- checks
-# The job's result in an output directory: 30 epochs, final validation accuracy >= 0.95 in
-# model.json and the same figure in the last metrics row, report written, last checkpoint at 30.
-check_result() {
-  local dir=$1 acc
-  [ -f "$dir/model.json" ] && [ -f "$dir/params.bin" ] || fail "$dir: no saved model"
-  acc=$(jq -r '.history[-1].val_accuracy' "$dir/model.json")
-  jq -e --argjson n "$EPOCHS" '(.history | length) == $n and .history[-1].epoch == $n and .history[-1].val_accuracy >= 0.95
-      and .param_count == 9610' "$dir/model.json" >/dev/null || fail "$dir/model.json: expected $EPOCHS epochs and val_accuracy >= 0.95, got $acc"
-  [ "$(jq -s 'map(select(.kind == "epoch")) | length' "$dir/metrics.jsonl")" = "$EPOCHS" ] || fail "$dir/metrics.jsonl: not $EPOCHS epoch rows"
-  [ "$(jq -s -r 'map(select(.kind == "epoch"))[-1].val_accuracy' "$dir/metrics.jsonl")" = "$acc" ] || fail "$dir/metrics.jsonl: last val_accuracy differs from model.json"
-  [ "$(head -1 "$dir/metrics.csv" | cut -d, -f1-3)" = "kind,epoch,step" ] || fail "$dir/metrics.csv: no header"
-  [ -s "$dir/report.html" ] || fail "$dir: no report.html"
-  [ "$(cat "$dir/checkpoints/latest")" = "epoch-$(printf %06d "$EPOCHS")" ] || fail "$dir: latest checkpoint is not epoch $EPOCHS"
-  [ "$(sha256sum < "$dir/params.bin" | cut -d' ' -f1)" = "$(jq -r .params_sha256 "$dir/model.json")" ] || fail "$dir: params.bin does not match model.json"
-  echo "$acc"
-}
 
-sha() { sha256sum < "$1/params.bin" | cut -d' ' -f1; }
 
-same_as_reference() {
-  [ "$(sha "$1")" = "$REF_SHA" ] || fail "$1/params.bin: SHA-256 $(sha "$1") differs from the reference run's $REF_SHA"
-}
 
 # A worker's JSON (by web UI port; three tries, as for the Master's).
 worker() {
@@ -127,14 +108,6 @@ workers_of_app() {
 newest_app() { master | jq -r '[.activeapps[], .completedapps[]] | max_by(.starttime) | .id'; }
 active_apps() { master | jq '.activeapps | length'; }
 
-wait_until() { # seconds, what, command...
-  local secs=$1 what=$2; shift 2
-  local end=$((SECONDS + secs))
-  until "$@"; do
-    [ $SECONDS -lt $end ] || fail "timed out after ${secs}s waiting for $what"
-    sleep 1
-  done
-}
 no_active_apps() { [ "$(active_apps)" = 0 ]; }
 
 # Client mode, in the foreground: submit_client <name> [spark options] -- [job args]
@@ -156,15 +129,6 @@ submit_client_bg() {
   pids+=("$BG_PID")
 }
 
-wait_for_line() { # file, extended regex, seconds, pid that must stay alive
-  local file=$1 re=$2 secs=$3 pid=$4
-  local end=$((SECONDS + secs))
-  until grep -Eq "$re" "$file" 2>/dev/null; do
-    kill -0 "$pid" 2>/dev/null || fail "the run ended before printing /$re/ ($file)"
-    [ $SECONDS -lt $end ] || fail "timed out waiting for /$re/ in $file"
-    sleep 0.2
-  done
-}
 
 # ---------------------------------------------------------------------------- setup
 rm -rf "$OUT"
