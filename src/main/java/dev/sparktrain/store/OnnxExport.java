@@ -1,0 +1,164 @@
+package dev.sparktrain.store;
+
+import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.nn.Activation;
+import dev.sparktrain.nn.Dropout;
+import dev.sparktrain.nn.Layer;
+import dev.sparktrain.nn.Linear;
+import dev.sparktrain.nn.Sequential;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trained network as an ONNX model (opset {@value #OPSET}, IR version {@value #IR_VERSION}):
+ * input {@code input [batch, features]} (a named dynamic batch dimension), the saved
+ * standardization as the first nodes ({@code Sub}, {@code Div}: the same arithmetic as
+ * {@code predict}), one node per layer with its weights as initializers named by their
+ * {@code state_dict} keys, output {@code output} (what {@code predict} computes its prediction
+ * from: logits, or the value for regression) and optionally {@code probabilities} (Softmax over
+ * the classes, or Sigmoid of a single logit). Float32 or float64 throughout. What each layer
+ * becomes is {@link #layer}: a new layer is one case there.
+ */
+public final class OnnxExport {
+    public static final int OPSET = 13;
+    /** The IR version of opset 13 (ONNX 1.8). */
+    public static final int IR_VERSION = 7;
+    private static final int FLOAT = 1;
+    private static final int DOUBLE = 11;
+    private static final int ATTRIBUTE_INT = 2;
+    private static final long MAX_BYTES = Integer.MAX_VALUE - 16; // protobuf messages stop at 2 GB
+
+    /** What the graph adds after the network: nothing, a softmax over the outputs, or a sigmoid of the one logit. */
+    public enum Probabilities { NONE, SOFTMAX, SIGMOID }
+
+    /** The feature scaling {@code (x - mean) / std} applied before the first layer, as predict applies it. */
+    public record Scaling(double[] mean, double[] std) {
+    }
+
+    private final Sequential model;
+    private final double[] params;
+    private final int elemType;
+    private final ProtoWriter graph = new ProtoWriter();
+    private long weightBytes;
+
+    private OnnxExport(Sequential model, double[] params, Safetensors.Dtype dtype) {
+        this.model = model;
+        this.params = params;
+        this.elemType = dtype == Safetensors.Dtype.F64 ? DOUBLE : FLOAT;
+    }
+
+    /**
+     * The model file's bytes. {@code scaling} may be null; {@code properties} (e.g. the layer spec
+     * and class names) go into the model's metadata_props.
+     */
+    public static byte[] bytes(Sequential model, double[] params, Scaling scaling, Probabilities probabilities,
+                               Safetensors.Dtype dtype, Map<String, String> properties) {
+        if (params.length != model.paramCount()) {
+            throw new IllegalArgumentException(params.length + " parameters for a model of " + model.paramCount());
+        }
+        return new OnnxExport(model, params, dtype).model(scaling, probabilities, properties);
+    }
+
+    private byte[] model(Scaling scaling, Probabilities probabilities, Map<String, String> properties) {
+        graph.string(2, "sparktrain");
+        graph.message(11, valueInfo("input", model.inFeatures()));
+        String x = "input";
+        if (scaling != null) {
+            initializer("standardize.mean", new long[] {scaling.mean().length}, scaling.mean(), 0, scaling.mean().length);
+            initializer("standardize.std", new long[] {scaling.std().length}, scaling.std(), 0, scaling.std().length);
+            x = node("Sub", "standardize.centered", List.of(x, "standardize.mean"), null);
+            x = node("Div", "standardize.scaled", List.of(x, "standardize.std"), null);
+        }
+        List<Layer> layers = model.layers();
+        for (int i = 0; i < layers.size(); i++) x = layer(i, layers.get(i), x, i == layers.size() - 1 ? "output" : null);
+        graph.message(12, valueInfo("output", model.outFeatures()));
+        if (probabilities != Probabilities.NONE) {
+            boolean softmax = probabilities == Probabilities.SOFTMAX;
+            node(softmax ? "Softmax" : "Sigmoid", "probabilities", List.of(x), softmax ? attributeInt("axis", 1) : null);
+            graph.message(12, valueInfo("probabilities", model.outFeatures()));
+        }
+        ProtoWriter m = new ProtoWriter()
+                .varint(1, IR_VERSION)
+                .string(2, "sparktrain")
+                .message(7, graph)
+                .message(8, new ProtoWriter().string(1, "").varint(2, OPSET));
+        properties.forEach((k, v) -> m.message(14, new ProtoWriter().string(1, k).string(2, v)));
+        return m.toByteArray();
+    }
+
+    /**
+     * Layer {@code i}'s nodes from input {@code x}; returns the name of its output ({@code out}
+     * when given, else {@code i.<op>}). The one place that knows each layer's ONNX form.
+     */
+    private String layer(int i, Layer l, String x, String out) {
+        if (l instanceof Linear) {
+            List<String> inputs = new ArrayList<>(List.of(x));
+            for (StateDict.Entry e : StateDict.ofLayer(model, i)) {
+                initializer(e.key(), e.shape(), params, e.offset(), e.length());
+                inputs.add(e.key());
+            }
+            // Gemm: x · Wᵀ (+ b), W kept [out, in] as PyTorch stores it
+            return node("Gemm", name(i, "Gemm", out), inputs, attributeInt("transB", 1));
+        }
+        if (l instanceof Activation a) {
+            String op = switch (a.kind()) {
+                case RELU -> "Relu";
+                case TANH -> "Tanh";
+                case SIGMOID -> "Sigmoid";
+            };
+            return node(op, name(i, op, out), List.of(x), null);
+        }
+        if (l instanceof Dropout) return node("Identity", name(i, "Identity", out), List.of(x), null); // eval mode
+        throw new SparkTrainException("export to ONNX: layer " + i + " (" + l.spec() + ") has no ONNX form here; "
+                + "export it as safetensors instead");
+    }
+
+    private static String name(int i, String op, String out) {
+        return out != null ? out : i + "." + op;
+    }
+
+    /** Adds a node whose one output is named {@code output}; returns that name. */
+    private String node(String op, String output, List<String> inputs, ProtoWriter attribute) {
+        ProtoWriter n = new ProtoWriter();
+        inputs.forEach(in -> n.string(1, in));
+        n.string(2, output).string(3, output).string(4, op);
+        if (attribute != null) n.message(5, attribute);
+        graph.message(1, n);
+        return output;
+    }
+
+    private static ProtoWriter attributeInt(String name, long value) {
+        return new ProtoWriter().string(1, name).varint(3, value).varint(20, ATTRIBUTE_INT);
+    }
+
+    /** A tensor of the graph: dims, type, name, and the values as raw little-endian bytes. */
+    private void initializer(String name, long[] shape, double[] values, int off, int len) {
+        int width = elemType == DOUBLE ? 8 : 4;
+        weightBytes += (long) len * width;
+        if (weightBytes > MAX_BYTES) {
+            throw new SparkTrainException("export to ONNX: the weights take more than 2 GB, the most one ONNX file holds");
+        }
+        ByteBuffer b = ByteBuffer.allocate(len * width).order(ByteOrder.LITTLE_ENDIAN);
+        for (int k = off; k < off + len; k++) {
+            if (width == 8) b.putDouble(values[k]);
+            else b.putFloat((float) values[k]);
+        }
+        ProtoWriter t = new ProtoWriter();
+        for (long d : shape) t.varint(1, d);
+        t.varint(2, elemType).string(8, name).bytes(9, b.array());
+        graph.message(5, t);
+    }
+
+    /** A graph input or output of shape {@code [batch, width]}. */
+    private ProtoWriter valueInfo(String name, int width) {
+        ProtoWriter shape = new ProtoWriter()
+                .message(1, new ProtoWriter().string(2, "batch"))
+                .message(1, new ProtoWriter().varint(1, width));
+        ProtoWriter tensor = new ProtoWriter().varint(1, elemType).message(2, shape);
+        return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensor));
+    }
+}
