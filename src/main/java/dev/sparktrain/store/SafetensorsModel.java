@@ -41,15 +41,7 @@ public final class SafetensorsModel {
     /** Writes {@code params} of {@code model} to {@code path} (temp + rename: nothing half-written). */
     public static void write(String path, Sequential model, double[] params, Safetensors.Dtype dtype,
                              Map<String, String> metadata, Configuration conf) {
-        byte[] bytes = bytes(model, params, dtype, metadata);
-        try {
-            Path p = new Path(path);
-            FileSystem fs = ModelIO.fileSystem(p, conf);
-            if (p.getParent() != null) fs.mkdirs(p.getParent());
-            ModelIO.writeAtomically(fs, p, bytes);
-        } catch (IOException e) {
-            throw new SparkTrainException("cannot write " + path + ": " + e.getMessage(), e);
-        }
+        ModelIO.writeFile(path, bytes(model, params, dtype, metadata), conf);
     }
 
     /** A safetensors file as it is (any tensors), checked as a file. */
