@@ -46,19 +46,25 @@ public final class SafetensorsModel {
 
     /** A safetensors file as it is (any tensors), checked as a file. */
     public static Safetensors.Contents read(String path, Configuration conf) {
+        return read(path, path, conf);
+    }
+
+    /** {@link #read(String, Configuration)} with errors starting with {@code where}. */
+    private static Safetensors.Contents read(String path, String where, Configuration conf) {
         try {
             Path p = new Path(path);
             FileSystem fs = ModelIO.fileSystem(p, conf);
-            if (!fs.exists(p)) throw new SparkTrainException(path + ": no such file");
-            return Safetensors.decode(ModelIO.readAll(fs, p), path);
+            if (!fs.exists(p)) throw new SparkTrainException(where + ": no such file");
+            return Safetensors.decode(ModelIO.readAll(fs, p), where);
         } catch (IOException e) {
-            throw new SparkTrainException("cannot read " + path + ": " + e.getMessage(), e);
+            throw new SparkTrainException(where + ": cannot read: " + e.getMessage(), e);
         }
     }
 
     /** The flat parameter vector of {@code model} from {@code path}; {@code where} names the setting in errors. */
     public static double[] params(String path, Sequential model, String where, Configuration conf) {
-        return params(read(path, conf), model, where + " " + path);
+        String at = where + " " + path;
+        return params(read(path, at, conf), model, at);
     }
 
     /**
