@@ -3,11 +3,13 @@
 
     python3 tools/pytorch/export_sequential.py my_model.py weights.safetensors [--attr model] [--dtype float32]
 
-my_model.py defines `model` (an nn.Sequential of Linear, ReLU, Tanh, Sigmoid, Dropout), maybe
+my_model.py defines `model` (an nn.Sequential of the layers sequential_io.LAYERS lists: Linear,
+ReLU, Tanh, Sigmoid, Dropout, GELU, SiLU, LeakyReLU, ELU, Softplus, Mish, Hardswish, LayerNorm,
+LogSoftmax, Identity), maybe
 pre-trained. The weights go to weights.safetensors with the state_dict's keys and shapes
 (float64 unless --dtype float32), and the two lines to paste into a job file are printed:
 
-    model = linear(64,128), relu, linear(128,10)
+    model = Linear(64, 128), ReLU(), Linear(128, 10)
     model.init = weights.safetensors
 
 Runs with Debian's python3-torch; no safetensors package is needed.

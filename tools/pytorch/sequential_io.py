@@ -4,8 +4,8 @@ No safetensors package is needed: the format is an 8-byte little-endian header l
 header (dtype, shape, data_offsets per tensor; "__metadata__" string to string), padded with
 spaces to a multiple of 8, then the raw little-endian tensor bytes in header order.
 
-LAYERS is the one table of what each supported torch.nn layer is called in a sparktrain model
-string (and back): adding a layer is one line there.
+LAYERS is the one table of how each supported torch.nn layer is spelled in a sparktrain model
+string (PyTorch's constructor call): adding a layer is one line there.
 """
 import json
 import re
@@ -18,50 +18,68 @@ DTYPES = {"F64": torch.float64, "F32": torch.float32}
 NAMES = {v: k for k, v in DTYPES.items()}
 
 
-def _linear_spec(m):
-    if m.bias is None:
-        return f"Linear({m.in_features}, {m.out_features}, bias=False)"
-    return f"linear({m.in_features},{m.out_features})"
+def _linear(m):
+    return f"Linear({m.in_features}, {m.out_features}" + ("" if m.bias is not None else ", bias=False") + ")"
 
 
-# torch class -> (its sparktrain spelling, how to build it from the spec's arguments)
+def _layer_norm(m):
+    if len(m.normalized_shape) != 1:
+        raise ValueError(f"LayerNorm{tuple(m.normalized_shape)}: only the last dimension can be normalized")
+    return f"LayerNorm({m.normalized_shape[0]}, eps={m.eps!r}" + ("" if m.elementwise_affine else ", elementwise_affine=False") + ")"
+
+
+def _log_softmax(m):
+    if m.dim not in (1, -1):
+        raise ValueError(f"LogSoftmax(dim={m.dim}): only over the features (dim=1)")
+    return "LogSoftmax(dim=1)"
+
+
+# torch class -> its sparktrain spelling (PyTorch's constructor call, as sparktrain's model key reads it)
 LAYERS = {
-    nn.Linear: (_linear_spec, lambda a, kw: nn.Linear(int(a[0]), int(a[1]), bias=kw.get("bias", "True") == "True")),
-    nn.ReLU: (lambda m: "relu", lambda a, kw: nn.ReLU()),
-    nn.Tanh: (lambda m: "tanh", lambda a, kw: nn.Tanh()),
-    nn.Sigmoid: (lambda m: "sigmoid", lambda a, kw: nn.Sigmoid()),
-    nn.Dropout: (lambda m: f"Dropout(p={m.p})", lambda a, kw: nn.Dropout(float(kw.get("p", a[0] if a else 0.5)))),
+    nn.Linear: _linear,
+    nn.ReLU: lambda m: "ReLU()",
+    nn.Tanh: lambda m: "Tanh()",
+    nn.Sigmoid: lambda m: "Sigmoid()",
+    nn.Dropout: lambda m: f"Dropout(p={m.p!r})",
+    nn.GELU: lambda m: "GELU()" if m.approximate == "none" else f"GELU(approximate='{m.approximate}')",
+    nn.SiLU: lambda m: "SiLU()",
+    nn.LeakyReLU: lambda m: f"LeakyReLU(negative_slope={m.negative_slope!r})",
+    nn.ELU: lambda m: f"ELU(alpha={m.alpha!r})",
+    nn.Softplus: lambda m: f"Softplus(beta={m.beta!r}, threshold={m.threshold!r})",
+    nn.Mish: lambda m: "Mish()",
+    nn.Hardswish: lambda m: "Hardswish()",
+    nn.LayerNorm: _layer_norm,
+    nn.LogSoftmax: _log_softmax,
+    nn.Identity: lambda m: "Identity()",
 }
-_BY_NAME = {cls.__name__.lower(): cls for cls in LAYERS}
 
 
 def to_spec(model):
     """The sparktrain model string of an nn.Sequential of supported layers."""
     parts = []
     for i, m in enumerate(model):
-        entry = LAYERS.get(type(m))
-        if entry is None:
+        spell = LAYERS.get(type(m))
+        if spell is None:
             raise ValueError(f"layer {i} ({type(m).__name__}) has no sparktrain form; supported: "
                              + ", ".join(c.__name__ for c in LAYERS))
-        parts.append(entry[0](m))
+        parts.append(spell(m))
     return ", ".join(parts)
 
 
 def from_spec(spec):
-    """The nn.Sequential a sparktrain model string describes (float64, PyTorch's default init)."""
+    """The nn.Sequential a sparktrain model string describes (float64, PyTorch's default init).
+
+    The string is PyTorch's constructor calls (names in any case, parentheses optional without
+    options), evaluated with only the supported classes in scope.
+    """
+    scope = {"__builtins__": {}, "True": True, "False": False}
+    for cls in LAYERS:
+        scope[cls.__name__] = scope[cls.__name__.lower()] = cls
+    scope["nn"] = type("nn", (), {cls.__name__: cls for cls in LAYERS})
     layers = []
     for raw in re.split(r",(?![^()]*\))", spec):
-        m = re.fullmatch(r"\s*(?:nn\.)?([A-Za-z]+)\s*(?:\((.*)\))?\s*", raw)
-        if m is None or m.group(1).lower() not in _BY_NAME:
-            raise ValueError(f"unknown layer '{raw.strip()}'")
-        args, kw = [], {}
-        for a in filter(None, (x.strip() for x in (m.group(2) or "").split(","))):
-            if "=" in a:
-                k, v = (s.strip() for s in a.split("=", 1))
-                kw[k] = v
-            else:
-                args.append(a)
-        layers.append(LAYERS[_BY_NAME[m.group(1).lower()]][1](args, kw))
+        layer = eval(raw.strip(), scope)  # noqa: S307 - a layer string, only torch.nn classes in scope
+        layers.append(layer() if isinstance(layer, type) else layer)
     return nn.Sequential(*layers).double()
 
 

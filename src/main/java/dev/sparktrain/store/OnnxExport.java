@@ -3,8 +3,18 @@ package dev.sparktrain.store;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.nn.Activation;
 import dev.sparktrain.nn.Dropout;
+import dev.sparktrain.nn.ELU;
+import dev.sparktrain.nn.GELU;
+import dev.sparktrain.nn.Hardswish;
+import dev.sparktrain.nn.Identity;
 import dev.sparktrain.nn.Layer;
+import dev.sparktrain.nn.LayerNorm;
+import dev.sparktrain.nn.LeakyReLU;
 import dev.sparktrain.nn.Linear;
+import dev.sparktrain.nn.LogSoftmax;
+import dev.sparktrain.nn.Mish;
+import dev.sparktrain.nn.SiLU;
+import dev.sparktrain.nn.Softplus;
 import dev.sparktrain.nn.Sequential;
 
 import java.nio.ByteBuffer;
@@ -30,6 +40,7 @@ public final class OnnxExport {
     private static final int FLOAT = 1;
     private static final int DOUBLE = 11;
     private static final int ATTRIBUTE_INT = 2;
+    private static final int ATTRIBUTE_INTS = 7;
     private static final long MAX_BYTES = Integer.MAX_VALUE - 16; // protobuf messages stop at 2 GB
 
     /** What the graph adds after the network: nothing, a softmax over the outputs, or a sigmoid of the one logit. */
@@ -74,7 +85,8 @@ public final class OnnxExport {
             x = node("Div", "standardize.scaled", List.of(x, "standardize.std"), null);
         }
         List<Layer> layers = model.layers();
-        for (int i = 0; i < layers.size(); i++) x = layer(i, layers.get(i), x, i == layers.size() - 1 ? "output" : null);
+        for (int i = 0; i < layers.size(); i++) x = layer(i, layers.get(i), x);
+        x = node("Identity", "output", List.of(x), null);
         graph.message(12, valueInfo("output", model.outFeatures()));
         if (probabilities != Probabilities.NONE) {
             boolean softmax = probabilities == Probabilities.SOFTMAX;
@@ -91,34 +103,105 @@ public final class OnnxExport {
     }
 
     /**
-     * Layer {@code i}'s nodes from input {@code x}; returns the name of its output ({@code out}
-     * when given, else {@code i.<op>}). The one place that knows each layer's ONNX form.
+     * Layer {@code i}'s nodes from input {@code x}; returns the name of its output. The one place
+     * that knows each layer's ONNX form: opset-13 operators, composed where opset 13 has no
+     * single operator with PyTorch's numbers (constants are float64 initializers in a float64
+     * model, so nothing is rounded through an attribute's float32).
      */
-    private String layer(int i, Layer l, String x, String out) {
+    private String layer(int i, Layer l, String x) {
+        Ops o = new Ops(i);
         if (l instanceof Linear) {
             List<String> inputs = new ArrayList<>(List.of(x));
             for (StateDict.Entry e : StateDict.ofLayer(model, i)) {
                 initializer(e.key(), e.shape(), params, e.offset(), e.length());
                 inputs.add(e.key());
             }
-            // Gemm: x · Wᵀ (+ b), W kept [out, in] as PyTorch stores it
-            return node("Gemm", name(i, "Gemm", out), inputs, attributeInt("transB", 1));
+            // Gemm: x · Wᵀ (+ b), W kept [out, in] as PyTorch stores it; without a bias C is left out
+            return o.op("Gemm", attributeInt("transB", 1), inputs.toArray(String[]::new));
         }
         if (l instanceof Activation a) {
-            String op = switch (a.kind()) {
+            return o.op(switch (a.kind()) {
                 case RELU -> "Relu";
                 case TANH -> "Tanh";
                 case SIGMOID -> "Sigmoid";
-            };
-            return node(op, name(i, op, out), List.of(x), null);
+            }, x);
         }
-        if (l instanceof Dropout) return node("Identity", name(i, "Identity", out), List.of(x), null); // eval mode
+        if (l instanceof Dropout || l instanceof Identity) return o.op("Identity", x); // Dropout: eval mode
+        if (l instanceof LeakyReLU r) {
+            return o.op("Where", o.op("Greater", x, o.constant("zero", 0)), x, o.op("Mul", x, o.constant("negative_slope", r.negativeSlope())));
+        }
+        if (l instanceof ELU e) {
+            String expm1 = o.op("Sub", o.op("Exp", x), o.constant("one", 1));
+            return o.op("Where", o.op("Greater", x, o.constant("zero", 0)), x, o.op("Mul", expm1, o.constant("alpha", e.alpha())));
+        }
+        if (l instanceof GELU g && !g.approximateTanh()) { // x · ½ · (1 + erf(x/√2))
+            String erf = o.op("Erf", o.op("Mul", x, o.constant("sqrt1_2", 0.7071067811865476)));
+            return o.op("Mul", o.op("Mul", x, o.constant("half", 0.5)), o.op("Add", o.constant("one", 1), erf));
+        }
+        if (l instanceof GELU) { // ½x · (1 + tanh(√(2/π) · (x + 0.044715·x³)))
+            String cube = o.op("Mul", o.op("Mul", o.op("Mul", o.constant("kappa", 0.044715), x), x), x);
+            String t = o.op("Tanh", o.op("Mul", o.constant("beta", 0.7978845608028654), o.op("Add", x, cube)));
+            return o.op("Mul", o.op("Mul", o.constant("half", 0.5), x), o.op("Add", o.constant("one", 1), t));
+        }
+        if (l instanceof SiLU) return o.op("Mul", x, o.op("Sigmoid", x));
+        if (l instanceof Softplus p) { // x where βx > threshold, else log(1 + e^(βx)) / β
+            String z = o.op("Mul", x, o.constant("beta", p.beta()));
+            String soft = o.op("Div", softplus(o, z), o.constant("beta", p.beta()));
+            return o.op("Where", o.op("Greater", z, o.constant("threshold", p.threshold())), x, soft);
+        }
+        if (l instanceof Mish) return o.op("Mul", x, o.op("Tanh", softplus(o, x)));
+        if (l instanceof Hardswish) { // x · min(max(x + 3, 0), 6) / 6
+            String clip = o.op("Clip", null, o.op("Add", x, o.constant("three", 3)), o.constant("zero", 0), o.constant("six", 6));
+            return o.op("Div", o.op("Mul", x, clip), o.constant("six", 6));
+        }
+        if (l instanceof LayerNorm n) return layerNorm(i, n, o, x);
+        if (l instanceof LogSoftmax) return o.op("LogSoftmax", attributeInt("axis", 1), x);
         throw new SparkTrainException("export to ONNX: layer " + i + " (" + l.spec() + ") has no ONNX form here; "
                 + "export it as safetensors instead");
     }
 
-    private static String name(int i, String op, String out) {
-        return out != null ? out : i + "." + op;
+    /** log(1 + e^z), as PyTorch computes it below the threshold (ONNX's Softplus has no float64 kernel in ONNX Runtime). */
+    private static String softplus(Ops o, String z) {
+        return o.op("Log", o.op("Add", o.op("Exp", z), o.constant("one", 1)));
+    }
+
+    /** (x − mean) · 1/√(var + eps) over each row's features (biased variance), then · weight + bias. */
+    private String layerNorm(int i, LayerNorm n, Ops o, String x) {
+        ProtoWriter axes = new ProtoWriter().string(1, "axes").varint(8, 1).varint(20, ATTRIBUTE_INTS);
+        String centered = o.op("Sub", x, o.op("ReduceMean", axes, x));
+        String var = o.op("ReduceMean", axes, o.op("Mul", centered, centered));
+        String rstd = o.op("Div", o.constant("one", 1), o.op("Sqrt", o.op("Add", var, o.constant("eps", n.eps()))));
+        String h = o.op("Mul", centered, rstd);
+        if (!n.elementwiseAffine()) return h;
+        List<StateDict.Entry> t = StateDict.ofLayer(model, i);
+        for (StateDict.Entry e : t) initializer(e.key(), e.shape(), params, e.offset(), e.length());
+        return o.op("Add", o.op("Mul", h, t.get(0).key()), t.get(1).key());
+    }
+
+    /** Node and constant names of one layer: {@code i.Op}, {@code i.Op.2}, ..., {@code i.name}. */
+    private final class Ops {
+        private final int layer;
+        private final Map<String, Integer> used = new java.util.HashMap<>();
+
+        Ops(int layer) {
+            this.layer = layer;
+        }
+
+        String op(String op, String... inputs) {
+            return op(op, null, inputs);
+        }
+
+        String op(String op, ProtoWriter attribute, String... inputs) {
+            int k = used.merge(op, 1, Integer::sum);
+            return node(op, layer + "." + op + (k == 1 ? "" : "." + k), List.of(inputs), attribute);
+        }
+
+        /** A scalar initializer {@code i.name} in the model's element type (made once per layer and name). */
+        String constant(String name, double value) {
+            String full = layer + "." + name;
+            if (used.merge("const " + name, 1, Integer::sum) == 1) initializer(full, new long[0], new double[] {value}, 0, 1);
+            return full;
+        }
     }
 
     /** Adds a node whose one output is named {@code output}; returns that name. */

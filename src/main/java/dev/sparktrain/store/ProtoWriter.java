@@ -5,14 +5,13 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The protobuf wire format, written by hand for the few field kinds an ONNX model needs
- * (varints, length-delimited strings, bytes and messages, 32-bit floats). Spark ships protobuf-java
+ * (varints, and length-delimited strings, bytes and messages). Spark ships protobuf-java
  * in different major versions (4.x with Spark 4, 3.x only through a crypto library with Spark 3.5),
  * so depending on either would tie the jar to one line; the wire format itself is fixed.
  */
 final class ProtoWriter {
     private static final int VARINT = 0;
     private static final int LENGTH_DELIMITED = 2;
-    private static final int FIXED32 = 5;
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
@@ -35,13 +34,6 @@ final class ProtoWriter {
 
     ProtoWriter message(int field, ProtoWriter message) {
         return bytes(field, message.toByteArray());
-    }
-
-    ProtoWriter float32(int field, float value) {
-        tag(field, FIXED32);
-        int bits = Float.floatToIntBits(value);
-        for (int i = 0; i < 4; i++) out.write(bits >>> (8 * i));
-        return this;
     }
 
     byte[] toByteArray() {

@@ -56,7 +56,8 @@ class ModelInitKeysTest {
         Path w = weights("linear(64,16), relu, linear(16,9)", 5);
         Path f = job("model.init = " + w);
         JobConfig cfg = Main.parse(new String[] {f.toString()});
-        assertEquals(f + ":7 (model.init) " + w + ": key '2.weight': expected shape [10, 16] (model " + MODEL + "), found [9, 16]",
+        assertEquals(f + ":7 (model.init) " + w + ": key '2.weight': expected shape [10, 16] (model Linear(64, 16), ReLU(), "
+                + "Linear(16, 10)), found [9, 16]",
                 assertThrows(SparkTrainException.class, () -> new TrainJob(cfg)).getMessage());
         Path none = dir.resolve("none.safetensors");
         JobConfig missing = Main.parse(new String[] {job().toString(), "model.init=" + none});

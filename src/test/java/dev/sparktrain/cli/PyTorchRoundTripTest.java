@@ -3,6 +3,8 @@ package dev.sparktrain.cli;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.nn.BatchKernel;
 import dev.sparktrain.nn.Losses;
+import dev.sparktrain.nn.ModelSpec;
+import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.store.ModelDescription;
 import dev.sparktrain.store.Safetensors;
 import dev.sparktrain.store.SafetensorsModel;
@@ -81,6 +83,40 @@ class PyTorchRoundTripTest {
         }
     }
 
+    /** Every layer with parameters or options, PyTorch's modules built from our spec string, our weights loaded by key. */
+    @Test
+    void pytorchComputesOurOutputsForEveryLayer() throws Exception {
+        Sequential model = ModelSpec.of("Linear(6, 8), GELU(), LayerNorm(8, eps=0.001), Dropout(0.1), LeakyReLU(0.2), "
+                + "ELU(alpha=0.5), Softplus(beta=2, threshold=5), Mish(), Hardswish(), SiLU(), GELU(approximate='tanh'), "
+                + "Identity(), Tanh(), Sigmoid(), ReLU(), LayerNorm(8, elementwise_affine=False), Linear(8, 3, bias=False), "
+                + "LogSoftmax(dim=1)", "test").build();
+        java.util.Random rng = new java.util.Random(4);
+        double[] params = model.initParams(4);
+        for (int i = 0; i < params.length; i++) params[i] += rng.nextGaussian() * 0.3;
+        Path weights = dir.resolve("layers.safetensors");
+        SafetensorsModel.write(weights.toString(), model, params, Safetensors.Dtype.F64, Map.of("model", model.spec()),
+                new Configuration());
+        int n = 100;
+        double[] x = new double[n * 6];
+        StringBuilder csv = new StringBuilder();
+        for (int r = 0; r < n; r++) {
+            List<String> row = new ArrayList<>();
+            for (int j = 0; j < 6; j++) {
+                x[r * 6 + j] = rng.nextGaussian() * 3;
+                row.add(Double.toString(x[r * 6 + j]));
+            }
+            csv.append(String.join(",", row)).append('\n');
+        }
+        Path rows = dir.resolve("rows6.csv");
+        Files.writeString(rows, csv);
+        double[] theirs = numbers(python("check_sparktrain.py", "outputs", weights.toString(), rows.toString()));
+        double[] ours = new BatchKernel(model, Losses.create("MSELoss", Options.empty("l"), 3)).forward(params, x, 0, n);
+        assertEquals(n * 3, theirs.length);
+        for (int i = 0; i < n * 3; i++) {
+            assertEquals(ours[i], theirs[i], 1e-12 * Math.max(1, Math.abs(ours[i])), "output " + i);
+        }
+    }
+
     @Test
     void aJobStartedFromAPyTorchInitializedModelHasPyTorchsFirstEpochLoss() throws Exception {
         Path module = dir.resolve("net.py");
@@ -88,7 +124,7 @@ class PyTorchRoundTripTest {
                 "model = nn.Sequential(nn.Linear(64, 32), nn.Tanh(), nn.Linear(32, 10))", ""));
         Path init = dir.resolve("init.safetensors");
         List<String> lines = python("export_sequential.py", module.toString(), init.toString()).lines().toList();
-        assertEquals(List.of("model = linear(64,32), tanh, linear(32,10)", "model.init = " + init), lines);
+        assertEquals(List.of("model = Linear(64, 32), Tanh(), Linear(32, 10)", "model.init = " + init), lines);
         Path out = dir.resolve("run");
         String data = Path.of(System.getProperty("project.basedir", "."), "data", "digits.csv.gz").toString();
         List<String> args = new ArrayList<>(List.of(Main.DEFAULT_JOB, "data.path=" + data, "output.dir=" + out,

@@ -90,11 +90,11 @@ class SafetensorsTest {
         Sequential transposed = new Sequential(List.of(new Linear(4, 5), new Activation(Activation.Kind.RELU, 5),
                 new Dropout(0.2, 5), new Linear(5, 3), new Activation(Activation.Kind.TANH, 3), new Linear(3, 2)));
         Safetensors.Contents c = Safetensors.decode(SafetensorsModel.bytes(MODEL, MODEL.initParams(1), Dtype.F64, META), "w");
-        assertEquals("job:3 (model.init) w: key '0.weight': expected shape [5, 4] (model linear(4,5), relu, Dropout(p=0.2), "
-                + "linear(5,3), tanh, linear(3,2)), found [4, 5]", refusal(() -> SafetensorsModel.params(c, transposed, "job:3 (model.init) w")));
+        assertEquals("job:3 (model.init) w: key '0.weight': expected shape [5, 4] (model Linear(4, 5), ReLU(), Dropout(p=0.2), "
+                + "Linear(5, 3), Tanh(), Linear(3, 2)), found [4, 5]", refusal(() -> SafetensorsModel.params(c, transposed, "job:3 (model.init) w")));
         Sequential shorter = new Sequential(List.of(new Linear(5, 4), new Activation(Activation.Kind.RELU, 4),
                 new Dropout(0.2, 4), new Linear(4, 3)));
-        assertEquals("w: key '5.weight' (shape [2, 3]) is not a tensor of the model linear(5,4), relu, Dropout(p=0.2), linear(4,3) "
+        assertEquals("w: key '5.weight' (shape [2, 3]) is not a tensor of the model Linear(5, 4), ReLU(), Dropout(p=0.2), Linear(4, 3) "
                 + "(its keys: 0.weight, 0.bias, 3.weight, 3.bias)", refusal(() -> SafetensorsModel.params(c, shorter, "w")));
         Sequential longer = new Sequential(List.of(new Linear(5, 4), new Activation(Activation.Kind.RELU, 4),
                 new Dropout(0.2, 4), new Linear(4, 3), new Activation(Activation.Kind.TANH, 3), new Linear(3, 2), new Linear(2, 2)));

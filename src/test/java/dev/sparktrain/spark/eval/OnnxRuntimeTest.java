@@ -122,6 +122,28 @@ class OnnxRuntimeTest {
         }
     }
 
+    /** Every layer's ONNX form against our forward pass, in a small network, on rows wide enough for every branch. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ReLU()", "Tanh()", "Sigmoid()", "Dropout(0.5)", "Identity()",
+            "GELU()", "GELU(approximate='tanh')", "SiLU()", "LeakyReLU()", "LeakyReLU(0.2)", "ELU()", "ELU(alpha=0.5)",
+            "Softplus()", "Softplus(beta=2, threshold=3)", "Mish()", "Hardswish()", "LayerNorm(8)", "LayerNorm(8, eps=0.1)",
+            "LayerNorm(8, elementwise_affine=False)", "LogSoftmax(dim=1)"})
+    void everyLayerMatchesOurForwardPass(String layer) throws OrtException {
+        Sequential model = dev.sparktrain.nn.ModelSpec.of("Linear(5, 8), " + layer + ", Linear(8, 3, bias=False), " + layer
+                .replace("(8", "(3"), "test").build();
+        Random rng = new Random(layer.hashCode());
+        double[] params = model.initParams(3);
+        for (int i = 0; i < params.length; i++) params[i] += rng.nextGaussian() * 0.5; // LayerNorm's ones and zeros too
+        int n = 300;
+        double[] x = new double[n * 5];
+        for (int i = 0; i < x.length; i++) x[i] = rng.nextGaussian() * (i % 7 + 1);
+        double[] ours = forward(model, params, x, n);
+        for (Dtype dtype : Dtype.values()) {
+            Map<String, double[]> got = run(OnnxExport.bytes(model, params, null, Probabilities.NONE, dtype, Map.of()), x, n, 5, dtype);
+            assertClose(ours, got.get("output"), dtype == Dtype.F64 ? 1e-12 : 1e-5, layer + " " + dtype);
+        }
+    }
+
     @Test
     void aLayerWithoutAnOnnxFormIsRefusedInOneLine() {
         Sequential model = new Sequential(List.of(new Linear(3, 2), new Opaque(2)));
