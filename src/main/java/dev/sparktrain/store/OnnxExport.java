@@ -117,7 +117,7 @@ public final class OnnxExport {
                 inputs.add(e.key());
             }
             // Gemm: x · Wᵀ (+ b), W kept [out, in] as PyTorch stores it; without a bias C is left out
-            return o.op("Gemm", attributeInt("transB", 1), inputs.toArray(String[]::new));
+            return o.opWith("Gemm", attributeInt("transB", 1), inputs.toArray(String[]::new));
         }
         if (l instanceof Activation a) {
             return o.op(switch (a.kind()) {
@@ -135,6 +135,10 @@ public final class OnnxExport {
             return o.op("Where", o.op("Greater", x, o.constant("zero", 0)), x, o.op("Mul", expm1, o.constant("alpha", e.alpha())));
         }
         if (l instanceof GELU g && !g.approximateTanh()) { // x · ½ · (1 + erf(x/√2))
+            if (elemType == DOUBLE) {
+                throw new SparkTrainException("export to ONNX: layer " + i + " (" + l.spec() + ") needs Erf, which ONNX "
+                        + "Runtime computes only in float32: export with --dtype float32");
+            }
             String erf = o.op("Erf", o.op("Mul", x, o.constant("sqrt1_2", 0.7071067811865476)));
             return o.op("Mul", o.op("Mul", x, o.constant("half", 0.5)), o.op("Add", o.constant("one", 1), erf));
         }
@@ -143,7 +147,9 @@ public final class OnnxExport {
             String t = o.op("Tanh", o.op("Mul", o.constant("beta", 0.7978845608028654), o.op("Add", x, cube)));
             return o.op("Mul", o.op("Mul", o.constant("half", 0.5), x), o.op("Add", o.constant("one", 1), t));
         }
-        if (l instanceof SiLU) return o.op("Mul", x, o.op("Sigmoid", x));
+        if (l instanceof SiLU) { // x / (1 + e^−x); x · Sigmoid(x) would be fused into a float32-only kernel
+            return o.op("Div", x, o.op("Add", o.constant("one", 1), o.op("Exp", o.op("Neg", x))));
+        }
         if (l instanceof Softplus p) { // x where βx > threshold, else log(1 + e^(βx)) / β
             String z = o.op("Mul", x, o.constant("beta", p.beta()));
             String soft = o.op("Div", softplus(o, z), o.constant("beta", p.beta()));
@@ -151,11 +157,11 @@ public final class OnnxExport {
         }
         if (l instanceof Mish) return o.op("Mul", x, o.op("Tanh", softplus(o, x)));
         if (l instanceof Hardswish) { // x · min(max(x + 3, 0), 6) / 6
-            String clip = o.op("Clip", null, o.op("Add", x, o.constant("three", 3)), o.constant("zero", 0), o.constant("six", 6));
+            String clip = o.op("Clip", o.op("Add", x, o.constant("three", 3)), o.constant("zero", 0), o.constant("six", 6));
             return o.op("Div", o.op("Mul", x, clip), o.constant("six", 6));
         }
         if (l instanceof LayerNorm n) return layerNorm(i, n, o, x);
-        if (l instanceof LogSoftmax) return o.op("LogSoftmax", attributeInt("axis", 1), x);
+        if (l instanceof LogSoftmax) return o.opWith("LogSoftmax", attributeInt("axis", 1), x);
         throw new SparkTrainException("export to ONNX: layer " + i + " (" + l.spec() + ") has no ONNX form here; "
                 + "export it as safetensors instead");
     }
@@ -168,8 +174,8 @@ public final class OnnxExport {
     /** (x − mean) · 1/√(var + eps) over each row's features (biased variance), then · weight + bias. */
     private String layerNorm(int i, LayerNorm n, Ops o, String x) {
         ProtoWriter axes = new ProtoWriter().string(1, "axes").varint(8, 1).varint(20, ATTRIBUTE_INTS);
-        String centered = o.op("Sub", x, o.op("ReduceMean", axes, x));
-        String var = o.op("ReduceMean", axes, o.op("Mul", centered, centered));
+        String centered = o.op("Sub", x, o.opWith("ReduceMean", axes, x));
+        String var = o.opWith("ReduceMean", axes, o.op("Mul", centered, centered));
         String rstd = o.op("Div", o.constant("one", 1), o.op("Sqrt", o.op("Add", var, o.constant("eps", n.eps()))));
         String h = o.op("Mul", centered, rstd);
         if (!n.elementwiseAffine()) return h;
@@ -188,10 +194,10 @@ public final class OnnxExport {
         }
 
         String op(String op, String... inputs) {
-            return op(op, null, inputs);
+            return opWith(op, null, inputs);
         }
 
-        String op(String op, ProtoWriter attribute, String... inputs) {
+        String opWith(String op, ProtoWriter attribute, String... inputs) {
             int k = used.merge(op, 1, Integer::sum);
             return node(op, layer + "." + op + (k == 1 ? "" : "." + k), List.of(inputs), attribute);
         }

@@ -139,6 +139,12 @@ class OnnxRuntimeTest {
         for (int i = 0; i < x.length; i++) x[i] = rng.nextGaussian() * (i % 7 + 1);
         double[] ours = forward(model, params, x, n);
         for (Dtype dtype : Dtype.values()) {
+            if (layer.equals("GELU()") && dtype == Dtype.F64) {
+                assertEquals("export to ONNX: layer 1 (GELU()) needs Erf, which ONNX Runtime computes only in float32: export "
+                        + "with --dtype float32", assertThrows(SparkTrainException.class, () ->
+                        OnnxExport.bytes(model, params, null, Probabilities.NONE, Dtype.F64, Map.of())).getMessage());
+                continue;
+            }
             Map<String, double[]> got = run(OnnxExport.bytes(model, params, null, Probabilities.NONE, dtype, Map.of()), x, n, 5, dtype);
             assertClose(ours, got.get("output"), dtype == Dtype.F64 ? 1e-12 : 1e-5, layer + " " + dtype);
         }
