@@ -4,10 +4,10 @@
 #   ./submit.sh conf/my-job.conf optimizer.lr=0.01
 #   ./submit.sh --master spark://host:7077 conf/my-job.conf
 #   ./submit.sh --resume runs/digits-mlp [key=value ...]   # continue from the latest good checkpoint
-#   ./submit.sh evaluate|predict|report|generate ...        # see README.md
+#   ./submit.sh evaluate|predict|export|report|generate ... # see README.md
 #   ./submit.sh --help | help [command] | <command> --help | --version   # no Spark started
 # Options starting with -- go to spark-submit (except sparktrain's --resume, --split, --format,
-# --json, --help, --version); the rest (command, job file, key=value overrides) go to sparktrain.
+# --json, --dtype, --probabilities, --help, --version); the rest (command, job file, key=value overrides) go to sparktrain.
 # With SPARK_HOME set, $SPARK_HOME/bin/spark-submit runs the jar; without it, Spark's SparkSubmit
 # runs from the Maven classpath (a machine with only Java 17 and Maven is enough) in a JVM sized
 # and started as the driver options say: --driver-memory (or --conf spark.driver.memory, else
@@ -56,8 +56,8 @@ while [ $# -gt 0 ]; do
         spark.driver.extraLibraryPath=*) driver_lib="${2#*=}" ;;
       esac
       spark_args+=("$1" "$2"); shift 2 ;;
-    --resume|--split|--format|--json) needs_value "$@"; app_args+=("$1" "$2"); shift 2 ;;  # sparktrain's own
-    --resume=*|--split=*|--format=*|--json=*|-h|--help|-V|--version) app_args+=("$1"); shift ;;
+    --resume|--split|--format|--json|--dtype) needs_value "$@"; app_args+=("$1" "$2"); shift 2 ;;  # sparktrain's own
+    --resume=*|--split=*|--format=*|--json=*|--dtype=*|--probabilities|-h|--help|-V|--version) app_args+=("$1"); shift ;;
     --*) needs_value "$@"; spark_args+=("$1" "$2"); shift 2 ;;
     *) app_args+=("$1"); shift ;;
   esac

@@ -20,14 +20,14 @@ import java.util.function.Supplier;
 
 /**
  * The command line, on picocli: {@code train} (the default: a job file, {@code key=value} or
- * nothing first), {@code evaluate}, {@code predict}, {@code report}, {@code generate}, {@code help};
+ * nothing first), {@code evaluate}, {@code predict}, {@code export}, {@code report}, {@code generate}, {@code help};
  * {@code --help} and {@code --version} everywhere. Errors are one line
  * ({@code sparktrain: error: ...}, exit 2); usage errors add the command's usage line. Nothing
  * here starts Spark: help and version come back in a fraction of a second.
  */
 public final class Cli {
     /** The commands, in help order. */
-    static final List<String> COMMANDS = List.of("train", "evaluate", "predict", "report", "generate", "help");
+    static final List<String> COMMANDS = List.of("train", "evaluate", "predict", "export", "report", "generate", "help");
     private static final Set<String> TOP_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
     @Command(name = "sparktrain", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -64,6 +64,7 @@ public final class Cli {
         cl.addSubcommand("train", new TrainCommand(out));
         cl.addSubcommand("evaluate", new Subcommands.EvaluateCmd(out));
         cl.addSubcommand("predict", new Subcommands.PredictCmd(out));
+        cl.addSubcommand("export", new Subcommands.ExportCmd(out));
         cl.addSubcommand("report", new Subcommands.ReportCmd(out));
         cl.addSubcommand("generate", new Subcommands.GenerateCmd(out));
         cl.addSubcommand("help", new CommandLine.HelpCommand());

@@ -11,7 +11,9 @@ import dev.sparktrain.spark.eval.Evaluation;
 import dev.sparktrain.spark.eval.Evaluator;
 import dev.sparktrain.spark.eval.Predictor;
 import dev.sparktrain.store.SavedModel;
+import dev.sparktrain.store.ModelExport;
 import dev.sparktrain.store.ModelIO;
+import dev.sparktrain.store.Safetensors;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -24,10 +26,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What evaluate and predict do (their command line: {@link Subcommands}):
+ * What evaluate, predict and export do (their command line: {@link Subcommands}):
  * <pre>
  * evaluate &lt;model dir&gt; [--split all|train|validation] [--json file] [data.key=value ...]
  * predict  &lt;model dir&gt; &lt;output path&gt; [--format parquet|csv] [--split all|train|validation] [data.key=value ...]
+ * export   &lt;model dir&gt; &lt;output file&gt; [--format safetensors|onnx] [--dtype float64|float32] [--probabilities]
  * </pre>
  * evaluate and predict read data the way the model's training job did (its {@code data.*} keys,
  * overridable), apply the standardization saved with the model, and with {@code --split
@@ -101,6 +104,14 @@ final class Commands {
         } finally {
             d.release();
         }
+    }
+
+    /** {@code export}: the saved model in {@code dir} written as safetensors or ONNX to {@code path} (no Spark). */
+    static void export(String dir, String path, String format, String dtype, boolean probabilities, PrintStream out) {
+        ModelExport.Format f = ModelExport.format(format, path);
+        Safetensors.Dtype d = Safetensors.Dtype.of(dtype, "--dtype");
+        SavedModel m = SavedModel.load(dir, Main.hadoopConf());
+        out.println(ModelExport.write(m, path, f, d, probabilities, Main.hadoopConf()));
     }
 
     static String formatOf(String path) {

@@ -7,6 +7,7 @@ import dev.sparktrain.nn.Losses;
 import dev.sparktrain.optim.lr.Scheduler;
 import dev.sparktrain.optim.lr.SchedulerList;
 import dev.sparktrain.plan.PlanChoices;
+import dev.sparktrain.store.Safetensors;
 import dev.sparktrain.train.TrainSettings;
 
 import java.util.LinkedHashMap;
@@ -16,21 +17,25 @@ import java.util.TreeSet;
 
 /**
  * The job file turned into typed settings. Keys are grouped by prefix: {@code data.*},
- * {@code model}, {@code loss} (+ {@code loss.*} = the PyTorch constructor keywords),
+ * {@code model} (+ {@code model.init}: a safetensors file of starting weights), {@code loss} (+ {@code loss.*} = the PyTorch constructor keywords),
  * {@code optimizer} (+ {@code optimizer.*}), {@code scheduler} (+ {@code scheduler.*}, and
  * {@code scheduler.interval}; {@code scheduler = none} for none), {@code clip.*} ({@code clip = none}
- * or {@code clip.max_norm = 0} for none), {@code train.*}, {@code output.dir}, and the run's
+ * or {@code clip.max_norm = 0} for none), {@code train.*}, {@code output.dir} (+ {@code output.safetensors[.dtype]}: the weights also as
+ * model.safetensors), and the run's
  * {@code checkpoint.*}, {@code metrics.*}, {@code early_stopping.*} and {@code resume} (see
  * {@link RunOptions}). Anything else is refused with the list of allowed keys.
  */
 public final class JobConfig {
     static final List<String> DATA_KEYS = DataSettings.KEYS;
     static final List<String> TRAIN_KEYS = List.of("epochs", "batch_size", "shuffle", "seed", "nonfinite");
-    static final List<String> TOP_KEYS = List.of("model", "loss", "optimizer", "scheduler", "clip", "output.dir", "resume");
+    static final List<String> TOP_KEYS = List.of("model", "model.init", "loss", "optimizer", "scheduler", "clip", "output.dir",
+            "output.safetensors", "output.safetensors.dtype", "resume");
     static final List<String> OPEN_PREFIXES = List.of("loss.", "optimizer.", "scheduler.", "clip.", "param_groups.bias.");
 
     public final DataSettings data;
     public final String model;
+    /** A safetensors file (any Hadoop path) to start from instead of the seeded init, or null. */
+    public final String modelInit;
     public final String loss;
     public final Options lossOptions;
     public final String optimizer;
@@ -43,6 +48,8 @@ public final class JobConfig {
     public final Options biasGroupOptions;
     public final TrainSettings train;
     public final String outputDir;
+    /** The dtype of the model.safetensors written next to params.bin, or null for none. */
+    public final Safetensors.Dtype outputSafetensors;
     /** Checkpoints, resume, metrics and early stopping. */
     public final RunOptions run;
     private final JobFile file;
@@ -57,6 +64,7 @@ public final class JobConfig {
         DataSettings parsed = DataSettings.fromOptions(dataO, seed);
         int classes = parsed.classes();
         this.model = require("model");
+        this.modelInit = v.get("model.init");
         this.loss = v.getOrDefault("loss", classes > 0 ? "CrossEntropyLoss" : "MSELoss");
         this.lossOptions = section("loss.");
         // labels equal to loss.ignore_index are read as that target (train, evaluate and predict alike)
@@ -92,6 +100,7 @@ public final class JobConfig {
                 ? TrainSettings.NonFinite.SKIP : TrainSettings.NonFinite.STOP;
         this.train = new TrainSettings(epochs, batch, trainO.getBool("shuffle", true), seed, schedulerInterval, nonFinite);
         this.outputDir = v.getOrDefault("output.dir", "runs/latest");
+        this.outputSafetensors = outputSafetensors();
         this.run = new RunOptions(section("checkpoint."), section("metrics."), section("progress."), section("early_stopping."),
                 v.get("resume"), outputDir, data.validationFraction());
     }
@@ -109,6 +118,20 @@ public final class JobConfig {
             throw new SparkTrainException(origin(k) + ": '" + k + "': clip options given but 'clip' is none");
         }
         return o;
+    }
+
+    /** {@code output.safetensors = true} with its dtype (float64 unless {@code output.safetensors.dtype} says float32), or null. */
+    private Safetensors.Dtype outputSafetensors() {
+        Options top = section("");
+        String dtype = top.getChoice("output.safetensors.dtype", "float64", "float64", "float32");
+        if (!top.getBool("output.safetensors", false)) {
+            if (file.values().containsKey("output.safetensors.dtype")) {
+                throw new SparkTrainException(origin("output.safetensors.dtype") + ": 'output.safetensors.dtype' given but "
+                        + "output.safetensors is not true");
+            }
+            return null;
+        }
+        return dtype.equals("float32") ? Safetensors.Dtype.F32 : Safetensors.Dtype.F64;
     }
 
     private void checkKnown(String k) {

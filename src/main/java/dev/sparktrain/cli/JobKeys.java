@@ -38,6 +38,8 @@ final class JobKeys {
         MEANING.put("data.storage", "auto (default: sparse for libsvm), dense or sparse");
         MEANING.put("data.precision", "float64 (default) or float32 (half the memory; computation stays float64)");
         MEANING.put("model", "(required) PyTorch layers, e.g. Linear(64, 128), ReLU(), Linear(128, 10) (names case-insensitive)");
+        MEANING.put("model.init", "start from these weights instead of the seeded init: a safetensors file with "
+                + "nn.Sequential's state_dict keys and shapes (tools/pytorch/export_sequential.py writes one)");
         MEANING.put("loss", "default CrossEntropyLoss (MSELoss when data.classes = 0)");
         MEANING.put("optimizer", "(required)");
         MEANING.put("scheduler", "default none; scheduler=none switches a job file's off (its scheduler.* keys go too)");
@@ -54,6 +56,9 @@ final class JobKeys {
         MEANING.put("train.seed", "seed for initial weights, shuffling and the validation split (default 42)");
         MEANING.put("train.nonfinite", "a NaN/Inf loss or gradient: stop (default) or skip the optimizer step");
         MEANING.put("output.dir", "where the model, metrics, report and checkpoints go (default runs/latest)");
+        MEANING.put("output.safetensors", "also write the weights as <output.dir>/model.safetensors for PyTorch's "
+                + "load_state_dict (default false)");
+        MEANING.put("output.safetensors.dtype", "float64 (default) or float32");
         MEANING.put("checkpoint.dir", "where checkpoints go (default <output.dir>/checkpoints)");
         MEANING.put("checkpoint.every", "a checkpoint every N epochs and after the last; 0 = only at the end (default 1)");
         MEANING.put("checkpoint.keep", "checkpoints kept, the newest (default 2)");

@@ -137,6 +137,43 @@ final class Subcommands {
         }
     }
 
+    @Command(name = "export", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+            customSynopsis = "sparktrain export MODEL_DIR OUTPUT [--format safetensors|onnx] [--dtype float64|float32] "
+                    + "[--probabilities]",
+            description = {"Write a saved model for PyTorch or a serving runtime: its weights as safetensors with "
+                    + "nn.Sequential's state_dict keys (model.load_state_dict(safetensors.torch.load_file(OUTPUT))), or the "
+                    + "network as ONNX (opset " + dev.sparktrain.store.OnnxExport.OPSET + ", the saved standardization as its "
+                    + "first nodes, a dynamic batch dimension). No Spark is started."})
+    static final class ExportCmd implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--format", paramLabel = "FORMAT", description = "safetensors or onnx (default: onnx when OUTPUT ends "
+                + "in .onnx, else safetensors)")
+        String format;
+        @Option(names = "--dtype", paramLabel = "DTYPE", defaultValue = "float64",
+                description = "float64 (default: what sparktrain trains in) or float32")
+        String dtype;
+        @Option(names = "--probabilities", description = "onnx: also an output 'probabilities' (softmax over the classes, or "
+                + "the sigmoid of a single logit)")
+        boolean probabilities;
+        @Parameters(paramLabel = "MODEL_DIR OUTPUT", description = "the model's directory and the file to write (any Hadoop path)")
+        List<String> args = new ArrayList<>();
+        private final PrintStream out;
+
+        ExportCmd(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() {
+            List<String> overrides = new ArrayList<>();
+            List<String> pos = positional(spec, args, overrides, 2, "a model directory and an output file");
+            if (!overrides.isEmpty()) throw new ParameterException(spec.commandLine(), "export: takes no key=value arguments");
+            Commands.export(pos.get(0), pos.get(1), format, dtype, probabilities, out);
+            return 0;
+        }
+    }
+
     @Command(name = "generate", mixinStandardHelpOptions = true, versionProvider = Version.class,
             customSynopsis = "sparktrain generate KEY=VALUE ...",
             description = {"Write a deterministic synthetic data set with Spark, each partition making its own rows; prints "

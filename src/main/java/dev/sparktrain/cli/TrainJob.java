@@ -6,6 +6,7 @@ import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.lr.Scheduler;
+import dev.sparktrain.plan.InitialWeights;
 import dev.sparktrain.plan.JobPlan;
 import dev.sparktrain.plan.PlanChoices;
 import dev.sparktrain.plan.PlanRun;
@@ -18,6 +19,7 @@ import dev.sparktrain.store.CheckpointWriter;
 import dev.sparktrain.store.DataFacts;
 import dev.sparktrain.store.MetricsLog;
 import dev.sparktrain.store.ModelDescription;
+import dev.sparktrain.store.SafetensorsModel;
 import dev.sparktrain.train.EarlyStopping;
 import dev.sparktrain.train.EpochStats;
 import dev.sparktrain.train.OutOfMemory;
@@ -65,7 +67,8 @@ public final class TrainJob {
             checkFitsInMemory(cfg, model, Runtime.getRuntime().maxMemory());
         });
         this.fromCheckpoint = new Resume(cfg, plan);
-        this.params = model.initParams(cfg.train.seed());
+        this.params = InitialWeights.of(model, cfg.train.seed(), cfg.modelInit, cfg.origin("model.init") + " (model.init)",
+                Main.hadoopConf());
         this.optimizer = plan.newOptimizer();
         this.scheduler = plan.newScheduler(optimizer);
         this.earlyStopping = cfg.run.earlyStopping == null ? null : new EarlyStopping(cfg.run.earlyStopping);
@@ -194,7 +197,13 @@ public final class TrainJob {
         List<EpochStats> history = PlanRun.fit(jsc, plan, data, trainer, params);
         if (history.isEmpty()) throw new SparkTrainException("no epochs were run");
         if (earlyStopping != null) RunConsole.printEarlyStop(out, earlyStopping);
-        description(data, history, skipNonFinite ? metrics.skippedSteps() : null).save(cfg.outputDir, params, hconf);
+        ModelDescription saved = description(data, history, skipNonFinite ? metrics.skippedSteps() : null);
+        saved.save(cfg.outputDir, params, hconf);
+        if (cfg.outputSafetensors != null) {
+            String path = new org.apache.hadoop.fs.Path(cfg.outputDir, "model.safetensors").toString();
+            SafetensorsModel.write(path, plan.model(), params, cfg.outputSafetensors, SafetensorsModel.metadata(saved), hconf);
+            out.println("safetensors: " + path);
+        }
         RunConsole.printDone(out, history.get(history.size() - 1), plan.regression(), cfg.outputDir);
         if (skipNonFinite) {
             out.printf(Locale.ROOT, "nonfinite: %d optimizer steps skipped for a NaN/Inf loss or gradient (train.nonfinite = skip)%n",

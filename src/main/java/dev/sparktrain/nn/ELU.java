@@ -15,6 +15,10 @@ public final class ELU extends Pointwise {
         this.alpha = alpha;
     }
 
+    public double alpha() {
+        return alpha;
+    }
+
     @Override
     double value(double x) {
         return x <= 0 ? (Math.exp(x) - 1) * alpha : x;

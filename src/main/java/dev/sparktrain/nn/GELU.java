@@ -22,6 +22,11 @@ public final class GELU extends Pointwise {
         this.tanh = tanh;
     }
 
+    /** Whether this is PyTorch's {@code approximate='tanh'} form (else the exact, erf one). */
+    public boolean approximateTanh() {
+        return tanh;
+    }
+
     @Override
     double value(double x) {
         if (!tanh) return x * 0.5 * (1 + Erf.erf(x * SQRT1_2));

@@ -66,4 +66,20 @@ public interface Layer extends Serializable {
 
     /** How the layer is written in a job file, PyTorch's way: e.g. {@code Linear(64, 128)} or {@code ReLU()}. */
     String spec();
+
+    /**
+     * PyTorch's names of this layer's tensors in {@link #tensorSizes()} order, as they follow the
+     * layer's index in a {@code state_dict} ({@code 0.weight}): weight, then bias.
+     */
+    default String[] tensorNames() {
+        return java.util.Arrays.copyOf(new String[] {"weight", "bias"}, tensorSizes().length);
+    }
+
+    /** PyTorch's shapes of this layer's tensors in {@link #tensorSizes()} order; one dimension unless overridden. */
+    default long[][] tensorShapes() {
+        int[] sizes = tensorSizes();
+        long[][] shapes = new long[sizes.length][];
+        for (int t = 0; t < sizes.length; t++) shapes[t] = new long[] {sizes[t]};
+        return shapes;
+    }
 }

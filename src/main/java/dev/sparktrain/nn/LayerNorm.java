@@ -24,6 +24,14 @@ public final class LayerNorm implements Layer {
         this.affine = affine;
     }
 
+    public double eps() {
+        return eps;
+    }
+
+    public boolean elementwiseAffine() {
+        return affine;
+    }
+
     @Override
     public int inFeatures() {
         return features;

@@ -11,6 +11,10 @@ public final class LeakyReLU extends Pointwise {
         this.slope = negativeSlope;
     }
 
+    public double negativeSlope() {
+        return slope;
+    }
+
     @Override
     double value(double x) {
         return x > 0 ? x : x * slope;

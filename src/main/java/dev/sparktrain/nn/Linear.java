@@ -138,4 +138,12 @@ public final class Linear implements Layer {
     public String spec() {
         return "Linear(" + in + ", " + out + (bias ? "" : ", bias=False") + ")";
     }
+
+    /** The weight is {@code [out, in]}; the bias (when there is one) {@code [out]}. */
+    @Override
+    public long[][] tensorShapes() {
+        long[][] shapes = Layer.super.tensorShapes();
+        shapes[0] = new long[] {out, in};
+        return shapes;
+    }
 }

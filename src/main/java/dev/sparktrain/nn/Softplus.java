@@ -16,6 +16,14 @@ public final class Softplus extends Pointwise {
         this.threshold = threshold;
     }
 
+    public double beta() {
+        return beta;
+    }
+
+    public double threshold() {
+        return threshold;
+    }
+
     @Override
     double value(double x) {
         return x * beta > threshold ? x : Math.log1p(Math.exp(x * beta)) / beta;

@@ -132,6 +132,18 @@ public final class ModelIO {
         }
     }
 
+    /** Writes one file at {@code path} (any Hadoop path; parents made) through {@link #writeAtomically}. */
+    public static void writeFile(String path, byte[] bytes, Configuration conf) {
+        try {
+            Path p = new Path(path);
+            FileSystem fs = fileSystem(p, conf);
+            if (p.getParent() != null) fs.mkdirs(p.getParent());
+            writeAtomically(fs, p, bytes);
+        } catch (IOException e) {
+            throw new SparkTrainException("cannot write " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Writes {@code bytes} to a temporary sibling and renames it over {@code target}. */
     public static void writeAtomically(FileSystem fs, Path target, byte[] bytes) throws IOException {
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
