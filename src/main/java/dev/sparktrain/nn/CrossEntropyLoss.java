@@ -1,6 +1,5 @@
 package dev.sparktrain.nn;
 
-import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
 
 import java.util.Arrays;
@@ -19,24 +18,15 @@ import java.util.List;
  * nothing to the normalizer — smoothing term included, as PyTorch masks it too; with every row
  * ignored the mean is 0/0 = NaN, as in PyTorch.
  */
-public final class CrossEntropyLoss implements Loss {
+public final class CrossEntropyLoss extends ClassIndexLoss {
     private static final long serialVersionUID = 1L;
     public static final List<String> OPTIONS = List.of("weight", "ignore_index", "label_smoothing", "reduction");
 
-    private final int classes;
-    private final double[] weight;      // null = all ones
     private final double smoothing;
     private final double weightSum;     // Σ_c w_c, for the smoothing part of A
-    private final int ignoreIndex;
-    private final Reduction reduction;
 
     public CrossEntropyLoss(Options o, int classes) {
-        o.requireOnly(OPTIONS);
-        this.reduction = LossSupport.reduction(o);
-        LossSupport.requireOutputs(name(), classes);
-        this.classes = classes;
-        this.weight = LossSupport.nonNegativeList(o, "weight", classes, "class");
-        this.ignoreIndex = o.getInt("ignore_index", LossSupport.IGNORE_INDEX);
+        super(o, classes, OPTIONS);
         this.smoothing = o.getDouble("label_smoothing", 0.0);
         if (!(smoothing >= 0 && smoothing <= 1)) throw o.error("label_smoothing", "must be in [0, 1], got " + smoothing);
         double s = 0;
@@ -45,42 +35,8 @@ public final class CrossEntropyLoss implements Loss {
     }
 
     @Override
-    public Reduction reduction() {
-        return reduction;
-    }
-
-    @Override
     public String name() {
         return "CrossEntropyLoss";
-    }
-
-    @Override
-    public Task task() {
-        return Task.MULTICLASS;
-    }
-
-    @Override
-    public int targetWidth(int outputs) {
-        return 1;
-    }
-
-    @Override
-    public boolean ignores(double target) {
-        return target == ignoreIndex;
-    }
-
-    private double w(int k) {
-        return weight == null ? 1.0 : weight[k];
-    }
-
-    /** The class index of row r, or -1 when it is ignored; refused unless an integer in [0, C) or ignore_index. */
-    private int target(double[] y, int yOff, int r) {
-        return LossSupport.classIndex(name(), y[yOff + r], r, classes, ignoreIndex);
-    }
-
-    @Override
-    public double sumAndGradient(double[] out, int n, int c, double[] y, int yOff, double[] dOut) {
-        return sumAndGradient(out, n, c, y, yOff, null, 0, dOut);
     }
 
     /** Sample weight w_r multiplies row r's term (class weight included) and its gradient row (null: none). */
@@ -127,31 +83,5 @@ public final class CrossEntropyLoss implements Loss {
             }
         }
         return total;
-    }
-
-    @Override
-    public double normalizer(int n, int c, double[] y, int yOff) {
-        checkClasses(c);
-        double s = 0;
-        for (int r = 0; r < n; r++) {
-            int t = target(y, yOff, r);
-            if (t >= 0) s += w(t);
-        }
-        return s;
-    }
-
-    @Override
-    public double normalizer(int n, int c, double[] y, int yOff, double[] sw, int swOff) {
-        checkClasses(c);
-        double s = 0;
-        for (int r = 0; r < n; r++) {
-            int t = target(y, yOff, r);
-            if (t >= 0) s += sw[swOff + r] * w(t);
-        }
-        return s;
-    }
-
-    private void checkClasses(int c) {
-        if (c != classes) throw new SparkTrainException(name() + ": configured for " + classes + " classes, called with " + c);
     }
 }

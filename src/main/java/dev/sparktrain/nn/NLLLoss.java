@@ -1,6 +1,5 @@
 package dev.sparktrain.nn;
 
-import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
 
 import java.util.Arrays;
@@ -14,60 +13,17 @@ import java.util.List;
  * mean is 0/0 = NaN, as in PyTorch. The input is not checked to be log-probabilities (PyTorch
  * does not check either).
  */
-public final class NLLLoss implements Loss {
+public final class NLLLoss extends ClassIndexLoss {
     private static final long serialVersionUID = 1L;
     public static final List<String> OPTIONS = List.of("weight", "ignore_index", "reduction");
 
-    private final int classes;
-    private final double[] weight;      // null = all ones
-    private final int ignoreIndex;
-    private final Reduction reduction;
-
     public NLLLoss(Options o, int classes) {
-        o.requireOnly(OPTIONS);
-        this.reduction = LossSupport.reduction(o);
-        LossSupport.requireOutputs(name(), classes);
-        this.classes = classes;
-        this.weight = LossSupport.nonNegativeList(o, "weight", classes, "class");
-        this.ignoreIndex = o.getInt("ignore_index", LossSupport.IGNORE_INDEX);
+        super(o, classes, OPTIONS);
     }
 
     @Override
     public String name() {
         return "NLLLoss";
-    }
-
-    @Override
-    public Reduction reduction() {
-        return reduction;
-    }
-
-    @Override
-    public Task task() {
-        return Task.MULTICLASS;
-    }
-
-    @Override
-    public int targetWidth(int outputs) {
-        return 1;
-    }
-
-    @Override
-    public boolean ignores(double target) {
-        return target == ignoreIndex;
-    }
-
-    private double w(int k) {
-        return weight == null ? 1.0 : weight[k];
-    }
-
-    private int target(double[] y, int yOff, int r) {
-        return LossSupport.classIndex(name(), y[yOff + r], r, classes, ignoreIndex);
-    }
-
-    @Override
-    public double sumAndGradient(double[] out, int n, int c, double[] y, int yOff, double[] dOut) {
-        return sumAndGradient(out, n, c, y, yOff, null, 0, dOut);
     }
 
     /** Sample weight w_r multiplies row r's term and gradient row (null: none). */
@@ -84,31 +40,5 @@ public final class NLLLoss implements Loss {
             if (dOut != null) dOut[r * c + t] = -coef;
         }
         return total;
-    }
-
-    @Override
-    public double normalizer(int n, int c, double[] y, int yOff) {
-        checkClasses(c);
-        double s = 0;
-        for (int r = 0; r < n; r++) {
-            int t = target(y, yOff, r);
-            if (t >= 0) s += w(t);
-        }
-        return s;
-    }
-
-    @Override
-    public double normalizer(int n, int c, double[] y, int yOff, double[] sw, int swOff) {
-        checkClasses(c);
-        double s = 0;
-        for (int r = 0; r < n; r++) {
-            int t = target(y, yOff, r);
-            if (t >= 0) s += sw[swOff + r] * w(t);
-        }
-        return s;
-    }
-
-    private void checkClasses(int c) {
-        if (c != classes) throw new SparkTrainException(name() + ": configured for " + classes + " classes, called with " + c);
     }
 }
