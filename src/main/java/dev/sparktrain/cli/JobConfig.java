@@ -4,6 +4,7 @@ import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.data.DataSettings;
 import dev.sparktrain.nn.Losses;
+import dev.sparktrain.nn.Precision;
 import dev.sparktrain.optim.lr.Scheduler;
 import dev.sparktrain.optim.lr.SchedulerList;
 import dev.sparktrain.plan.PlanChoices;
@@ -27,7 +28,7 @@ import java.util.TreeSet;
  */
 public final class JobConfig {
     static final List<String> DATA_KEYS = DataSettings.KEYS;
-    static final List<String> TRAIN_KEYS = List.of("epochs", "batch_size", "shuffle", "seed", "nonfinite");
+    static final List<String> TRAIN_KEYS = List.of("epochs", "batch_size", "shuffle", "seed", "nonfinite", "precision");
     static final List<String> TOP_KEYS = List.of("model", "model.init", "loss", "optimizer", "scheduler", "clip", "output.dir",
             "output.safetensors", "output.safetensors.dtype", "resume");
     static final List<String> OPEN_PREFIXES = List.of("loss.", "optimizer.", "scheduler.", "clip.", "param_groups.bias.");
@@ -47,6 +48,8 @@ public final class JobConfig {
     /** Overrides for a second param group holding every bias (e.g. weight_decay = 0); null for one group. */
     public final Options biasGroupOptions;
     public final TrainSettings train;
+    /** The model's compute precision ({@code train.precision}); its weights and the optimizer stay float64. */
+    public final Precision precision;
     public final String outputDir;
     /** The dtype of the model.safetensors written next to params.bin, or null for none. */
     public final Safetensors.Dtype outputSafetensors;
@@ -99,6 +102,7 @@ public final class JobConfig {
         TrainSettings.NonFinite nonFinite = trainO.getChoice("nonfinite", "stop", "stop", "skip").equals("skip")
                 ? TrainSettings.NonFinite.SKIP : TrainSettings.NonFinite.STOP;
         this.train = new TrainSettings(epochs, batch, trainO.getBool("shuffle", true), seed, schedulerInterval, nonFinite);
+        this.precision = Precision.parse(trainO.getChoice("precision", "float64", "float64", "float32"));
         this.outputDir = v.getOrDefault("output.dir", "runs/latest");
         this.outputSafetensors = outputSafetensors();
         this.run = new RunOptions(section("checkpoint."), section("metrics."), section("progress."), section("early_stopping."),

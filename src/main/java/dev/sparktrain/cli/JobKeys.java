@@ -36,7 +36,8 @@ final class JobKeys {
         MEANING.put("data.partitions", "partitions of the cached training set (default Spark's default parallelism)");
         MEANING.put("data.standardize", "scale features with training-set statistics, saved with the model (default false)");
         MEANING.put("data.storage", "auto (default: sparse for libsvm), dense or sparse");
-        MEANING.put("data.precision", "float64 (default) or float32 (half the memory; computation stays float64)");
+        MEANING.put("data.precision", "float64 (default) or float32: how rows are stored (float32: half the memory; "
+                + "the computation follows train.precision)");
         MEANING.put("model", "(required) PyTorch layers, e.g. Linear(64, 128), ReLU(), Linear(128, 10) (names case-insensitive)");
         MEANING.put("model.init", "start from these weights instead of the seeded init: a safetensors file with "
                 + "nn.Sequential's state_dict keys and shapes (tools/pytorch/export_sequential.py writes one)");
@@ -54,6 +55,8 @@ final class JobKeys {
         MEANING.put("train.batch_size", "global mini-batch size over all partitions; 0 = full batch (default 64)");
         MEANING.put("train.shuffle", "reshuffle each epoch from (seed, epoch) (default true)");
         MEANING.put("train.seed", "seed for initial weights, shuffling and the validation split (default 42)");
+        MEANING.put("train.precision", "float64 (default) or float32: the precision every layer computes in (float32: "
+                + "sgemm, float activations, float sums within a 512-row chunk); weights, gradient sums and optimizer stay float64");
         MEANING.put("train.nonfinite", "a NaN/Inf loss or gradient: stop (default) or skip the optimizer step");
         MEANING.put("output.dir", "where the model, metrics, report and checkpoints go (default runs/latest)");
         MEANING.put("output.safetensors", "also write the weights as <output.dir>/model.safetensors for PyTorch's "

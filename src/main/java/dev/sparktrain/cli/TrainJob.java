@@ -55,7 +55,7 @@ public final class TrainJob {
 
     public TrainJob(JobConfig cfg) {
         this.cfg = cfg;
-        Sequential model = Sequential.parse(cfg.model, cfg.origin("model"));
+        Sequential model = Sequential.parse(cfg.model, cfg.origin("model")).withPrecision(cfg.precision);
         if (model.inFeatures() != cfg.data.features()) {
             throw new SparkTrainException(cfg.origin("model") + ": the first layer takes " + model.inFeatures()
                     + " features but data.features is " + cfg.data.features());

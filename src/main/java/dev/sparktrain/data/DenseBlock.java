@@ -155,6 +155,13 @@ public abstract sealed class DenseBlock extends PackedBlock permits DenseBlock.F
             }
         }
 
+        /** The selected rows as stored, float, into {@code outX} (row-major from 0), their targets into {@code outY}: for float32 models. */
+        public void gatherDense(int[] rows, int start, int m, float[] outX, double[] outY) {
+            int d = features();
+            for (int i = 0; i < m; i++) System.arraycopy(x, row(rows, start, i) * d, outX, i * d, d);
+            gatherTargets(rows, start, m, outY);
+        }
+
         @Override
         public Float32 scaled(Standardizer st) {
             double[] mean = st.mean();

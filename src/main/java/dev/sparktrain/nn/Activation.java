@@ -2,7 +2,8 @@ package dev.sparktrain.nn;
 
 /**
  * Element-wise activations without parameters. The backward pass uses the stored output only
- * (ReLU: y>0, Tanh: 1-y², Sigmoid: y(1-y)), so no extra buffer is needed.
+ * (ReLU: y>0, Tanh: 1-y², Sigmoid: y(1-y)), so no extra buffer is needed. In float32 tanh and the
+ * sigmoid are evaluated in double and rounded once: as close to the true value as float gets.
  */
 public final class Activation implements Layer {
     public enum Kind { RELU, TANH, SIGMOID }
@@ -53,6 +54,40 @@ public final class Activation implements Layer {
         switch (kind) {
             case RELU -> {
                 for (int i = 0; i < len; i++) dX[i] = y[i] > 0 ? dY[i] : 0.0;
+            }
+            case TANH -> {
+                for (int i = 0; i < len; i++) dX[i] = dY[i] * (1 - y[i] * y[i]);
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < len; i++) dX[i] = dY[i] * y[i] * (1 - y[i]);
+            }
+        }
+    }
+
+    @Override
+    public void forward32(float[] params, int off, float[] x, int xOff, int n, float[] y, Pass pass) {
+        int len = n * features;
+        switch (kind) {
+            case RELU -> {
+                for (int i = 0; i < len; i++) y[i] = Math.max(x[xOff + i], 0f);
+            }
+            case TANH -> {
+                for (int i = 0; i < len; i++) y[i] = (float) Math.tanh(x[xOff + i]);
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < len; i++) y[i] = (float) (1.0 / (1.0 + Math.exp(-x[xOff + i])));
+            }
+        }
+    }
+
+    @Override
+    public void backward32(float[] params, int off, float[] x, int xOff, float[] y, float[] dY, int n,
+                           float[] grad, float[] dX, Pass pass) {
+        if (dX == null) return;
+        int len = n * features;
+        switch (kind) {
+            case RELU -> {
+                for (int i = 0; i < len; i++) dX[i] = y[i] > 0 ? dY[i] : 0f;
             }
             case TANH -> {
                 for (int i = 0; i < len; i++) dX[i] = dY[i] * (1 - y[i] * y[i]);

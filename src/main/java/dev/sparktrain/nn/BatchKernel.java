@@ -28,11 +28,19 @@ public final class BatchKernel {
     private final Loss loss;
     private final boolean classifier;
     private Workspace ws;
+    /** The float32 chunk pass of a {@link Precision#FLOAT32} model; null for float64. */
+    private final Kernel32 k32;
 
     public BatchKernel(Sequential model, Loss loss) {
         this.model = model;
         this.loss = loss;
         this.classifier = loss.task().classifies();
+        this.k32 = model.precision() == Precision.FLOAT32 ? new Kernel32(model) : null;
+    }
+
+    /** Whether this kernel computes in float32 (and so takes float32 rows as they are stored). */
+    public boolean float32() {
+        return k32 != null;
     }
 
     /** Length of a sums vector for this model. */
@@ -68,6 +76,19 @@ public final class BatchKernel {
      */
     public void accumulate(double[] params, double[] x, double[] y, double[] w, int row, int n, double[] sums, Pass pass) {
         run(params, x, null, null, null, y, w, row, n, sums, true, pass);
+    }
+
+    /**
+     * {@link #accumulate(double[], double[], double[], double[], int, int, double[], Pass)} over
+     * float32 rows as stored ({@link #float32()} kernels only): no widening, no copy.
+     */
+    public void accumulate(double[] params, float[] x, double[] y, double[] w, int row, int n, double[] sums, Pass pass) {
+        run(params, null, x, null, null, null, y, w, row, n, sums, true, pass);
+    }
+
+    /** {@link #evaluate(double[], double[], double[], double[], int, int, double[])} over float32 rows as stored. */
+    public void evaluate(double[] params, float[] x, double[] y, double[] w, int row, int n, double[] sums) {
+        run(params, null, x, null, null, null, y, w, row, n, sums, false, Pass.EVAL);
     }
 
     /** Like {@link #accumulate} but without the backward pass (validation, evaluation). */
@@ -114,16 +135,31 @@ public final class BatchKernel {
 
     private void run(double[] params, double[] x, int[] ptr, int[] idx, double[] val, double[] y, double[] w, int row, int n,
                      double[] sums, boolean backward, Pass pass) {
+        run(params, x, null, ptr, idx, val, y, w, row, n, sums, backward, pass);
+    }
+
+    /** Dense input is x (float64) or x32 (float32 storage, float32 models only); CSR when ptr is not null. */
+    private void run(double[] params, double[] x, float[] x32, int[] ptr, int[] idx, double[] val, double[] y, double[] w,
+                     int row, int n, double[] sums, boolean backward, Pass pass) {
         int d = model.inFeatures();
         int c = model.outFeatures();
         int tw = loss.targetWidth(c);
         Linear first = ptr == null ? null : firstLinear();
+        if (k32 != null) k32.load(params, ptr == null ? 0 : 1);
+        else if (x32 != null) throw new IllegalStateException("float32 input needs a float32 model");
         for (int start = 0; start < n; start += CHUNK) {
             int m = Math.min(CHUNK, n - start);
             int r = row + start;
             pass.at(start);
-            double[] out = ptr == null ? forward(params, x, r * d, m, pass) : forwardCsr(first, params, ptr, idx, val, r, m, pass);
-            double[] dOut = ws.delta[ws.delta.length - 1];
+            double[] out;
+            double[] dOut;
+            if (k32 != null) {
+                out = ptr == null ? k32.forward(x, x32, r * d, m, pass) : k32.forwardCsr(first, params, ptr, idx, val, r, m, pass);
+                dOut = k32.lossGradient();
+            } else {
+                out = ptr == null ? forward(params, x, r * d, m, pass) : forwardCsr(first, params, ptr, idx, val, r, m, pass);
+                dOut = ws.delta[ws.delta.length - 1];
+            }
             double l;
             if (w == null) {
                 l = backward ? loss.sumAndGradient(out, m, c, y, r * tw, dOut) : loss.sum(out, m, c, y, r * tw);
@@ -135,7 +171,9 @@ public final class BatchKernel {
             sums[stat(sums, LOSS)] += l;
             sums[stat(sums, ROWS)] += m - ignored(y, r * tw, m, tw);
             if (classifier) sums[stat(sums, CORRECT)] += correct(out, m, c, y, r * tw, tw);
-            if (backward) {
+            if (backward && k32 != null) {
+                k32.backward(x, x32, r * d, ptr, idx, val, r, m, sums, pass);
+            } else if (backward) {
                 backwardPass(params, x, r * d, m, sums, ptr == null ? 0 : 1, pass);
                 if (ptr != null) first.backwardCsr(model.offset(0), ptr, idx, val, r, m, ws.delta[0], sums);
             }
@@ -150,7 +188,18 @@ public final class BatchKernel {
 
     /** Forward in eval mode over m rows starting at element {@code xOff}; returns the last activation buffer. */
     public double[] forward(double[] params, double[] x, int xOff, int m) {
+        if (k32 != null) {
+            k32.load(params, 0);
+            return k32.forward(x, null, xOff, m, Pass.EVAL);
+        }
         return forward(params, x, xOff, m, Pass.EVAL);
+    }
+
+    /** {@link #forward(double[], double[], int, int)} over float32 rows as stored ({@link #float32()} kernels only). */
+    public double[] forward(double[] params, float[] x, int xOff, int m) {
+        if (k32 == null) throw new IllegalStateException("float32 input needs a float32 model");
+        k32.load(params, 0);
+        return k32.forward(null, x, xOff, m, Pass.EVAL);
     }
 
     private double[] forward(double[] params, double[] x, int xOff, int m, Pass pass) {
@@ -168,6 +217,10 @@ public final class BatchKernel {
 
     /** {@link #forward} over CSR rows [row, row+m) (m at most {@link #CHUNK} keeps the workspace small). */
     public double[] forwardCsr(double[] params, int[] ptr, int[] idx, double[] val, int row, int m) {
+        if (k32 != null) {
+            k32.load(params, 1);
+            return k32.forwardCsr(firstLinear(), params, ptr, idx, val, row, m, Pass.EVAL);
+        }
         return forwardCsr(firstLinear(), params, ptr, idx, val, row, m, Pass.EVAL);
     }
 

@@ -59,6 +59,25 @@ public interface Layer extends Serializable {
         backward(params, off, in, inOff, out, dOut, n, grad, dIn);
     }
 
+    /**
+     * {@link #forward(double[], int, double[], int, int, double[], Pass)} in float32
+     * ({@link Precision#FLOAT32}): {@code params} is the step's float32 copy of the weights at the
+     * same offsets, activations are float.
+     */
+    default void forward32(float[] params, int off, float[] in, int inOff, int n, float[] out, Pass pass) {
+        throw new UnsupportedOperationException(spec() + " has no float32 path");
+    }
+
+    /**
+     * {@link #backward(double[], int, double[], int, double[], double[], int, double[], double[], Pass)}
+     * in float32: adds this chunk's parameter gradients into the float {@code grad} (zeroed by the
+     * kernel before each chunk, so float sums never span two chunks) and writes {@code dIn} when not null.
+     */
+    default void backward32(float[] params, int off, float[] in, int inOff, float[] out, float[] dOut, int n,
+                            float[] grad, float[] dIn, Pass pass) {
+        throw new UnsupportedOperationException(spec() + " has no float32 path");
+    }
+
     /** Whether the layer's training-mode pass reads each row's global index (random draws per row). */
     default boolean drawsPerRow() {
         return false;

@@ -97,6 +97,68 @@ public final class Linear implements Layer {
         }
     }
 
+    @Override
+    public void forward32(float[] params, int off, float[] x, int xOff, int n, float[] y, Pass pass) {
+        int b = off + in * out;
+        if (out == 1) {
+            java.util.Arrays.fill(y, 0, n, bias ? params[b] : 0f);
+            BLAS.getInstance().sgemv("T", in, n, 1f, x, xOff, in, params, off, 1, 1f, y, 0, 1);
+            return;
+        }
+        if (bias) for (int r = 0; r < n; r++) System.arraycopy(params, b, y, r * out, out);
+        BLAS.getInstance().sgemm("T", "N", out, n, in, 1f, params, off, in, x, xOff, in, bias ? 1f : 0f, y, 0, out);
+    }
+
+    @Override
+    public void backward32(float[] params, int off, float[] x, int xOff, float[] y, float[] dY, int n,
+                           float[] grad, float[] dX, Pass pass) {
+        BLAS blas = BLAS.getInstance();
+        if (out == 1) blas.sgemv("N", in, n, 1f, x, xOff, in, dY, 0, 1, 1f, grad, off, 1);
+        else blas.sgemm("N", "T", in, out, n, 1f, x, xOff, in, dY, 0, out, 1f, grad, off, in);
+        if (bias) {
+            int b = off + in * out;
+            for (int r = 0; r < n; r++) {
+                int ro = r * out;
+                for (int j = 0; j < out; j++) grad[b + j] += dY[ro + j];
+            }
+        }
+        if (dX != null) blas.sgemm("N", "N", in, n, out, 1f, params, off, in, dY, 0, out, 0f, dX, 0, in);
+    }
+
+    /**
+     * {@link #forwardCsr} in float32: each weight it reads is the float64 master value rounded to
+     * float (the layer may be far too wide to copy per step), products and sums are float.
+     */
+    public void forwardCsr32(double[] params, int off, int[] ptr, int[] idx, double[] val, int row, int n, float[] y) {
+        int b = off + in * out;
+        for (int r = 0; r < n; r++) {
+            int yo = r * out;
+            for (int j = 0; j < out; j++) y[yo + j] = bias ? (float) params[b + j] : 0f;
+            for (int k = ptr[row + r], end = ptr[row + r + 1]; k < end; k++) {
+                int w = off + idx[k];
+                float v = (float) val[k];
+                for (int j = 0; j < out; j++) y[yo + j] += v * (float) params[w + j * in];
+            }
+        }
+    }
+
+    /**
+     * {@link #backwardCsr} in float32: each product {@code x·dY} is float, added straight into the
+     * float64 {@code grad} (the layer's columns are touched sparsely, so they are not staged in float).
+     */
+    public void backwardCsr32(int off, int[] ptr, int[] idx, double[] val, int row, int n, float[] dY, double[] grad) {
+        int b = off + in * out;
+        for (int r = 0; r < n; r++) {
+            int ro = r * out;
+            for (int k = ptr[row + r], end = ptr[row + r + 1]; k < end; k++) {
+                int w = off + idx[k];
+                float v = (float) val[k];
+                for (int j = 0; j < out; j++) grad[w + j * in] += v * dY[ro + j];
+            }
+            if (bias) for (int j = 0; j < out; j++) grad[b + j] += dY[ro + j];
+        }
+    }
+
     /**
      * Forward over CSR rows {@code row .. row+n}: row r's non-zeros are
      * {@code idx/val[ptr[r] .. ptr[r+1])}. {@code y[r,j] = b[j] + Σ_k val[k]·W[j, idx[k]]}: only

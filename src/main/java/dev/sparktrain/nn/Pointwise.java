@@ -44,6 +44,21 @@ public abstract class Pointwise implements Layer {
         for (int i = 0; i < len; i++) dX[i] = grad(x[xOff + i], y[i], dY[i]);
     }
 
+    /** In float32: f and its gradient evaluated in double at the float arguments, rounded once. */
+    @Override
+    public void forward32(float[] params, int off, float[] x, int xOff, int n, float[] y, Pass pass) {
+        int len = n * features;
+        for (int i = 0; i < len; i++) y[i] = (float) value(x[xOff + i]);
+    }
+
+    @Override
+    public void backward32(float[] params, int off, float[] x, int xOff, float[] y, float[] dY, int n,
+                           float[] grad, float[] dX, Pass pass) {
+        if (dX == null) return;
+        int len = n * features;
+        for (int i = 0; i < len; i++) dX[i] = (float) grad(x[xOff + i], y[i], dY[i]);
+    }
+
     /** A double as Python reads it back ({@code 0.1}, {@code 1.0e-5}), for {@link #spec()}s. */
     static String number(double v) {
         return Double.toString(v).replace('E', 'e');

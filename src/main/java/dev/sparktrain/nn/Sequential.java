@@ -21,8 +21,14 @@ public final class Sequential implements Serializable {
     private final List<Layer> layers;
     private final int[] offsets;
     private final int paramCount;
+    private final Precision precision;
 
     public Sequential(List<Layer> layers) {
+        this(layers, Precision.FLOAT64);
+    }
+
+    /** A model computing in {@code precision} ({@link Precision}); its parameters are float64 either way. */
+    public Sequential(List<Layer> layers, Precision precision) {
         if (layers.isEmpty()) throw new SparkTrainException("model: needs at least one layer");
         this.layers = List.copyOf(layers);
         this.offsets = new int[layers.size()];
@@ -41,6 +47,16 @@ public final class Sequential implements Serializable {
             off = (int) next;
         }
         this.paramCount = off;
+        this.precision = precision == null ? Precision.FLOAT64 : precision;
+    }
+
+    /** The same layers computing in {@code p}. */
+    public Sequential withPrecision(Precision p) {
+        return p == precision ? this : new Sequential(layers, p);
+    }
+
+    public Precision precision() {
+        return precision;
     }
 
     /** Parses a job-file model such as {@code Linear(64, 128), ReLU(), Linear(128, 10)} ({@link ModelSpec}). */

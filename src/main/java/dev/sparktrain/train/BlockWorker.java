@@ -16,7 +16,8 @@ import dev.sparktrain.nn.Sequential;
  * kernel on them. Dense float64 and CSR float64 blocks are read in place when the rows are
  * contiguous; otherwise (shuffled rows, float32 storage) rows are gathered, and widened to
  * float64, {@link BatchKernel#CHUNK} rows at a time, so scratch memory stays bounded even for a
- * full-batch step. Training runs in train mode ({@link Pass}): when a layer draws per row
+ * full-batch step; a float32 model ({@link dev.sparktrain.nn.Precision}) reads float32 rows as
+ * stored, without widening. Training runs in train mode ({@link Pass}): when a layer draws per row
  * (Dropout), the rows' global indices go with them, whichever way they were read. Plain Java: the
  * local trainer and the Spark tasks both call it. One instance per thread (it owns scratch buffers).
  */
@@ -27,6 +28,7 @@ public final class BlockWorker {
     /** Whether a training pass needs the rows' global indices (some layer draws per row). */
     private final boolean drawsPerRow;
     private double[] gx = new double[0];
+    private float[] gx32 = new float[0];
     private double[] gy = new double[0];
     private double[] gw = new double[0];
     private int[] gptr = new int[0];
@@ -85,6 +87,7 @@ public final class BlockWorker {
     public double[] forward(PackedBlock b, int row, int m, double[] params) {
         if (b instanceof DenseBlock.Float64 d) return kernel.forward(params, d.x(), row * d.features(), m);
         if (b instanceof CsrBlock.Float64 c) return kernel.forwardCsr(params, c.rowPtr(), c.indices(), c.values(), row, m);
+        if (b instanceof DenseBlock.Float32 f && kernel.float32()) return kernel.forward(params, f.x(), row * f.features(), m);
         gather(b, null, row, m);
         return b instanceof CsrBlock ? kernel.forwardCsr(params, gptr, gidx, gx, 0, m) : kernel.forward(params, gx, 0, m);
     }
@@ -97,6 +100,10 @@ public final class BlockWorker {
             dense(params, d.x(), d.y(), w, s.start(), n, sums, backward ? pass(b, s, 0, n, stepKey) : null);
             return;
         }
+        if (s.contiguous() && b instanceof DenseBlock.Float32 f && kernel.float32()) {
+            dense32(params, f.x(), f.y(), w, s.start(), n, sums, backward ? pass(b, s, 0, n, stepKey) : null);
+            return;
+        }
         if (s.contiguous() && b instanceof CsrBlock.Float64 c) {
             csr(params, c.rowPtr(), c.indices(), c.values(), c.y(), w, s.start(), n, sums, backward ? pass(b, s, 0, n, stepKey) : null);
             return;
@@ -104,12 +111,15 @@ public final class BlockWorker {
         int[] rows = s.rows();
         int base = s.contiguous() ? s.start() : 0;
         boolean sparse = b instanceof CsrBlock;
+        DenseBlock.Float32 asStored = kernel.float32() && b instanceof DenseBlock.Float32 f ? f : null;
         for (int c = 0; c < n; c += CHUNK) {
             int m = Math.min(CHUNK, n - c);
-            gather(b, rows, base + c, m);
+            if (asStored != null) gather32(asStored, rows, base + c, m);
+            else gather(b, rows, base + c, m);
             double[] mw = w == null ? null : gatherWeights(b, rows, base + c, m);
             Pass pass = backward ? pass(b, s, c, m, stepKey) : null;
             if (sparse) csr(params, gptr, gidx, gx, gy, mw, 0, m, sums, pass);
+            else if (asStored != null) dense32(params, gx32, gy, mw, 0, m, sums, pass);
             else dense(params, gx, gy, mw, 0, m, sums, pass);
         }
     }
@@ -139,6 +149,14 @@ public final class BlockWorker {
         }
     }
 
+    /** Gathers float32 rows as stored into float scratch (a float32 model reads them without widening). */
+    private void gather32(DenseBlock.Float32 b, int[] rows, int start, int m) {
+        int d = b.features();
+        if (gx32.length < m * d) gx32 = new float[m * d];
+        if (gy.length < m * b.targetWidth()) gy = new double[m * b.targetWidth()];
+        b.gatherDense(rows, start, m, gx32, gy);
+    }
+
     /** The selected rows' sample weights into scratch (weighted blocks only). */
     private double[] gatherWeights(PackedBlock b, int[] rows, int start, int m) {
         if (gw.length < m) gw = new double[m];
@@ -148,6 +166,11 @@ public final class BlockWorker {
 
     /** A training step's gradient with {@code pass}, or (pass null) an evaluation's stats. */
     private void dense(double[] params, double[] x, double[] y, double[] w, int start, int n, double[] sums, Pass pass) {
+        if (pass != null) kernel.accumulate(params, x, y, w, start, n, sums, pass);
+        else kernel.evaluate(params, x, y, w, start, n, sums);
+    }
+
+    private void dense32(double[] params, float[] x, double[] y, double[] w, int start, int n, double[] sums, Pass pass) {
         if (pass != null) kernel.accumulate(params, x, y, w, start, n, sums, pass);
         else kernel.evaluate(params, x, y, w, start, n, sums);
     }
