@@ -38,10 +38,11 @@ def dump(v):
     return json.dumps(v, separators=(",", ":"), allow_nan=False)
 
 
-def write(case):
+def write(case, dtype="float64", dumps=None):
+    """One case file; dumps writes a field's value (default: dump)."""
     case["torch_version"] = "1.13.1"
-    case["dtype"] = "float64"
-    body = ",\n".join(" %s: %s" % (json.dumps(k), dump(v)) for k, v in case.items())
+    case["dtype"] = dtype
+    body = ",\n".join(" %s: %s" % (json.dumps(k), (dumps or dump)(v)) for k, v in case.items())
     with open(os.path.join(OUT, case["id"] + ".json"), "w") as f:
         f.write("{\n" + body + "\n}\n")
 

@@ -25,7 +25,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gen_nn_extra import OUT, flat, gen, loss_case, randn, write  # noqa: E402  (float64, one thread)
-from gen_train_weighted import build, sparktrain_init  # noqa: E402
+from gen_train_weighted import build, flat_params, sparktrain_init, train_loop  # noqa: E402
 
 IGNORE = -100
 
@@ -114,25 +114,18 @@ def train_case(cid, desc, seed, layers, loss, optimizer, batch, epochs, x, y, re
     n = x.shape[0]
     model = model_of(layers)
     sparktrain_init(model, seed)
-    params0 = torch.cat([p.detach().reshape(-1) for p in model.parameters()]).clone()
+    params0 = flat_params(model).clone()
     opt = getattr(torch.optim, optimizer["name"])(model.parameters(), **optimizer["options"])
     fn = loss_fn(loss)
     target = y[:, None] if regression and y.dim() == 1 else y   # n values: one output per row, no broadcasting
-    batches = (n + batch - 1) // batch
-    epoch_loss, epoch_lr, per_epoch = [], [], []
-    for _ in range(epochs):
-        epoch_lr.append(opt.param_groups[0]["lr"])
-        total = 0.0
-        for b in range(batches):
-            lo, hi = b * batch, min((b + 1) * batch, n)
-            opt.zero_grad()
-            l = fn(model(x[lo:hi]), target[lo:hi])
-            assert torch.isfinite(l), cid + ": a batch whose every label is ignored (0/0)"
-            l.backward()
-            opt.step()
-            total += l.item() * (hi - lo)
-        epoch_loss.append(total / n)
-        per_epoch.append(flat(torch.cat([p.detach().reshape(-1) for p in model.parameters()])))
+
+    def batch_loss(lo, hi):
+        l = fn(model(x[lo:hi]), target[lo:hi])
+        assert torch.isfinite(l), cid + ": a batch whose every label is ignored (0/0)"
+        return l
+
+    batches, epoch_loss, epoch_lr, _, per_epoch = train_loop(model, opt, batch_loss, n, batch, epochs)
+    per_epoch = [flat(p) for p in per_epoch]
     write({
         "id": cid, "kind": "train", "description": desc, "dataset": "synthetic", "init_seed": seed,
         "model": layers, "loss": loss, "optimizer": optimizer, "scheduler": None, "clip": None,

@@ -80,26 +80,42 @@ def weighted_loss(name, options, out, y, w):
     return (w[:, None] * terms).sum() / (terms.shape[1] * w.sum())
 
 
-def train_case(cid, desc, seed, layers, loss, optimizer, n, batch, epochs, x, y, w, regression, make=build):
-    """One case; w None: unweighted (no "w" field); make: the torch model from the JSON layers."""
-    model = make(layers)
-    sparktrain_init(model, seed)
-    params0 = torch.cat([p.detach().reshape(-1) for p in model.parameters()]).clone()
-    opt = getattr(torch.optim, optimizer["name"])(model.parameters(), **optimizer["options"])
+def flat_params(model):
+    return torch.cat([p.detach().reshape(-1) for p in model.parameters()])
+
+
+def train_loop(model, opt, batch_loss, n, batch, epochs):
+    """The loop of a train case (README "kind = train"): batches of rows [lo, hi) in data-set order,
+    batch_loss(lo, hi) the batch's loss tensor. Returns the batches per epoch, epoch_loss, epoch_lr,
+    every step's loss and the flat parameters after each epoch (tensors)."""
     batches = (n + batch - 1) // batch
-    epoch_loss, epoch_lr, per_epoch = [], [], []
+    epoch_loss, epoch_lr, step_loss, per_epoch = [], [], [], []
     for _ in range(epochs):
         epoch_lr.append(opt.param_groups[0]["lr"])
         total = 0.0
         for b in range(batches):
             lo, hi = b * batch, min((b + 1) * batch, n)
             opt.zero_grad()
-            l = weighted_loss(loss["name"], loss["options"], model(x[lo:hi]), y[lo:hi], None if w is None else w[lo:hi])
+            l = batch_loss(lo, hi)
             l.backward()
             opt.step()
+            step_loss.append(l.item())
             total += l.item() * (hi - lo)
         epoch_loss.append(total / n)
-        per_epoch.append(flat(torch.cat([p.detach().reshape(-1) for p in model.parameters()])))
+        per_epoch.append(flat_params(model))
+    return batches, epoch_loss, epoch_lr, step_loss, per_epoch
+
+
+def train_case(cid, desc, seed, layers, loss, optimizer, n, batch, epochs, x, y, w, regression, make=build):
+    """One case; w None: unweighted (no "w" field); make: the torch model from the JSON layers."""
+    model = make(layers)
+    sparktrain_init(model, seed)
+    params0 = flat_params(model).clone()
+    opt = getattr(torch.optim, optimizer["name"])(model.parameters(), **optimizer["options"])
+    batches, epoch_loss, epoch_lr, _, per_epoch = train_loop(
+        model, opt, lambda lo, hi: weighted_loss(loss["name"], loss["options"], model(x[lo:hi]), y[lo:hi],
+                                                 None if w is None else w[lo:hi]), n, batch, epochs)
+    per_epoch = [flat(p) for p in per_epoch]
     case = {
         "id": cid, "kind": "train", "description": desc, "dataset": "synthetic", "init_seed": seed,
         "model": layers, "loss": loss, "optimizer": optimizer, "scheduler": None, "clip": None,

@@ -45,6 +45,8 @@ class MlGoldenTrainTest {
     Stream<DynamicTest> seededCasesThroughTheEstimators() {
         List<Map<String, Object>> cases = Golden.files(Golden.extraDir()).stream().map(Golden::read)
                 .filter(c -> "train".equals(c.get("kind")) && c.get("init_seed") != null)
+                // float32 cases need a float32 model; the estimators' "precision" is the cached rows' storage only
+                .filter(c -> c.get("dtype") == null || "float64".equals(c.get("dtype")))
                 .filter(c -> !(Golden.list(c.get("y")).get(0) instanceof List<?> row) || row.size() == 1)
                 .filter(c -> Exclusions.reason(c) == null)
                 .toList();
