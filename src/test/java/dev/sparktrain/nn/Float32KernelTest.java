@@ -56,6 +56,8 @@ class Float32KernelTest {
     }
 
     static final Data DATA = Data.make(8);
+    /** Per-row sample weights in [0.5, 2). */
+    static final double[] WEIGHTS = new Random(9).doubles(N, 0.5, 2).toArray();
 
     enum Input { DENSE64, DENSE32, CSR }
 
@@ -67,20 +69,24 @@ class Float32KernelTest {
         return Losses.create("BCEWithLogitsLoss", Options.empty("loss"), 1);
     }
 
-    /** Sums of rows [row, row+n) in train mode, each row's draws keyed by its id. */
-    static void accumulate(BatchKernel k, double[] params, Input in, int row, int n, double[] sums) {
+    /** Sums of rows [row, row+n) in train mode, each row's draws keyed by its id; w: sample weights or null. */
+    static void accumulate(BatchKernel k, double[] params, Input in, double[] w, int row, int n, double[] sums) {
         Pass pass = Pass.training(KEY, Arrays.copyOfRange(DATA.ids, row, row + n));
         switch (in) {
-            case DENSE64 -> k.accumulate(params, DATA.x, DATA.y, null, row, n, sums, pass);
-            case DENSE32 -> k.accumulate(params, DATA.x32, DATA.y, null, row, n, sums, pass);
-            case CSR -> k.accumulateCsr(params, DATA.ptr, DATA.idx, DATA.val, DATA.y, null, row, n, sums, pass);
+            case DENSE64 -> k.accumulate(params, DATA.x, DATA.y, w, row, n, sums, pass);
+            case DENSE32 -> k.accumulate(params, DATA.x32, DATA.y, w, row, n, sums, pass);
+            case CSR -> k.accumulateCsr(params, DATA.ptr, DATA.idx, DATA.val, DATA.y, w, row, n, sums, pass);
         }
     }
 
     static double[] sums(String spec, Precision p, double[] params, Input in, int row, int n) {
+        return sums(spec, p, params, in, null, row, n);
+    }
+
+    static double[] sums(String spec, Precision p, double[] params, Input in, double[] w, int row, int n) {
         BatchKernel k = new BatchKernel(model(spec, p), bce());
         double[] sums = new double[k.sumsLength()];
-        accumulate(k, params, in, row, n, sums);
+        accumulate(k, params, in, w, row, n, sums);
         return sums;
     }
 
@@ -120,19 +126,24 @@ class Float32KernelTest {
         }
     }
 
-    /** A call over N rows equals, to the bit, the calls over its 512-row chunks added into one sums vector in order. */
+    /**
+     * A call over N rows equals, to the bit, the calls over its 512-row chunks added into one sums
+     * vector in order, with and without sample weights.
+     */
     @Test
     void aCallIsTheSumOfItsChunksBitForBit() {
         for (String spec : new String[] {MLP, LOGISTIC}) {
             double[] params = model(spec, Precision.FLOAT64).initParams(4);
             for (Input in : Input.values()) {
-                double[] whole = sums(spec, Precision.FLOAT32, params, in, 0, N);
-                BatchKernel k = new BatchKernel(model(spec, Precision.FLOAT32), bce());
-                double[] chunks = new double[k.sumsLength()];
-                for (int start = 0; start < N; start += BatchKernel.CHUNK) {
-                    accumulate(k, params, in, start, Math.min(BatchKernel.CHUNK, N - start), chunks);
+                for (double[] w : new double[][] {null, WEIGHTS}) {
+                    double[] whole = sums(spec, Precision.FLOAT32, params, in, w, 0, N);
+                    BatchKernel k = new BatchKernel(model(spec, Precision.FLOAT32), bce());
+                    double[] chunks = new double[k.sumsLength()];
+                    for (int start = 0; start < N; start += BatchKernel.CHUNK) {
+                        accumulate(k, params, in, w, start, Math.min(BatchKernel.CHUNK, N - start), chunks);
+                    }
+                    assertArrayEquals(bits(whole), bits(chunks), spec + " " + in + (w == null ? "" : " weighted"));
                 }
-                assertArrayEquals(bits(whole), bits(chunks), spec + " " + in);
             }
         }
     }
