@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Issue 18: a float32 model (with Dropout) trains to the same bits on any partitioning and thread
- * count, dense and CSR input, shuffled and in order: each chunk's float sums stay inside the
- * chunk, and the chunks' float64 sums take the canonical order, as in float64.
+ * count, dense and CSR input, float32 and float64 storage, shuffled and in order: each chunk's
+ * float sums stay inside the chunk, and the chunks' float64 sums take the canonical order, as in float64.
  */
 class SameBitsFloat32Test {
     static final Sequential MODEL = SameBitsDropoutTest.withDropout(0.3).withPrecision(Precision.FLOAT32);
@@ -56,23 +56,40 @@ class SameBitsFloat32Test {
     @Test
     void csrFloat32TrainsToTheSameBitsOnAnyPartitioning() {
         for (boolean shuffle : new boolean[] {true, false}) {
-            SameBitsBackendTest.Result ref = localCsr(MODEL, shuffle);
+            SameBitsBackendTest.Result ref = localOf(MODEL, SameBitsFloat32Test::csr, shuffle);
             for (int[][] layout : List.of(LAYOUTS[1], LAYOUTS[3])) {
-                sparkCsr(MODEL, layout, shuffle).assertSame(ref, "CSR " + Arrays.toString(layout[0]) + " shuffle=" + shuffle);
+                sparkOf(MODEL, SameBitsFloat32Test::csr, layout, shuffle)
+                        .assertSame(ref, "CSR " + Arrays.toString(layout[0]) + " shuffle=" + shuffle);
             }
         }
-        assertFalse(Arrays.equals(localCsr(MODEL, true).params(), localCsr(MODEL.withPrecision(Precision.FLOAT64), true).params()),
-                "float32 changes the trajectory");
+        assertFalse(Arrays.equals(localOf(MODEL, SameBitsFloat32Test::csr, true).params(),
+                localOf(MODEL.withPrecision(Precision.FLOAT64), SameBitsFloat32Test::csr, true).params()), "float32 changes the trajectory");
+    }
+
+    /** Float32 storage on uneven partitions trains to the bits of one float64 block holding the same (rounded) values. */
+    @Test
+    void float32StorageOnAnyPartitioningGivesTheBitsOfFloat64StorageOfTheSameValues() {
+        for (boolean shuffle : new boolean[] {true, false}) {
+            sparkOf(MODEL, SameBitsFloat32Test::denseFloat, LAYOUTS[3], shuffle)
+                    .assertSame(localOf(MODEL, SameBitsFloat32Test::roundedDense, shuffle), "float32 storage, shuffle=" + shuffle);
+        }
     }
 
     static Loss loss() {
         return Losses.create("CrossEntropyLoss", Options.empty("loss"), 3);
     }
 
-    /**
-     * The rows {@code [first, first + rows)} of {@link SameBitsBackendTest#ROWS} (training rows
-     * first, then validation) as one CSR block: features below 0.5 in magnitude are left out.
-     */
+    /** Rows {@code [first, first + rows)} of {@link SameBitsBackendTest#ROWS} (training rows first) as a block whose row ids start at firstRow. */
+    @FunctionalInterface
+    interface Rows {
+        PackedBlock block(int first, long firstRow, int rows);
+    }
+
+    static double[] targets(int first, int rows) {
+        return Arrays.copyOfRange(ROWS[1], first, first + rows);
+    }
+
+    /** The rows as CSR: features below 0.5 in magnitude are left out. */
     static PackedBlock csr(int first, long firstRow, int rows) {
         int[] ptr = new int[rows + 1];
         int[] idx = new int[rows * D];
@@ -87,30 +104,43 @@ class SameBitsFloat32Test {
             }
             ptr[r + 1] = nz;
         }
-        double[] y = Arrays.copyOfRange(ROWS[1], first, first + rows);
-        return PackedBlock.csr(firstRow, rows, D, 1, ptr, Arrays.copyOf(idx, nz), Arrays.copyOf(val, nz), y);
+        return PackedBlock.csr(firstRow, rows, D, 1, ptr, Arrays.copyOf(idx, nz), Arrays.copyOf(val, nz), targets(first, rows));
     }
 
-    /** One CSR block per entry of {@code sizes} (×SCALE rows each), starting at row {@code first} of ROWS. */
-    static JavaRDD<PackedBlock> csrBlocks(int first, int[] sizes) {
+    /** The rows stored as float32. */
+    static PackedBlock denseFloat(int first, long firstRow, int rows) {
+        float[] x = new float[rows * D];
+        for (int i = 0; i < x.length; i++) x[i] = (float) ROWS[0][first * D + i];
+        return PackedBlock.denseFloat(firstRow, rows, D, 1, x, targets(first, rows));
+    }
+
+    /** The rows rounded to float, stored as float64. */
+    static PackedBlock roundedDense(int first, long firstRow, int rows) {
+        double[] x = new double[rows * D];
+        for (int i = 0; i < x.length; i++) x[i] = (float) ROWS[0][first * D + i];
+        return PackedBlock.dense(firstRow, rows, D, 1, x, targets(first, rows));
+    }
+
+    /** One block per entry of {@code sizes} (×SCALE rows each), starting at row {@code first} of ROWS. */
+    static JavaRDD<PackedBlock> blocks(Rows rows, int first, int[] sizes) {
         List<PackedBlock> blocks = new ArrayList<>();
         int lo = 0;
         for (int size : scaled(sizes)) {
-            blocks.add(csr(first + lo, lo, size));
+            blocks.add(rows.block(first + lo, lo, size));
             lo += size;
         }
         return Blocks.fromBlocks(jsc(), blocks);
     }
 
-    static SameBitsBackendTest.Result localCsr(Sequential model, boolean shuffle) {
-        PackedBlock[] trainBlocks = {csr(0, 0, N)};
-        PackedBlock[] val = {csr(N, 0, VAL)};
+    static SameBitsBackendTest.Result localOf(Sequential model, Rows rows, boolean shuffle) {
+        PackedBlock[] trainBlocks = {rows.block(0, 0, N)};
+        PackedBlock[] val = {rows.block(N, 0, VAL)};
         return train(model, new LocalBackend(model, loss(), trainBlocks, val, SameBitsBackendTest.BATCH), shuffle);
     }
 
-    static SameBitsBackendTest.Result sparkCsr(Sequential model, int[][] layout, boolean shuffle) {
-        JavaRDD<PackedBlock> trainBlocks = csrBlocks(0, layout[0]);
-        JavaRDD<PackedBlock> val = csrBlocks(N, layout[1]);
+    static SameBitsBackendTest.Result sparkOf(Sequential model, Rows rows, int[][] layout, boolean shuffle) {
+        JavaRDD<PackedBlock> trainBlocks = blocks(rows, 0, layout[0]);
+        JavaRDD<PackedBlock> val = blocks(rows, N, layout[1]);
         try (SparkBackend b = new SparkBackend(jsc(), trainBlocks, val, model, loss(), SameBitsBackendTest.BATCH)) {
             assertEquals(layout[0].length, trainBlocks.getNumPartitions());
             return train(model, b, shuffle);
