@@ -6,6 +6,8 @@ package dev.sparktrain.nn;
  * is a hash of (step key, global row index, unit) ({@link Pass}), so the same row draws the same
  * mask on any partitioning, thread or task attempt, and backward recomputes the mask instead of
  * storing it. PyTorch's masks come from its own generator: numbers match PyTorch's only at p = 0.
+ * In float32 the mask is the same and kept units are scaled by {@code (float) (1/(1-p))}, the
+ * scale rounded once (PyTorch's CPU kernel divides {@code 1f / (float) (1-p)}, one ulp away for some p).
  */
 public final class Dropout implements Layer {
     private static final long serialVersionUID = 1L;
@@ -75,6 +77,34 @@ public final class Dropout implements Layer {
         for (int r = 0; r < n; r++) {
             int o = r * features;
             for (int j = 0; j < features; j++) dX[o + j] = kept(pass, r, j) ? dY[o + j] * scale : 0.0;
+        }
+    }
+
+    @Override
+    public void forward32(float[] params, int off, float[] x, int xOff, int n, float[] y, Pass pass) {
+        if (!pass.training() || p == 0) {
+            System.arraycopy(x, xOff, y, 0, n * features);
+            return;
+        }
+        float s = (float) scale;
+        for (int r = 0; r < n; r++) {
+            int o = r * features;
+            for (int j = 0; j < features; j++) y[o + j] = kept(pass, r, j) ? x[xOff + o + j] * s : 0f;
+        }
+    }
+
+    @Override
+    public void backward32(float[] params, int off, float[] x, int xOff, float[] y, float[] dY, int n,
+                           float[] grad, float[] dX, Pass pass) {
+        if (dX == null) return;
+        if (!pass.training() || p == 0) {
+            System.arraycopy(dY, 0, dX, 0, n * features);
+            return;
+        }
+        float s = (float) scale;
+        for (int r = 0; r < n; r++) {
+            int o = r * features;
+            for (int j = 0; j < features; j++) dX[o + j] = kept(pass, r, j) ? dY[o + j] * s : 0f;
         }
     }
 

@@ -32,7 +32,12 @@ final class Kernel32 {
     void load(double[] master, int lowest) {
         int d = model.paramCount();
         if (params.length < d) params = new float[d];
-        for (int i = model.offset(lowest); i < d; i++) params[i] = (float) master[i];
+        for (int i = from(lowest); i < d; i++) params[i] = (float) master[i];
+    }
+
+    /** Where layer {@code lowest}'s parameters start; the end for a CSR model of one layer (lowest 1). */
+    private int from(int lowest) {
+        return lowest < model.layers().size() ? model.offset(lowest) : model.paramCount();
     }
 
     /**
@@ -89,7 +94,7 @@ final class Kernel32 {
         int len = m * model.outFeatures();
         for (int i = 0; i < len; i++) delta[last][i] = (float) dOut[i];
         int lowest = ptr == null ? 0 : 1;
-        int from = model.offset(lowest);
+        int from = from(lowest);
         int d = model.paramCount();
         Arrays.fill(grad, from, d, 0f);
         for (int i = last; i >= lowest; i--) {
