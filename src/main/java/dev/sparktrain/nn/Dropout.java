@@ -6,8 +6,8 @@ package dev.sparktrain.nn;
  * is a hash of (step key, global row index, unit) ({@link Pass}), so the same row draws the same
  * mask on any partitioning, thread or task attempt, and backward recomputes the mask instead of
  * storing it. PyTorch's masks come from its own generator: numbers match PyTorch's only at p = 0.
- * In float32 the mask is the same and kept units are scaled by {@code (float) (1/(1-p))}, the
- * scale rounded once (PyTorch's CPU kernel divides {@code 1f / (float) (1-p)}, one ulp away for some p).
+ * In float32 the mask is the same and kept units are scaled by {@code 1f / (float) (1-p)}, as
+ * PyTorch's CPU kernel computes the scale of a float tensor (one ulp from 1/(1-p) rounded, for some p).
  */
 public final class Dropout implements Layer {
     private static final long serialVersionUID = 1L;
@@ -80,13 +80,18 @@ public final class Dropout implements Layer {
         }
     }
 
+    /** The float32 scale, PyTorch's way: {@code noise.div_(1 - p)} on a float tensor divides in float. */
+    private float scale32() {
+        return p == 1 ? 0f : 1f / (float) (1 - p);
+    }
+
     @Override
     public void forward32(float[] params, int off, float[] x, int xOff, int n, float[] y, Pass pass) {
         if (!pass.training() || p == 0) {
             System.arraycopy(x, xOff, y, 0, n * features);
             return;
         }
-        float s = (float) scale;
+        float s = scale32();
         for (int r = 0; r < n; r++) {
             int o = r * features;
             for (int j = 0; j < features; j++) y[o + j] = kept(pass, r, j) ? x[xOff + o + j] * s : 0f;
@@ -101,7 +106,7 @@ public final class Dropout implements Layer {
             System.arraycopy(dY, 0, dX, 0, n * features);
             return;
         }
-        float s = (float) scale;
+        float s = scale32();
         for (int r = 0; r < n; r++) {
             int o = r * features;
             for (int j = 0; j < features; j++) dX[o + j] = kept(pass, r, j) ? dY[o + j] * s : 0f;
