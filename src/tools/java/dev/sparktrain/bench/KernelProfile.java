@@ -89,35 +89,6 @@ public final class KernelProfile {
     }
 
     /**
-     * ReLU's backward as {@code nn/Activation} writes it, {@code y > 0 ? dY : 0}, against a
-     * branch-free form with the same bits for every non-NaN y (y is >= 0 or NaN, and the sign bit of
-     * {@code -bits(y)} is set exactly when y > 0), both on the chunk's own activations and deltas.
-     * A proposal for {@code nn/Activation} (both precisions), which this branch may not change.
-     */
-    private static void reluProposal(float[] y, float[] dY, int len, Laps t) {
-        float[] a = new float[len];
-        float[] b = new float[len];
-        long t0 = System.nanoTime();
-        reluBranch(y, dY, a, len);
-        t0 = t.lap("  proposal: ReLU backward as now (a branch)", t0);
-        reluMask(y, dY, b, len);
-        t.lap("  proposal: ReLU backward branch-free", t0);
-        for (int i = 0; i < len; i++) {
-            if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) throw new AssertionError("bits differ at " + i);
-        }
-    }
-
-    private static void reluBranch(float[] y, float[] dY, float[] dX, int len) {
-        for (int i = 0; i < len; i++) dX[i] = y[i] > 0 ? dY[i] : 0f;
-    }
-
-    private static void reluMask(float[] y, float[] dY, float[] dX, int len) {
-        for (int i = 0; i < len; i++) {
-            dX[i] = Float.intBitsToFloat(Float.floatToRawIntBits(dY[i]) & (-Float.floatToRawIntBits(y[i]) >> 31));
-        }
-    }
-
-    /**
      * Each operation's duration in every chunk; reported as the median chunk times the chunks of one
      * pass, per row, so a chunk during which a busy machine took the core away does not count.
      */
@@ -140,7 +111,7 @@ public final class KernelProfile {
                 // once-per-call steps have one sample per pass; per-chunk ones one per chunk
                 double perPass = e.getKey().contains("once") ? med : med * ((rows + CHUNK - 1) / CHUNK);
                 us.put(e.getKey(), perPass / 1e3 / rows);
-                if (!e.getKey().contains("proposal")) total += perPass / 1e3 / rows; // not part of the kernel
+                total += perPass / 1e3 / rows;
             }
             System.out.printf(Locale.ROOT, "  %s chunk loop taken apart (median chunk): %.4f us/row in all%n", what, total);
             for (Map.Entry<String, Double> e : us.entrySet()) {
@@ -252,10 +223,6 @@ public final class KernelProfile {
                 layers.get(i).backward32(params, net.offset(i), i == 0 ? x : act[i - 1], i == 0 ? start * d : 0, act[i],
                         delta[i], m, grad, i == 0 ? null : delta[i - 1], Pass.EVAL);
                 t0 = t.lap(bwd[i], t0);
-                if (layers.get(i).spec().equals("ReLU()")) {
-                    reluProposal(act[i], delta[i], m * layers.get(i).outFeatures(), t);
-                    t0 = System.nanoTime();
-                }
             }
             addInto(grad, sums, p);
             t0 = t.lap("chunk gradient widened into the sums", t0);
