@@ -119,6 +119,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--batches", default="1024,10000,100000")
+    ap.add_argument("--dtypes", default="f64,f32", help="which of f64, f32 to measure")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--quiet", type=float, default=0.25, help="max CPU share of other processes before measuring")
     ap.add_argument("--quiet-wait", type=float, default=120)
@@ -138,6 +139,8 @@ def main():
     sys.stdout.flush()
     batches = [int(b) for b in a.batches.split(",")]
     for dtype, dname in ((torch.float64, "f64"), (torch.float32, "f32")):
+        if dname not in a.dtypes.split(","):
+            continue
         x, y = make_data(a.rows, a.features, dtype, 42)
         for kind in ("logreg", "mlp"):
             t = y.to(dtype).unsqueeze(1) if kind == "logreg" else y

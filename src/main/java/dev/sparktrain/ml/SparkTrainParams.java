@@ -110,8 +110,14 @@ public interface SparkTrainParams extends Params {
         return trainParams().storage;
     }
 
+    /** How the cached rows store their features: float64 (default) or float32 (the job file's data.precision). */
     default Param<String> precision() {
         return trainParams().precision;
+    }
+
+    /** The precision the model computes in: float64 (default) or float32 (the job file's train.precision). */
+    default Param<String> trainPrecision() {
+        return trainParams().trainPrecision;
     }
 
     default IntParam numPartitions() {
@@ -297,6 +303,10 @@ public interface SparkTrainParams extends Params {
 
     default String getPrecision() {
         return getOrDefault(precision());
+    }
+
+    default String getTrainPrecision() {
+        return getOrDefault(trainPrecision());
     }
 
     default int getNumPartitions() {

@@ -122,6 +122,11 @@ public interface SparkTrainSetters<T extends SparkTrainSetters<T>> extends Spark
         return self();
     }
 
+    default T setTrainPrecision(String v) {
+        set(trainPrecision(), v);
+        return self();
+    }
+
     default T setNumPartitions(int v) {
         set(numPartitions(), v);
         return self();

@@ -49,6 +49,7 @@ public final class TrainParams implements Serializable {
     final BooleanParam standardize;
     final Param<String> storage;
     final Param<String> precision;
+    final Param<String> trainPrecision;
     final IntParam numPartitions;
     final BooleanParam verbose;
 
@@ -134,8 +135,12 @@ public final class TrainParams implements Serializable {
         storage = new Param<>(owner, "storage", "how the cached training rows keep their features: dense, sparse (CSR) "
                 + "or auto (sparse when the first row is a SparseVector with at most 2/3 non-zeros)",
                 Check.choice("storage", "auto", "dense", "sparse"));
-        precision = new Param<>(owner, "precision", "cached feature precision: float64 or float32 (computation stays float64)",
-                Check.choice("precision", "float64", "float32"));
+        precision = new Param<>(owner, "precision", "cached feature precision: float64 or float32 (half the memory; "
+                + "the computation follows trainPrecision)", Check.choice("precision", "float64", "float32"));
+        trainPrecision = new Param<>(owner, "trainPrecision", "the precision every layer computes in: float64 or float32 "
+                + "(PyTorch's model.float(): a float32 copy of the weights, float activations; the weights, the gradient "
+                + "sums and the optimizer stay float64); the job file's train.precision. The model scores in it too",
+                Check.choice("trainPrecision", "float64", "float32"));
         numPartitions = new IntParam(owner, "numPartitions", "partitions of the cached training rows (0: Spark's default "
                 + "parallelism)", Check.atLeast("numPartitions", 0));
         verbose = new BooleanParam(owner, "verbose", "print one progress line per epoch to standard output");
@@ -185,6 +190,7 @@ public final class TrainParams implements Serializable {
         owner.setDefault(standardize, false);
         owner.setDefault(storage, "auto");
         owner.setDefault(precision, "float64");
+        owner.setDefault(trainPrecision, "float64");
         owner.setDefault(numPartitions, 0);
         owner.setDefault(verbose, false);
         owner.setDefault(validationIndicatorCol, "");

@@ -9,6 +9,7 @@ import dev.sparktrain.spark.load.LoadedData;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Losses;
+import dev.sparktrain.nn.Precision;
 import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.optim.lr.Scheduler;
 import dev.sparktrain.optim.lr.SchedulerList;
@@ -173,7 +174,8 @@ final class Training {
         String lossName = canonicalLoss(p.getLoss());
         Sequential model;
         try {
-            model = LayerSpec.resolve(p.getLayers(), features, outputs < 0 ? 1 : outputs);
+            model = LayerSpec.resolve(p.getLayers(), features, outputs < 0 ? 1 : outputs)
+                    .withPrecision(Precision.parse(p.getTrainPrecision()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(who + ": layers: " + e.getMessage(), e);
         }

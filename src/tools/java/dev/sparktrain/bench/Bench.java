@@ -75,6 +75,7 @@ public final class Bench {
             TrainSection.train(ss, lr);
             TrainSection.train(ss, mp);
         }
+        if (s.section("float32")) Float32Section.run(ss, lr, mp);
         if (s.section("probe")) {
             for (BenchSettings.ProbeCase c : s.probe()) {
                 ProbeSection.probe(ss, blocks, n, c.model().equals("logreg") ? lr : mp, c.batch(), s.firstMode());

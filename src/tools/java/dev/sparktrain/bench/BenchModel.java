@@ -3,6 +3,7 @@ package dev.sparktrain.bench;
 import dev.sparktrain.config.Options;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Losses;
+import dev.sparktrain.nn.Precision;
 import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.optim.GroupSpec;
 import dev.sparktrain.optim.Optimizer;
@@ -32,6 +33,11 @@ record BenchModel(String key, Sequential net, Loss loss, String text) {
         Sequential s = Sequential.parse(spec, "bench big.model");
         return new BenchModel("big", s, Losses.create("CrossEntropyLoss", Options.empty("loss"), s.outFeatures()),
                 s.spec() + " + CrossEntropyLoss (" + s.paramCount() + " params)");
+    }
+
+    /** The same model computing in float32 ({@code train.precision = float32}); its figures say so in their names. */
+    BenchModel float32() {
+        return new BenchModel(key, net.withPrecision(Precision.FLOAT32), loss, text + ", computed in float32");
     }
 
     int params() {

@@ -14,6 +14,7 @@ import java.util.function.Function;
  * defaults of a full run and of {@code quick} (tiny sizes that only check that everything runs).
  * {@code spark.*} keys are passed to SparkConf as given ({@link #sparkConf}).
  *
+ * @param float32Batches the {@code float32} section's MLP batches
  * @param floorD       empty: the floor at the models' sizes and at 1M; else only at these d
  * @param scaleWarmPass a first pass over all N whose epochs are not kept
  * @param torch        the PyTorch figures file written by bench.sh ({@code ""}: none)
@@ -21,7 +22,7 @@ import java.util.function.Function;
  * @param asText       every key's value as given, in key order, for the report's settings line
  */
 record BenchSettings(String master, long rows, int features, int partitions, long seed, List<Long> batches,
-                     List<String> modes, List<String> sections, int floorReps, List<Integer> floorD, int floorWarm,
+                     List<Long> float32Batches, List<String> modes, List<String> sections, int floorReps, List<Integer> floorD, int floorWarm,
                      int floorBigReps, List<ProbeCase> probe, int probeSteps, int probeWarm, String bigModel,
                      int bigBatch, int bigSteps, int mllibSgdIters, int mllibMlpIters, List<Long> scale,
                      String scaleModel, long scaleBatch, int scaleEpochs, long scaleTimedRows, int scalePasses,
@@ -51,8 +52,9 @@ record BenchSettings(String master, long rows, int features, int partitions, lon
             new Key("partitions", "0"), // 0: Spark's default parallelism
             new Key("seed", "42"),
             new Key("batches", "1024,10000,100000,0"), // 0 (or >= rows): full batch
+            new Key("float32.batches", "10000,100000"),
             new Key("modes", "shuffle,contiguous"),
-            new Key("sections", "floor,train,probe,big,mllib,lineage,scale,transform"),
+            new Key("sections", "floor,train,float32,probe,big,mllib,lineage,scale,transform"),
             new Key("floor.reps", "40", "5"),
             new Key("floor.d", ""),
             new Key("floor.warm", "10", "2"),
@@ -108,7 +110,8 @@ record BenchSettings(String master, long rows, int features, int partitions, lon
         text.put("quick", String.valueOf(quick));
         Values v = new Values(text);
         return new BenchSettings(v.text("master"), v.count("rows"), v.integer("features"), v.integer("partitions"),
-                v.number("seed"), v.list("batches", Values::asCount), v.list("modes", Values::asMode),
+                v.number("seed"), v.list("batches", Values::asCount), v.list("float32.batches", Values::asCount),
+                v.list("modes", Values::asMode),
                 v.list("sections", s -> s), v.integer("floor.reps"), v.list("floor.d", Values::asInt),
                 v.integer("floor.warm"), v.integer("floor.bigreps"), v.list("probe", Values::asProbeCase),
                 v.integer("probe.steps"), v.integer("probe.warm"), v.text("big.model"), v.integer("big.batch"),

@@ -57,6 +57,7 @@ final class RatioReport {
                         "1M-param step / (floor at its d + its compute)");
             }
         }
+        if (ss.s().section("float32")) float32(ss);
         if (fig.has("scale_linearity_dev_pct")) {
             double dev = fig.get("scale_linearity_dev_pct");
             fig.note(String.format(Locale.ROOT, "epoch time linear in N: largest deviation %.1f%%   target <= 15%%: %s",
@@ -64,5 +65,30 @@ final class RatioReport {
         }
         fig.ratio("ratio_fromarrays_over_generated_floor", "lineage_fromarrays_floor_ms", "lineage_generated_floor_ms",
                 "(info)", Double.POSITIVE_INFINITY, true, "floor step: Blocks.fromArrays / per-partition blocks");
+    }
+
+    /** The float32 section's ratios: against PyTorch float32, against our own float64. */
+    private static void float32(Session ss) {
+        Figures fig = ss.fig();
+        fig.note("-- float32 (rows stored as float32, models computing in float32)");
+        fig.ratio("ratio_kernel_mlp_f32_over_f64", "kernel_mlp32_us_per_row", "kernel_mlp64_us_per_row", "(info)",
+                Double.POSITIVE_INFINITY, true, "MLP kernel per row, float32 / float64");
+        fig.ratio("ratio_kernel_logreg_f32_over_f64", "kernel_logreg32_us_per_row", "kernel_logreg64_us_per_row", "(info)",
+                Double.POSITIVE_INFINITY, true, "logistic kernel per row, float32 / float64");
+        fig.ratio("ratio_logreg_full_step_f32_over_f64", "st32_logreg_full_" + Session.tag(ss.s().firstMode()) + "_step_ms",
+                "st64_logreg_full_" + Session.tag(ss.s().firstMode()) + "_step_ms", "<= 0.6", 0.6, true,
+                "logistic full-batch step, float32 / float64");
+        for (String mode : ss.s().modes()) {
+            String t = Session.tag(mode);
+            for (long batch : ss.batchList(ss.s().float32Batches())) {
+                String b = Session.btag(batch);
+                fig.ratio("ratio_st32_over_torch32_mlp_" + b + "_" + t, "st32_mlp_" + b + "_" + t + "_epoch_s",
+                        "torch_mlp_f32_" + b + "_" + t + "_epoch_s", "(info)", Double.POSITIVE_INFINITY, true,
+                        "sparktrain float32 MLP epoch / PyTorch float32, " + b + " " + mode);
+                fig.ratio("ratio_st32_over_st64_mlp_" + b + "_" + t, "st32_mlp_" + b + "_" + t + "_epoch_s",
+                        "st_mlp_" + b + "_" + t + "_epoch_s", "(info)", Double.POSITIVE_INFINITY, true,
+                        "sparktrain MLP epoch, float32 / float64 (train section), " + b + " " + mode);
+            }
+        }
     }
 }

@@ -73,8 +73,13 @@ record Session(BenchSettings s, JavaSparkContext jsc, Figures fig, PrintStream o
      * then larger to smaller, so long steps warm the kernels before the per-step figures.
      */
     long[] batchList() {
+        return batchList(s.batches());
+    }
+
+    /** {@link #batchList()} of other batch sizes. */
+    long[] batchList(List<Long> batches) {
         List<Long> bs = new ArrayList<>();
-        for (long b : s.batches()) {
+        for (long b : batches) {
             if (b >= n()) b = 0;
             if (!bs.contains(b)) bs.add(b);
         }

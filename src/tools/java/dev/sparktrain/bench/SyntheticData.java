@@ -70,16 +70,32 @@ final class SyntheticData {
         return PackedBlock.dense(lo, rows, d, 1, x, y);
     }
 
+    /** The same rows stored as {@code precision} (float32: each value rounded, as {@code data.precision = float32} stores it). */
+    static PackedBlock block(long seed, int d, long lo, long hi, PackedBlock.Precision precision) {
+        DenseBlock.Float64 b = block(seed, d, lo, hi);
+        if (precision == PackedBlock.Precision.FLOAT64) return b;
+        double[] x = b.x();
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) f[i] = (float) x[i];
+        return PackedBlock.denseFloat(lo, b.rows(), d, 1, f, b.y());
+    }
+
     /** A cached RDD of one block per partition, built on the executors. */
     static JavaRDD<PackedBlock> blocks(JavaSparkContext jsc, long n, int d, int parts, long seed) {
+        return blocks(jsc, n, d, parts, seed, PackedBlock.Precision.FLOAT64);
+    }
+
+    /** {@link #blocks} with the features stored as {@code precision}. */
+    static JavaRDD<PackedBlock> blocks(JavaSparkContext jsc, long n, int d, int parts, long seed,
+                                      PackedBlock.Precision precision) {
         List<Integer> ids = new ArrayList<>();
         for (int p = 0; p < parts; p++) ids.add(p);
         JavaRDD<PackedBlock> rdd = jsc.parallelize(ids, parts).map(p -> {
             long lo = n * p / parts;
             long hi = n * (p + 1) / parts;
-            return block(seed, d, lo, hi);
+            return block(seed, d, lo, hi, precision);
         });
-        rdd.setName("bench blocks " + n + "x" + d);
+        rdd.setName("bench blocks " + n + "x" + d + " " + precision.name().toLowerCase(java.util.Locale.ROOT));
         rdd.persist(StorageLevel.MEMORY_ONLY());
         rdd.count();
         requireCached(jsc, rdd.rdd());

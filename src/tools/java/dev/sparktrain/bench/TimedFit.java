@@ -70,11 +70,16 @@ final class TimedFit {
 
     /** Median wall ms of the kernel alone (no Spark) on {@code batch} rows split over {@code threads} threads. */
     static double computeMs(Session ss, BenchModel m, int batch, int threads) throws Exception {
+        return computeMs(ss, m, batch, threads, PackedBlock.Precision.FLOAT64);
+    }
+
+    /** {@link #computeMs} over rows stored as {@code storage}. */
+    static double computeMs(Session ss, BenchModel m, int batch, int threads, PackedBlock.Precision storage) throws Exception {
         int per = batch / threads;
         PackedBlock[] local = new PackedBlock[threads];
         BlockWorker[] workers = new BlockWorker[threads];
         for (int t = 0; t < threads; t++) {
-            local[t] = SyntheticData.block(ss.seed(), ss.d(), (long) t * per, (long) (t + 1) * per);
+            local[t] = SyntheticData.block(ss.seed(), ss.d(), (long) t * per, (long) (t + 1) * per, storage);
             workers[t] = new BlockWorker(m.net(), m.loss());
         }
         double[] params = m.net().initParams(ss.seed());
