@@ -21,6 +21,8 @@ public final class BCEWithLogitsLoss implements Loss {
     private final double[] posWeight;   // null = all ones
     private final double[] weight;      // null = all ones
     private final Reduction reduction;
+    /** The float32 model's form ({@link #forFloat32()}): float-accurate, without StrictMath's log1p or a branch per row. */
+    private final boolean floatAccurate;
 
     public BCEWithLogitsLoss(Options o, int outputs) {
         o.requireOnly(OPTIONS);
@@ -28,6 +30,25 @@ public final class BCEWithLogitsLoss implements Loss {
         LossSupport.requireOutputs(name(), outputs);
         this.posWeight = LossSupport.nonNegativeList(o, "pos_weight", outputs, "output column");
         this.weight = LossSupport.nonNegativeList(o, "weight", outputs, "output column");
+        this.floatAccurate = false;
+    }
+
+    private BCEWithLogitsLoss(BCEWithLogitsLoss exact) {
+        this.reduction = exact.reduction;
+        this.posWeight = exact.posWeight;
+        this.weight = exact.weight;
+        this.floatAccurate = true;
+    }
+
+    /**
+     * For float32 models: {@code log(1 + e)} (an intrinsic) instead of {@code log1p(e)} (StrictMath,
+     * half of a float32 logistic kernel's time), off by at most ~1e-16 absolute — below float
+     * resolution unless a term is itself below ~1e-9; and σ(x) picked by the sign of x without a
+     * branch (a random sign mispredicts on half the rows): the gradient is the exact form's, bit for bit.
+     */
+    @Override
+    public Loss forFloat32() {
+        return floatAccurate ? this : new BCEWithLogitsLoss(this);
     }
 
     @Override
@@ -64,7 +85,7 @@ public final class BCEWithLogitsLoss implements Loss {
                 final double pw = posWeight == null ? 1.0 : posWeight[j];
                 final double w = weight == null ? 1.0 : weight[j];
                 final double e = Math.exp(-Math.abs(x));         // in (0, 1]: never overflows
-                final double tail = Math.log1p(e);
+                final double tail = floatAccurate ? Math.log(1 + e) : Math.log1p(e);
                 final double spPos = Math.max(x, 0) + tail;       // softplus(x)  = -log σ(-x)
                 final double spNeg = Math.max(-x, 0) + tail;      // softplus(-x) = -log σ(x)
                 final double term = w * ((1 - t) * spPos + pw * t * spNeg);
@@ -72,8 +93,18 @@ public final class BCEWithLogitsLoss implements Loss {
                 if (dOut != null) {
                     final double big = 1 / (1 + e);               // σ(|x|)
                     final double small = e * big;                 // σ(-|x|)
-                    final double sig = x >= 0 ? big : small;      // σ(x)
-                    final double sigNeg = x >= 0 ? small : big;   // σ(-x)
+                    final double sig;
+                    final double sigNeg;
+                    if (floatAccurate) {                          // the same pick by a mask from x's sign bit
+                        final long neg = Double.doubleToRawLongBits(x) >> 63;
+                        final long b = Double.doubleToRawLongBits(big);
+                        final long s = Double.doubleToRawLongBits(small);
+                        sig = Double.longBitsToDouble((b & ~neg) | (s & neg));
+                        sigNeg = Double.longBitsToDouble((s & ~neg) | (b & neg));
+                    } else {
+                        sig = x >= 0 ? big : small;               // σ(x)
+                        sigNeg = x >= 0 ? small : big;            // σ(-x)
+                    }
                     final double g = w * ((1 - t) * sig - pw * t * sigNeg);
                     dOut[i] = sw == null ? g : wr * g;
                 }

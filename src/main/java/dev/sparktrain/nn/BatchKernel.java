@@ -33,9 +33,9 @@ public final class BatchKernel {
 
     public BatchKernel(Sequential model, Loss loss) {
         this.model = model;
-        this.loss = loss;
-        this.classifier = loss.task().classifies();
         this.k32 = model.precision() == Precision.FLOAT32 ? new Kernel32(model) : null;
+        this.loss = k32 != null ? loss.forFloat32() : loss;
+        this.classifier = loss.task().classifies();
     }
 
     /** Whether this kernel computes in float32 (and so takes float32 rows as they are stored). */

@@ -43,6 +43,15 @@ public interface Loss extends Serializable {
     /** PyTorch class name, e.g. "CrossEntropyLoss". */
     String name();
 
+    /**
+     * This loss as a float32 model's kernel uses it: its terms need float accuracy only, so a loss
+     * may trade exactness below float resolution for speed (BCEWithLogitsLoss does). The default is
+     * the loss itself.
+     */
+    default Loss forFloat32() {
+        return this;
+    }
+
     /** How the batch's terms become the loss: their mean (PyTorch's default) or their sum. */
     Reduction reduction();
 
