@@ -130,10 +130,7 @@ final class Commands {
         if (!List.of("all", "train", "validation").contains(split)) {
             throw new SparkTrainException("--split: expected all, train or validation, got '" + split + "'");
         }
-        // a Spark ML model saves no job, or (float32) only its train.precision: no data keys either way
-        if (m.job().keySet().stream().noneMatch(k -> k.startsWith("data."))) {
-            throw new SparkTrainException(m.dir() + "/model.json has no job: cannot tell how to read data");
-        }
+        if (m.job().isEmpty()) throw new SparkTrainException(m.dir() + "/model.json has no job: cannot tell how to read data");
         Map<String, String> job = new LinkedHashMap<>(m.job());
         job.keySet().removeIf(k -> k.startsWith("early_stopping.") || k.equals("resume"));
         JobFile jf = JobFile.of(job, m.dir() + "/model.json job");

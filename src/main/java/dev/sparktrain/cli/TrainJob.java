@@ -242,6 +242,6 @@ public final class TrainJob {
         }
         return new ModelDescription(model.spec(), plan.loss().name(), cfg.lossOptions.asMap(), cfg.data.features(),
                 cfg.data.classes(), model.tensorSizes(), data.labels() == null ? null : data.labels().names(), data.layout(),
-                scaling, cfg.resolved(), MetricsLog.historyRows(history, plan.regression()), es, skippedSteps);
+                scaling, cfg.resolved(), MetricsLog.historyRows(history, plan.regression()), es, skippedSteps, model.precision());
     }
 }

@@ -6,7 +6,6 @@ import dev.sparktrain.store.SavedModel;
 import dev.sparktrain.nn.BatchKernel;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Losses;
-import dev.sparktrain.nn.Precision;
 import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.train.EpochStats;
 import dev.sparktrain.store.MetricsLog;
@@ -196,10 +195,8 @@ final class TrainedNet implements Serializable {
 
     void save(String dir, Configuration conf) {
         ModelDescription.Scaling scaling = mean == null ? null : new ModelDescription.Scaling(mean, std, centered);
-        // a float32 model says so where SavedModel looks (its job's train.precision), to score in float32 when loaded
-        Map<String, String> job = model.precision() == Precision.FLOAT32 ? Map.of("train.precision", model.precision().key()) : null;
         new ModelDescription(model.spec(), lossName, lossOptions, model.inFeatures(), classes, model.tensorSizes(), null,
-                storage, scaling, job, history, null, null).save(dir, params, conf);
+                storage, scaling, null, history, null, null, model.precision()).save(dir, params, conf);
     }
 
     static TrainedNet load(String dir, Configuration conf) {

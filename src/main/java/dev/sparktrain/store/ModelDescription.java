@@ -1,6 +1,7 @@
 package dev.sparktrain.store;
 
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.nn.Precision;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,11 +25,16 @@ import java.util.Map;
  * @param history       one metrics row per epoch (as in metrics.jsonl, without its kind)
  * @param earlyStopping how early stopping ended, or null without it
  * @param skippedSteps  optimizer steps skipped for a non-finite loss or gradient, or null unless train.nonfinite = skip
+ * @param precision     the precision the model computes in ({@link Precision}); scored in it when loaded
  */
 public record ModelDescription(String model, String loss, Map<String, Object> lossOptions, int features, int classes,
                                int[] tensorSizes, List<String> labels, String storage, Scaling standardize,
                                Map<String, String> job, List<Map<String, Object>> history, EarlyStop earlyStopping,
-                               Long skippedSteps) {
+                               Long skippedSteps, Precision precision) {
+
+    public ModelDescription {
+        if (precision == null) precision = Precision.FLOAT64;
+    }
 
     /** Per-feature scaling; {@code centered} false when only divided by the std (sparse rows). */
     public record Scaling(double[] mean, double[] std, boolean centered) {
@@ -53,6 +59,7 @@ public record ModelDescription(String model, String loss, Map<String, Object> lo
         m.put("tensor_sizes", tensorSizes);
         if (labels != null) m.put("labels", labels);
         if (storage != null) m.put("storage", storage);
+        if (precision != Precision.FLOAT64) m.put("precision", precision.key()); // absent: float64, as before it existed
         if (standardize != null) {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("mean", standardize.mean());
@@ -99,10 +106,17 @@ public record ModelDescription(String model, String loss, Map<String, Object> lo
             List<String> labels = d.get("labels") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : null;
             String storage = d.get("storage") instanceof String x ? x : null;
             return new ModelDescription((String) d.get("model"), (String) d.get("loss"), lossOptions, features, classes,
-                    null, labels, storage, st, job, history, null, null);
+                    null, labels, storage, st, job, history, null, null, precision(d.get("precision"), where));
         } catch (ClassCastException | NullPointerException e) {
             throw new SparkTrainException(where + ": missing or mistyped field (" + e.getMessage() + ")", e);
         }
+    }
+
+    private static Precision precision(Object v, String where) {
+        if (v == null) return Precision.FLOAT64;
+        Precision p = v instanceof String s ? Precision.parse(s) : null;
+        if (p == null) throw new SparkTrainException(where + ": precision is '" + v + "', expected float64 or float32");
+        return p;
     }
 
     private static double[] doubles(Object o) {

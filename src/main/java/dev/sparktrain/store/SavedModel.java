@@ -5,7 +5,6 @@ import dev.sparktrain.config.Options;
 import dev.sparktrain.data.Standardizer;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Losses;
-import dev.sparktrain.nn.Precision;
 import dev.sparktrain.nn.Sequential;
 import org.apache.hadoop.conf.Configuration;
 
@@ -24,8 +23,7 @@ public record SavedModel(String dir, ModelDescription description, Sequential mo
         String where = dir + "/model.json";
         ModelDescription d = ModelDescription.fromJson(s.description(), where);
         try {
-            // scored in the precision it was trained in (train.precision of its job; float64 if none)
-            Sequential model = Sequential.parse(d.model(), where + " model").withPrecision(precision(d, where));
+            Sequential model = Sequential.parse(d.model(), where + " model").withPrecision(d.precision());
             if (model.paramCount() != s.params().length) {
                 throw new SparkTrainException(where + ": model " + model.spec() + " has " + model.paramCount()
                         + " parameters, params.bin " + s.params().length);
@@ -50,14 +48,6 @@ public record SavedModel(String dir, ModelDescription description, Sequential mo
         } catch (ClassCastException | NullPointerException e) {
             throw new SparkTrainException(where + ": missing or mistyped field (" + e.getMessage() + ")", e);
         }
-    }
-
-    private static Precision precision(ModelDescription d, String where) {
-        String v = d.job() == null ? null : d.job().get("train.precision");
-        if (v == null) return Precision.FLOAT64;
-        Precision p = Precision.parse(v);
-        if (p == null) throw new SparkTrainException(where + ": job train.precision is '" + v + "', expected float64 or float32");
-        return p;
     }
 
     /** The class count saved with the model (0 for regression). */

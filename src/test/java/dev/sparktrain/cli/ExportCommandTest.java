@@ -39,7 +39,7 @@ class ExportCommandTest {
     private static ModelDescription description(String loss, int classes) {
         return new ModelDescription(TrainedDigits.SPEC, loss, Map.of(), 64, classes, digits.model.tensorSizes(),
                 List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"), "dense float64",
-                new ModelDescription.Scaling(digits.standardizer.mean(), digits.standardizer.std(), true), null, List.of(), null, null);
+                new ModelDescription.Scaling(digits.standardizer.mean(), digits.standardizer.std(), true), null, List.of(), null, null, null);
     }
 
     @Test
@@ -91,7 +91,7 @@ class ExportCommandTest {
                 run("export", model, out, "--probabilities").err());
         String regression = dir.resolve("regression").toString();
         new ModelDescription(TrainedDigits.SPEC, "MSELoss", Map.of(), 64, 0, digits.model.tensorSizes(), null, null, null, null,
-                List.of(), null, null).save(regression, digits.params, new Configuration());
+                List.of(), null, null, null).save(regression, digits.params, new Configuration());
         assertEquals("sparktrain: error: --probabilities: " + regression + " is a regression model (MSELoss): it has no class "
                 + "probabilities\n", run("export", regression, out + ".onnx", "--probabilities").err());
         Ran missing = run("export", model);

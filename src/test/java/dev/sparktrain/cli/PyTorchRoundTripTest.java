@@ -61,7 +61,7 @@ class PyTorchRoundTripTest {
         TrainedDigits d = new TrainedDigits();
         ModelDescription desc = new ModelDescription(TrainedDigits.SPEC, "CrossEntropyLoss", Map.of(), 64, 10,
                 d.model.tensorSizes(), null, null, new ModelDescription.Scaling(d.standardizer.mean(), d.standardizer.std(), true),
-                null, List.of(), null, null);
+                null, List.of(), null, null, null);
         Path weights = dir.resolve("model.safetensors");
         SafetensorsModel.write(weights.toString(), d.model, d.params, Safetensors.Dtype.F64, SafetensorsModel.metadata(desc),
                 new Configuration());

@@ -59,7 +59,7 @@ class MlTrainPrecisionTest {
         model.write().save(dir);
         @SuppressWarnings("unchecked")
         Map<String, Object> json = new ObjectMapper().readValue(Path.of(dir, "model", "model.json").toFile(), Map.class);
-        assertEquals("float32", ((Map<?, ?>) json.get("job")).get("train.precision"));
+        assertEquals("float32", json.get("precision"));
         SparkTrainRegressionModel loaded = SparkTrainRegressionModel.load(dir);
         assertEquals("float32", loaded.getTrainPrecision());
         // scored in float32 on both sides: the same bits (a float64 forward would differ in the last digits)
