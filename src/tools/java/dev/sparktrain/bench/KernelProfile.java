@@ -82,7 +82,7 @@ public final class KernelProfile {
             t64.keep = r >= 0;
             t32.keep = r >= 0;
             chunks64(net, m.loss(), params, x, y, rows, t64);
-            chunks32(net, m.loss(), params, x32, y, rows, t32);
+            chunks32(net, m.loss().forFloat32(), params, x32, y, rows, t32);
         }
         t64.report("float64", rows);
         t32.report("float32", rows);
@@ -178,7 +178,7 @@ public final class KernelProfile {
         }
     }
 
-    /** Kernel32's chunk loop, step by step, as BatchKernel runs it for a float32 model over float32 rows. */
+    /** Kernel32's chunk loop, step by step, as BatchKernel runs it for a float32 model over float32 rows (with the loss's float32 form). */
     private static void chunks32(Sequential net, Loss loss, double[] master, float[] x, double[] y, int rows,
                                  Laps t) {
         List<Layer> layers = net.layers();
