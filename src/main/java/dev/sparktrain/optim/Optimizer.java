@@ -2,6 +2,7 @@ package dev.sparktrain.optim;
 
 import dev.sparktrain.SparkTrainException;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,19 +17,25 @@ import java.util.function.Function;
  * the current hyper-parameters live in {@link ParamGroup}s (mutable only as PyTorch's
  * param_groups are, e.g. by a scheduler) and the state in {@link GroupState}s. A subclass reads
  * its settings back from a group and implements the arithmetic of one step for one group.
+ * Serializable so that a slice of it ({@link OptimizerShard}) can travel to the executor that owns it.
  */
-public abstract class Optimizer {
+public abstract class Optimizer implements Serializable, Cloneable {
+    private static final long serialVersionUID = 1L;
     private final String name;
-    private final Function<Map<String, Object>, ? extends OptimizerSettings> decode;
-    private final List<ParamGroup> groups = new ArrayList<>();
-    private final List<GroupState> states = new ArrayList<>();
+    private final Decoder<? extends OptimizerSettings> decode;
+    private List<ParamGroup> groups = new ArrayList<>();     // replaced only in a copy made by withGroups
+    private List<GroupState> states = new ArrayList<>();
+
+    /** Reads a settings record back from its param-group form; serializable with its optimizer. */
+    @FunctionalInterface
+    protected interface Decoder<S> extends Function<Map<String, Object>, S>, Serializable {
+    }
 
     /**
      * @param configs the param groups, each validated here
      * @param decode  reads a settings record back from its param-group form (for loaded states)
      */
-    protected <S extends OptimizerSettings> Optimizer(String name, List<GroupConfig<S>> configs,
-                                                     Function<Map<String, Object>, S> decode) {
+    protected <S extends OptimizerSettings> Optimizer(String name, List<GroupConfig<S>> configs, Decoder<S> decode) {
         this.name = name;
         this.decode = decode;
         if (configs.isEmpty()) throw emptyGroups(name);
@@ -38,6 +45,24 @@ public abstract class Optimizer {
             groups.add(new ParamGroup(c.offsets(), c.lengths(), c.settings().toMap()));
             states.add(new GroupState());
         }
+    }
+
+    /**
+     * The same optimizer (class, constructor arguments such as Adagrad's initial accumulator) over
+     * {@code newGroups}, with fresh state: how a shard gets the step code of the full optimizer.
+     */
+    final Optimizer withGroups(List<ParamGroup> newGroups) {
+        if (newGroups.size() != groups.size()) throw new IllegalArgumentException("expected " + groups.size() + " groups");
+        Optimizer copy;
+        try {
+            copy = (Optimizer) super.clone();   // a shallow copy keeps the subclass and its constructor's fields
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+        copy.groups = new ArrayList<>(newGroups);
+        copy.states = new ArrayList<>();
+        for (int i = 0; i < newGroups.size(); i++) copy.states.add(new GroupState());
+        return copy;
     }
 
     static SparkTrainException emptyGroups(String name) {
