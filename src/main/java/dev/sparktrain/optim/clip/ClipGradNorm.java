@@ -19,7 +19,7 @@ public final class ClipGradNorm implements GradientClipper {
     private final double maxNorm;
     private final double normType;
     private final boolean errorIfNonfinite;
-    private final int[] tensorSizes;
+    private final NormPieces pieces;
 
     /**
      * @param tensorSizes element counts of the tensors in {@code grad}, in order (sizes may be 0)
@@ -35,7 +35,7 @@ public final class ClipGradNorm implements GradientClipper {
         this.maxNorm = maxNorm;
         this.normType = normType;
         this.errorIfNonfinite = errorIfNonfinite;
-        this.tensorSizes = tensorSizes.clone();
+        this.pieces = new NormPieces(tensorSizes);
     }
 
     public double maxNorm() {
@@ -46,14 +46,15 @@ public final class ClipGradNorm implements GradientClipper {
         return normType;
     }
 
+    @Override
+    public NormPieces pieces() {
+        return pieces;
+    }
+
     /** The norm clip_grad_norm_ would compute, without changing {@code grad}. */
     public double totalNorm(double[] grad) {
         checkLength(grad);
-        double[] tensorNorms = new double[tensorSizes.length];   // one per tensor, not per element
-        for (int t = 0, off = 0; t < tensorSizes.length; off += tensorSizes[t], t++) {
-            tensorNorms[t] = Norms.norm(grad, off, tensorSizes[t], normType);
-        }
-        return Norms.norm(tensorNorms, 0, tensorNorms.length, normType);
+        return pieces.total(pieces.partials(grad, normType), normType);
     }
 
     /** The factor clip_grad_norm_ applies for this total norm. */
@@ -62,25 +63,38 @@ public final class ClipGradNorm implements GradientClipper {
     }
 
     @Override
-    public double clip(double[] grad) {
-        double total = totalNorm(grad);
+    public double[] partials(double[] slice, int from, int to) {
+        return pieces.partials(slice, from, to, normType);
+    }
+
+    @Override
+    public double norm(double[] allPartials) {
+        double total = pieces.total(allPartials, normType);
         if (errorIfNonfinite && !Double.isFinite(total)) {
             throw new SparkTrainException("clip_grad_norm_: the total norm of order " + normType
                     + " of the gradients is " + total + ", so it cannot be clipped");
         }
-        double coef = coefficient(total);
-        if (coef != 1.0) {            // multiplying by exactly 1 changes nothing
-            for (int i = 0; i < grad.length; i++) grad[i] *= coef;
-        }
         return total;
     }
 
+    @Override
+    public void clipSlice(double[] slice, double totalNorm) {
+        double coef = coefficient(totalNorm);
+        if (coef != 1.0) {            // multiplying by exactly 1 changes nothing
+            for (int i = 0; i < slice.length; i++) slice[i] *= coef;
+        }
+    }
+
+    @Override
+    public double clip(double[] grad) {
+        checkLength(grad);
+        return GradientClipper.super.clip(grad);
+    }
+
     private void checkLength(double[] grad) {
-        long sum = 0;
-        for (int s : tensorSizes) sum += s;
-        if (sum != grad.length) {
-            throw new SparkTrainException("clip_grad_norm_: tensor sizes add up to " + sum + " but the gradient has "
-                    + grad.length + " values");
+        if (pieces.size() != grad.length) {
+            throw new SparkTrainException("clip_grad_norm_: tensor sizes add up to " + pieces.size()
+                    + " but the gradient has " + grad.length + " values");
         }
     }
 

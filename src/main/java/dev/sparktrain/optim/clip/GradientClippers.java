@@ -33,7 +33,7 @@ public final class GradientClippers {
             }
             double v = o.getDouble("clip_value");
             if (!(v > 0)) throw o.error("clip_value", "must be > 0 (0 turns clipping off), got " + v);
-            return new ClipGradValue(v);
+            return new ClipGradValue(v, tensorSizes);
         }
         if (!normOn) {
             if (o.has("max_norm") || o.has("clip_value") || o.keys().isEmpty()) return null;

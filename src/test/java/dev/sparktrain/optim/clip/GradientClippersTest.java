@@ -115,9 +115,9 @@ class GradientClippersTest {
     void valueClipClampsAndReturnsTwoNorm() {
         double[] g = {3, -4, 0.5, Double.NaN, -0.25};
         double[] h = {3, -4, 0.5, 0, -0.25};
-        assertEquals(Math.sqrt(9 + 16 + 0.25 + 0.0625), new ClipGradValue(1).clip(h), 1e-15);
+        assertEquals(Math.sqrt(9 + 16 + 0.25 + 0.0625), new ClipGradValue(1, new int[] {h.length}).clip(h), 1e-15);
         assertArrayEquals(new double[]{1, -1, 0.5, 0, -0.25}, h);
-        new ClipGradValue(1).clip(g);
+        new ClipGradValue(1, new int[] {g.length}).clip(g);
         assertTrue(Double.isNaN(g[3]));
     }
 }
