@@ -33,7 +33,10 @@ public final class OptimizerShard implements Serializable {
         this.slice = slice;
     }
 
-    /** The shard [from, to) of {@code opt} as it is now: its hyper-parameters and the state of the slice. */
+    /**
+     * The shard [from, to) of {@code opt} as it is now: its hyper-parameters and the state of the
+     * slice. It copies {@code opt.state()}: for many shards, take that once and use {@link #of(Optimizer, Map, int, int)}.
+     */
     public static OptimizerShard of(Optimizer opt, int from, int to) {
         return of(opt, opt.state(), from, to);
     }
