@@ -14,7 +14,9 @@
 #      killed (kill -9) mid-run, a run interrupted and resumed on 2 executors, and local mode
 #   6. a Worker and its executor killed (kill -9) mid-run: the lost cached blocks are recomputed
 #      from the source and the job finishes on the remaining worker
-# `scripts/cluster-test.sh [client|cluster|failtask|killed|shapes|lostworker ...]` runs only those
+#   7. the sharded optimizer step (train.sharded_optimizer = on) on 4 executors, one that owns a
+#      parameter slice killed (kill -9) mid-run: the same bits as the driver-side step on 1 executor
+# `scripts/cluster-test.sh [client|cluster|failtask|killed|shapes|lostworker|sharded ...]` runs only those
 # scenarios (2-4 and 6 compare with 1's SHA-256, so 1 runs with them); no argument: all of them.
 # Output paths are absolute (this machine's disk stands in for HDFS). Every daemon is stopped on
 # exit (trap); every submit runs under `timeout`. Logs: target/cluster-test/*.log, target/cluster/.
@@ -41,7 +43,7 @@ JOB=("$ROOT/conf/digits-mlp.conf" "data.path=$ROOT/data/digits.csv.gz" "train.ep
 # The test-only fault hooks are not in the product jar: runs that inject faults add this one.
 TOOLS_JAR="$ROOT/target/sparktrain-tools.jar"
 
-SCENARIOS=(client cluster failtask killed shapes lostworker)
+SCENARIOS=(client cluster failtask killed shapes lostworker sharded)
 ONLY=("$@")
 for s in "${ONLY[@]+"${ONLY[@]}"}"; do
   [[ " ${SCENARIOS[*]} " == *" $s "* ]] || { echo "cluster-test: unknown scenario '$s' (${SCENARIOS[*]})" >&2; exit 2; }
@@ -50,7 +52,7 @@ want() { # scenario: asked for (or everything is); 1 (client, the reference) whe
   local s
   [ ${#ONLY[@]} = 0 ] && return 0
   for s in "${ONLY[@]}"; do
-    [ "$s" = "$1" ] || { [ "$1" = client ] && [ "$s" != shapes ]; } && return 0
+    [ "$s" = "$1" ] || { [ "$1" = client ] && [ "$s" != shapes ] && [ "$s" != sharded ]; } && return 0
   done
   return 1
 }
@@ -255,6 +257,14 @@ check_saved() {
   jq -e --argjson n "$SHAPE_EPOCHS" '.history | length == $n' "$1/model.json" >/dev/null || fail "$1: not $SHAPE_EPOCHS epochs"
 }
 same_as() { [ "$(sha "$2")" = "$1" ] || fail "$2/params.bin: SHA-256 $(sha "$2") differs from the 1-executor run's $1"; }
+# run $1 (in the background): its executor process $2 killed; it finishes, the driver reports $3, params.bin has SHA-256 $4
+killed_executor_run_ends_same() {
+  kill -9 "$2"
+  wait "$BG_PID" || fail "$1: exit status $? (log: $OUT/$1.log)"
+  grep -q "$3" "$OUT/$1.log" || fail "$1: the driver did not report '$3'"
+  check_saved "$OUT/$1"
+  same_as "$4" "$OUT/$1"
+}
 executors_of_app() { # executors (live or finished) the Workers ran for application $1
   local p
   for p in "$WORKER_UI" $((WORKER_UI + 1)); do worker "$p" | jq --arg a "$1" '[.executors[], .finishedexecutors[]] | map(select(.appid == $a)) | length'; done \
@@ -277,11 +287,7 @@ scenario_shapes() {
   # an executor of worker 2: a child JVM of the Worker (the driver runs here, in client mode)
   victim=$(ps -o pid= --ppid "$(cat "$ROOT/target/cluster/pids/worker-2.pid")" | head -1 | tr -d ' ')
   [ -n "$victim" ] || fail "shape4: no executor process under worker 2"
-  kill -9 "$victim"
-  wait "$BG_PID" || fail "shape4: exit status $? (log: $OUT/shape4.log)"
-  grep -q "Lost executor" "$OUT/shape4.log" || fail "shape4: the driver did not report a lost executor"
-  check_saved "$OUT/shape4"
-  same_as "$one" "$OUT/shape4"
+  killed_executor_run_ends_same shape4 "$victim" "Lost executor" "$one"
 
   # interrupted (driver killed) after the epoch-2 checkpoint on 4 executors, resumed on 2 with 3
   # partitions, the partial sums merged on the executors (a shuffle per step) rather than the driver
@@ -358,6 +364,46 @@ scenario_lostworker() {
   [ "$(master | jq '[.workers[] | select(.state == "ALIVE")] | length')" = 1 ] || fail "expected 1 live worker after the kill"
   timed "6. worker 2 killed after epoch 2 (val_acc $acc)" $((SECONDS - t))
   say "6. lost worker: executor $exec2 and its blocks ($lost) lost, recomputed, finished on worker 1, same params.bin"
+}
+
+# ---------------------------------------------------------------------------- 7. sharded step
+# The optimizer step on the executors: parameters and optimizer state in slices (clip_grad_norm_
+# sums per tensor, so the digits model makes 4 slices), each kept with a replica. One executor that
+# holds a slice is killed in epoch 2: its slices are read from their replicas and its lost gradient
+# recomputed. params.bin equals the driver-side step's on 1 executor and the sharded step's in local mode.
+SHARD_JOB=("${SHAPE_JOB[@]}" "clip.max_norm=5")
+scenario_sharded() {
+  local ref owner victim
+  t=$SECONDS
+  wait_until 60 "no application on the cluster" no_active_apps
+  submit_client shardref --conf spark.cores.max=1 -- "${SHARD_JOB[@]}" "data.partitions=1" "train.sharded_optimizer=off" \
+    "output.dir=$OUT/shardref"
+  check_saved "$OUT/shardref"
+  ref=$(sha "$OUT/shardref")
+  submit_client_bg sharded4 --conf spark.cores.max=4 --conf spark.ui.port=$UI_PORT "${SHARD_JOB[@]}" "data.partitions=8" \
+    "train.sharded_optimizer=on" "output.dir=$OUT/sharded4"
+  wait_for_line "$OUT/sharded4.log" "^epoch +1/$SHAPE_EPOCHS " "$RUN_TIMEOUT" "$BG_PID"
+  app=$(master | jq -r '.activeapps[0].id')
+  rest="http://127.0.0.1:$UI_PORT/api/v1/applications/$app"
+  owner=""
+  find_owner() { # an executor holding a block of the cached slices (the RDDs ShardedStep names so)
+    local r
+    for r in $(curl -sf --max-time 10 "$rest/storage/rdd" | jq -r '.[] | select(.name | startswith("sparktrain sharded state")) | .id'); do
+      owner=$(curl -sf --max-time 10 "$rest/storage/rdd/$r" | jq -r '[.partitions[].executors[]] | map(select(. != "driver")) | .[0] // empty')
+      [ -n "$owner" ] && return 0
+    done
+    return 1
+  }
+  wait_until 60 "an executor that owns a slice" find_owner
+  victim=$(pgrep -f -- "--executor-id $owner .*--app-id $app" | head -1)
+  [ -n "$victim" ] || fail "sharded4: no process for executor $owner"
+  killed_executor_run_ends_same sharded4 "$victim" "Lost executor $owner" "$ref"
+  timeout -k 10 "$RUN_TIMEOUT" ./submit.sh "${SHARD_JOB[@]}" "data.partitions=3" "train.sharded_optimizer=on" \
+    "output.dir=$OUT/shardlocal" >"$OUT/shardlocal.log" 2>&1 || fail "shardlocal: exit status $? (log: $OUT/shardlocal.log)"
+  check_saved "$OUT/shardlocal"
+  same_as "$ref" "$OUT/shardlocal"
+  timed "7. sharded step: 4 executors, slice owner $owner killed; local mode" $((SECONDS - t))
+  say "7. sharded step: owner $owner killed mid-run, same params.bin as the driver-side step ($ref)"
 }
 
 # ---------------------------------------------------------------------------- run them

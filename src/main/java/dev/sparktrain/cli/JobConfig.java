@@ -28,7 +28,7 @@ import java.util.TreeSet;
  */
 public final class JobConfig {
     static final List<String> DATA_KEYS = DataSettings.KEYS;
-    static final List<String> TRAIN_KEYS = List.of("epochs", "batch_size", "shuffle", "seed", "nonfinite", "precision");
+    static final List<String> TRAIN_KEYS = List.of("epochs", "batch_size", "shuffle", "seed", "nonfinite", "precision", "sharded_optimizer");
     static final List<String> TOP_KEYS = List.of("model", "model.init", "loss", "optimizer", "scheduler", "clip", "output.dir",
             "output.safetensors", "output.safetensors.dtype", "resume");
     static final List<String> OPEN_PREFIXES = List.of("loss.", "optimizer.", "scheduler.", "clip.", "param_groups.bias.");
@@ -101,7 +101,9 @@ public final class JobConfig {
         if (batch < 0) throw trainO.error("batch_size", "must be >= 1 (or 0 for full batch), got " + batch);
         TrainSettings.NonFinite nonFinite = trainO.getChoice("nonfinite", "stop", "stop", "skip").equals("skip")
                 ? TrainSettings.NonFinite.SKIP : TrainSettings.NonFinite.STOP;
-        this.train = new TrainSettings(epochs, batch, trainO.getBool("shuffle", true), seed, schedulerInterval, nonFinite);
+        TrainSettings.Sharding sharding = TrainSettings.Sharding.valueOf(
+                trainO.getChoice("sharded_optimizer", "auto", "auto", "on", "off").toUpperCase(java.util.Locale.ROOT));
+        this.train = new TrainSettings(epochs, batch, trainO.getBool("shuffle", true), seed, schedulerInterval, nonFinite, sharding);
         this.precision = Precision.parse(trainO.getChoice("precision", "float64", "float64", "float32"));
         this.outputDir = v.getOrDefault("output.dir", "runs/latest");
         this.outputSafetensors = outputSafetensors();

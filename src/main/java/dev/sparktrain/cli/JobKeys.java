@@ -57,6 +57,8 @@ final class JobKeys {
         MEANING.put("train.seed", "seed for initial weights, shuffling and the validation split (default 42)");
         MEANING.put("train.precision", "float64 (default) or float32: the precision every layer computes in (float32: "
                 + "sgemm, float activations, float sums within a 512-row chunk); weights, gradient sums and optimizer stay float64");
+        MEANING.put("train.sharded_optimizer", "auto (default: on from 4,194,304 parameters), on or off: the optimizer "
+                + "step and its state in slices on the executors (ZeRO-1) instead of on the driver; the same bits either way");
         MEANING.put("train.nonfinite", "a NaN/Inf loss or gradient: stop (default) or skip the optimizer step");
         MEANING.put("output.dir", "where the model, metrics, report and checkpoints go (default runs/latest)");
         MEANING.put("output.safetensors", "also write the weights as <output.dir>/model.safetensors for PyTorch's "

@@ -93,6 +93,32 @@ public final class SumTree implements Externalizable {
         return null;
     }
 
+    /**
+     * This partial tree cut into one tree per slice of the vector: tree k holds every node's
+     * values [bounds[k], bounds[k+1]) followed by its last {@code tail} values (the statistics
+     * every slice's owner needs). Addition is element-wise, so the slices' roots are exactly the
+     * slices of this tree's root: the reduce-scatter of the sharded step. This tree is used up.
+     */
+    public SumTree[] sliced(int[] bounds, int tail) {
+        SumTree[] out = new SumTree[bounds.length - 1];
+        for (int k = 0; k < out.length; k++) out[k] = new SumTree(leaves);
+        for (Map.Entry<Long, double[]> e : nodes.entrySet()) {
+            double[] v = e.getValue();
+            for (int k = 0; k < out.length; k++) {
+                double[] s = EMPTY;
+                if (v.length > 0) {
+                    int len = bounds[k + 1] - bounds[k];
+                    s = new double[len + tail];
+                    System.arraycopy(v, bounds[k], s, 0, len);
+                    System.arraycopy(v, v.length - tail, s, len, tail);
+                }
+                out[k].nodes.put(e.getKey(), s);
+            }
+        }
+        nodes.clear();
+        return out;
+    }
+
     /** Vectors held (for measuring what a partial tree costs to send). */
     public int vectors() {
         int n = 0;

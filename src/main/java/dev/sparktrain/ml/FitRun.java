@@ -170,6 +170,11 @@ final class FitRun {
         }
 
         @Override
+        public boolean needsParams(EpochStats s) {
+            return false;
+        }
+
+        @Override
         public void afterEpoch(EpochStats s, double[] params) {
             rows.add(MetricsLog.historyRow(s, regression));
         }

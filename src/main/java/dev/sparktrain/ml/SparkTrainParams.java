@@ -120,6 +120,11 @@ public interface SparkTrainParams extends Params {
         return trainParams().trainPrecision;
     }
 
+    /** Where the optimizer step runs: auto (default), on (sharded on the executors) or off (the driver). */
+    default Param<String> shardedOptimizer() {
+        return trainParams().shardedOptimizer;
+    }
+
     default IntParam numPartitions() {
         return trainParams().numPartitions;
     }
@@ -307,6 +312,10 @@ public interface SparkTrainParams extends Params {
 
     default String getTrainPrecision() {
         return getOrDefault(trainPrecision());
+    }
+
+    default String getShardedOptimizer() {
+        return getOrDefault(shardedOptimizer());
     }
 
     default int getNumPartitions() {

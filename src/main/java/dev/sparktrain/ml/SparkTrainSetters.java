@@ -127,6 +127,11 @@ public interface SparkTrainSetters<T extends SparkTrainSetters<T>> extends Spark
         return self();
     }
 
+    default T setShardedOptimizer(String v) {
+        set(shardedOptimizer(), v);
+        return self();
+    }
+
     default T setNumPartitions(int v) {
         set(numPartitions(), v);
         return self();

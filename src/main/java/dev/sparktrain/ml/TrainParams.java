@@ -50,6 +50,7 @@ public final class TrainParams implements Serializable {
     final Param<String> storage;
     final Param<String> precision;
     final Param<String> trainPrecision;
+    final Param<String> shardedOptimizer;
     final IntParam numPartitions;
     final BooleanParam verbose;
 
@@ -141,6 +142,10 @@ public final class TrainParams implements Serializable {
                 + "(PyTorch's model.float(): a float32 copy of the weights, float activations; the weights, the gradient "
                 + "sums and the optimizer stay float64); the job file's train.precision. The model scores in it too",
                 Check.choice("trainPrecision", "float64", "float32"));
+        shardedOptimizer = new Param<>(owner, "shardedOptimizer", "where the optimizer step runs: auto (on from "
+                + "4,194,304 parameters), on (slices of the parameters and the optimizer state on the executors, ZeRO-1) or off "
+                + "(the driver); the same bits either way; the job file's train.sharded_optimizer",
+                Check.choice("shardedOptimizer", "auto", "on", "off"));
         numPartitions = new IntParam(owner, "numPartitions", "partitions of the cached training rows (0: Spark's default "
                 + "parallelism)", Check.atLeast("numPartitions", 0));
         verbose = new BooleanParam(owner, "verbose", "print one progress line per epoch to standard output");
@@ -191,6 +196,7 @@ public final class TrainParams implements Serializable {
         owner.setDefault(storage, "auto");
         owner.setDefault(precision, "float64");
         owner.setDefault(trainPrecision, "float64");
+        owner.setDefault(shardedOptimizer, "auto");
         owner.setDefault(numPartitions, 0);
         owner.setDefault(verbose, false);
         owner.setDefault(validationIndicatorCol, "");

@@ -236,7 +236,8 @@ final class Training {
                 : new Options("biasOptions", options(p.getBiasOptions(), "biasOptions", who));
         PlanChoices choices = new PlanChoices(model, lossName, new Options("lossOptions", options(p.getLossOptions(), "lossOptions", who)),
                 p.getOptimizer(), new Options("optimizerOptions", optOptions), bias, scheduler, new Options("schedulerOptions", so),
-                new Options("clipping", clip), new TrainSettings(p.getEpochs(), p.getBatchSize(), p.getShuffle(), p.getSeed(), interval));
+                new Options("clipping", clip), new TrainSettings(p.getEpochs(), p.getBatchSize(), p.getShuffle(), p.getSeed(), interval, null,
+                TrainSettings.Sharding.valueOf(p.getShardedOptimizer().toUpperCase(java.util.Locale.ROOT))));
         JobPlan plan = JobPlan.build(choices, (part, e) -> new IllegalArgumentException(who + ": "
                 + (part == JobPlan.Part.OPTIMIZER ? optimizerRefusal(e.getMessage(), bias != null, optOptions) : e.getMessage()), e),
                 loss -> { });

@@ -2,7 +2,10 @@ package dev.sparktrain.plan;
 
 import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.lr.Scheduler;
+import dev.sparktrain.spark.ShardedStep;
+import dev.sparktrain.spark.SliceNorm;
 import dev.sparktrain.spark.SparkBackend;
+import dev.sparktrain.train.StepBackend;
 import dev.sparktrain.spark.load.LoadedData;
 import dev.sparktrain.train.EpochStats;
 import dev.sparktrain.train.Trainer;
@@ -25,8 +28,12 @@ public final class PlanRun {
      * place; the blocks are released afterwards, whatever happens.
      */
     public static List<EpochStats> fit(JavaSparkContext jsc, JobPlan plan, LoadedData data, Trainer trainer, double[] params) {
-        try (SparkBackend backend = new SparkBackend(jsc, data.train(), data.validation(), plan.model(), plan.loss(),
-                plan.train().batchSize())) {
+        SparkBackend spark = new SparkBackend(jsc, data.train(), data.validation(), plan.model(), plan.loss(),
+                plan.train().batchSize());
+        try (StepBackend backend = plan.train().sharding().on(params.length)
+                ? new ShardedStep(spark, params, trainer.optimizer(), new SliceNorm(plan.clipper(), params.length),
+                data.train().getNumPartitions())
+                : spark) {
             return trainer.fit(params, backend);
         } finally {
             data.train().unpersist(false);

@@ -99,10 +99,7 @@ public final class SparkBackend implements StepBackend {
     @Override
     public StepSums batchSums(double[] params, EpochOrder order, int epoch, int step, long from, long to) {
         int[] holding = trainLayout.holding(order.shuffled(), from, to);
-        // Spark UI: jobs grouped by epoch, each named by its epoch and step.
-        jsc.setJobGroup("sparktrain-" + runKey.substring(0, 8) + "-epoch-" + (epoch + 1), "sparktrain epoch " + (epoch + 1), false);
-        jsc.setJobDescription("sparktrain epoch " + (epoch + 1) + " step " + (step + 1));
-        lastEpoch = epoch;
+        describe(epoch, "step " + (step + 1)); // Spark UI: jobs grouped by epoch, each named by its epoch and step
         Weights weights = Weights.of(jsc, params);
         try {
             boolean onExecutors = reduce.onExecutors(model.paramCount(), holding.length);
@@ -136,6 +133,58 @@ public final class SparkBackend implements StepBackend {
         } finally {
             weights.destroy();
         }
+    }
+
+    // What the sharded step (ShardedStep) reuses of this backend: the blocks, their layout, the tasks.
+
+    JavaSparkContext context() {
+        return jsc;
+    }
+
+    JavaRDD<PackedBlock> trainBlocks() {
+        return train;
+    }
+
+    JavaRDD<PackedBlock> validationBlocks() {
+        return validation == null || validationGroups.rows() == 0 ? null : validation;
+    }
+
+    RowGroups validationGroups() {
+        return validationGroups;
+    }
+
+    Sequential model() {
+        return model;
+    }
+
+    Loss loss() {
+        return loss;
+    }
+
+    /** The partitions holding rows of the step's positions [from, to). */
+    int[] holding(EpochOrder order, long from, long to) {
+        return trainLayout.holding(order.shuffled(), from, to);
+    }
+
+    /** One partition's share of a step computed with {@code weights}, every partition taking part. */
+    SumTasks.Step stepTask(Weights weights, EpochOrder order, int epoch, long from, long to) {
+        int threads = TaskThreads.forStep(configuredThreads, totalCores, executorCores, trainLayout.partitions());
+        return new SumTasks.Step(model, loss, runKey, weights, order, trainLayout.groups(), epoch, from, to, threads);
+    }
+
+    SumTasks.Eval evalTask(Weights weights) {
+        return new SumTasks.Eval(model, loss, runKey, weights, validationGroups);
+    }
+
+    /** Names the next job in the Spark UI. */
+    void describe(int epoch, String what) {
+        jsc.setJobGroup("sparktrain-" + runKey.substring(0, 8) + "-epoch-" + (epoch + 1), "sparktrain epoch " + (epoch + 1), false);
+        jsc.setJobDescription("sparktrain epoch " + (epoch + 1) + " " + what);
+        lastEpoch = epoch;
+    }
+
+    int lastEpoch() {
+        return lastEpoch;
     }
 
     @Override

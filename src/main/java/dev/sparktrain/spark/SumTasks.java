@@ -107,6 +107,11 @@ final class SumTasks {
             this.threads = threads;
         }
 
+        /** This task with the weights given (the sharded step's gathered slices); null: the partition holds no batch rows. */
+        Step withWeights(double[] params) {
+            return new Step(model, loss, runKey, new SparkBackend.Weights(params, null), order, groups, epoch, from, to, threads);
+        }
+
         @Override
         Sequential model() {
             return model;
@@ -150,6 +155,11 @@ final class SumTasks {
             this.runKey = runKey;
             this.weights = weights;
             this.groups = groups;
+        }
+
+        /** This task with the weights given (the sharded step's gathered slices). */
+        Eval withWeights(double[] params) {
+            return new Eval(model, loss, runKey, new SparkBackend.Weights(params, null), groups);
         }
 
         @Override

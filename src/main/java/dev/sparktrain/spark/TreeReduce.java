@@ -91,7 +91,7 @@ final class TreeReduce {
     }
 
     /** Drops the step's shuffle files now rather than when the driver's GC notices the RDDs are gone. */
-    private static void removeShuffles(JavaSparkContext jsc, RDD<?>... rdds) {
+    static void removeShuffles(JavaSparkContext jsc, RDD<?>... rdds) {
         if (jsc.sc().cleaner().isEmpty()) return;
         for (RDD<?> r : rdds) {
             if (r.dependencies().head() instanceof ShuffleDependency<?, ?, ?> s) {

@@ -49,11 +49,16 @@ public final class CheckpointWriter implements TrainListener {
     }
 
     @Override
-    public void afterEpoch(EpochStats s, double[] params) {
+    public boolean needsParams(EpochStats s) {
         EarlyStopping es = content.earlyStopping();
-        boolean due = (policy.every() > 0 && s.epoch() % policy.every() == 0) || s.epoch() >= policy.epochs()
+        return (policy.every() > 0 && s.epoch() % policy.every() == 0) || s.epoch() >= policy.epochs()
                 || (es != null && es.stopped());
-        if (!due) return;
+    }
+
+    @Override
+    public void afterEpoch(EpochStats s, double[] params) {
+        if (!needsParams(s)) return;
+        EarlyStopping es = content.earlyStopping();
         Sequential model = content.model();
         Checkpoint c = new Checkpoint(s.epoch(), s.steps(), model.spec(), model.tensorSizes(), content.loss(), params.clone(),
                 content.optimizer().state(), content.scheduler() == null ? null : content.scheduler().state(),

@@ -111,6 +111,11 @@ public final class MetricsLog implements TrainListener {
     }
 
     @Override
+    public boolean needsParams(EpochStats s) {
+        return false;
+    }
+
+    @Override
     public void afterEpoch(EpochStats s, double[] params) {
         Map<String, Object> row = epochRow(s, regression);
         if (countSkipped || skippedThisEpoch > 0) row.put("skipped_steps", skippedThisEpoch);

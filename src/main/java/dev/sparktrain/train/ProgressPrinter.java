@@ -130,6 +130,11 @@ public final class ProgressPrinter implements TrainListener {
     }
 
     @Override
+    public boolean needsParams(EpochStats s) {
+        return false;
+    }
+
+    @Override
     public void afterEpoch(EpochStats s, double[] params) {
         elapsed += s.seconds();
         seen++; // epochs run by this process (a resumed run starts past epoch 1)

@@ -16,6 +16,11 @@ public interface StepBackend extends AutoCloseable {
     /** Sums over the whole validation set, or null when there is none. */
     StepSums validationSums(double[] params);
 
+    /** The owners of the parameters when the optimizer step runs on them, else null (the step runs on the driver). */
+    default ShardedUpdates sharded() {
+        return null;
+    }
+
     @Override
     default void close() {
     }

@@ -34,4 +34,13 @@ public interface TrainListener {
 
     default void afterEpoch(EpochStats stats, double[] params) {
     }
+
+    /**
+     * Whether {@link #afterEpoch} reads the parameters or the optimizer's state this epoch: with the
+     * sharded step they live on the executors, and the driver fetches them (d values) only when a
+     * listener says so.
+     */
+    default boolean needsParams(EpochStats stats) {
+        return true;
+    }
 }

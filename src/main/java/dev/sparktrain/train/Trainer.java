@@ -3,8 +3,10 @@ package dev.sparktrain.train;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.data.EpochOrder;
 import dev.sparktrain.optim.Optimizer;
+import dev.sparktrain.optim.OptimizerShard;
 import dev.sparktrain.optim.ParamGroup;
 import dev.sparktrain.optim.clip.GradientClipper;
+import dev.sparktrain.optim.clip.NormPieces;
 import dev.sparktrain.optim.lr.ReduceLROnPlateau;
 import dev.sparktrain.optim.lr.Scheduler;
 
@@ -40,6 +42,11 @@ public final class Trainer {
         this.scheduler = scheduler;
         this.clipper = clipper;
         this.settings = settings;
+    }
+
+    /** The optimizer whose param groups this loop steps (and whose state a sharded step starts from). */
+    public Optimizer optimizer() {
+        return optimizer;
     }
 
     public Trainer listen(TrainListener l) {
@@ -87,6 +94,7 @@ public final class Trainer {
         long stepsPerEpoch = (n + batch - 1) / batch;
         List<EpochStats> history = new ArrayList<>(priorHistory);
         long globalStep = startStep;
+        ShardedUpdates owners = backend.sharded();
         boolean stop = earlyStopping != null && earlyStopping.stopped();
         for (int epoch = startEpoch; epoch < settings.epochs() && !stop; epoch++) {
             long t0 = System.nanoTime();
@@ -102,14 +110,31 @@ public final class Trainer {
                 long ts = System.nanoTime();
                 long from = s * batch;
                 long to = Math.min(n, from + batch);
-                StepSums sums = backend.batchSums(params, order, epoch, (int) s, from, to);
-                double norm = sums.normalizer();
                 long rows = to - from;
-                double batchLoss = sums.reducedLoss();
-                double[] grad = sums.grad();   // ours to keep: reduced in place
-                for (int i = 0; i < grad.length; i++) grad[i] /= norm;
-                // The norm is taken before clipping; NaN or Inf in any component makes it non-finite.
-                double stepNorm = !Double.isFinite(batchLoss) ? Double.NaN : clipper == null ? norm2(grad) : clipper.clip(grad);
+                double norm;
+                double batchLoss;
+                double stepNorm;
+                double[] grad = null;
+                long labelledRows;
+                double correctRows;
+                if (owners != null) {
+                    ShardedUpdates.ShardedSums sums = owners.batch(order, epoch, (int) s, from, to);
+                    norm = sums.normalizer();
+                    batchLoss = sums.reducedLoss();
+                    stepNorm = sums.norm();
+                    labelledRows = sums.rows();
+                    correctRows = sums.correct();
+                } else {
+                    StepSums sums = backend.batchSums(params, order, epoch, (int) s, from, to);
+                    norm = sums.normalizer();
+                    batchLoss = sums.reducedLoss();
+                    grad = sums.grad();   // ours to keep: reduced in place
+                    for (int i = 0; i < grad.length; i++) grad[i] /= norm;
+                    // The norm is taken before clipping; NaN or Inf in any component makes it non-finite.
+                    stepNorm = !Double.isFinite(batchLoss) ? Double.NaN : clipper == null ? norm2(grad) : clipper.clip(grad);
+                    labelledRows = sums.rows();
+                    correctRows = sums.correct();
+                }
                 if (!Double.isFinite(batchLoss) || !Double.isFinite(stepNorm)) {
                     String what = "epoch " + (epoch + 1) + " step " + (s + 1) + ": "
                             + (norm == 0 ? "the batch's sample weights (times its targets' class weights) add up to 0, "
@@ -123,6 +148,7 @@ public final class Trainer {
                     // as AMP's GradScaler: no optimizer step, but the schedule goes on (a per-step scheduler
                     // still steps; ReduceLROnPlateau, which would judge the non-finite loss, does not)
                     skipped++;
+                    if (owners != null) owners.skip();
                     for (TrainListener l : listeners) l.skippedStep(epoch + 1, globalStep + 1, what);
                     if (interval() == Scheduler.Interval.STEP && !(scheduler instanceof ReduceLROnPlateau)) scheduler.step();
                     continue;
@@ -130,7 +156,8 @@ public final class Trainer {
                 gradNorm = stepNorm;
                 for (TrainListener l : listeners) l.beforeStep(epoch, globalStep, optimizer);
                 double[] lrUsed = listeners.isEmpty() ? null : lrs();
-                optimizer.step(params, grad);
+                if (owners != null) owners.step(stepNorm, OptimizerShard.hypers(optimizer));
+                else optimizer.step(params, grad);
                 if (interval() == Scheduler.Interval.STEP) scheduler.step(batchLoss);
                 if (!listeners.isEmpty()) {
                     StepStats ss = new StepStats(epoch + 1, globalStep + 1, batchLoss, gradNorm, lrUsed, rows,
@@ -139,8 +166,8 @@ public final class Trainer {
                 }
                 lossWeighted += batchLoss * rows;
                 rowsCounted += rows;
-                labelled += sums.rows();
-                correct += sums.correct();
+                labelled += labelledRows;
+                correct += correctRows;
             }
             // skipped steps (train.nonfinite = skip) count in neither the loss nor the accuracy
             double trainLoss = rowsCounted == n ? lossWeighted / n : lossWeighted / rowsCounted;
@@ -157,18 +184,28 @@ public final class Trainer {
             EpochStats st = new EpochStats(epoch + 1, globalStep, trainLoss, trainAcc, valLoss, valAcc,
                     lrAtStart, gradNorm, secs, n / secs);
             history.add(st);
+            // the driver's copy of the parameters and optimizer state, when a checkpoint or early stopping reads them
+            if (owners != null && (earlyStopping != null || listeners.stream().anyMatch(l -> l.needsParams(st)))) sync(owners, params);
             if (earlyStopping != null) stop = earlyStopping.update(st, params);
             for (TrainListener l : listeners) l.afterEpoch(st, params);
         }
+        if (owners != null) sync(owners, params);
         if (earlyStopping != null) earlyStopping.restore(params);
         return history;
     }
 
-    /** The 2-norm of the gradient, reported as grad_norm when nothing clips. */
+    /** The owners' parameters and optimizer state into the driver's (d values: once an epoch at most). */
+    private void sync(ShardedUpdates owners, double[] params) {
+        owners.copyParams(params);
+        optimizer.loadState(owners.optimizerState());
+    }
+
+    /**
+     * The 2-norm of the gradient, reported as grad_norm when nothing clips: summed over blocks of
+     * the vector ({@link NormPieces}), as a sharded step sums it from its owners' partials.
+     */
     private static double norm2(double[] g) {
-        double s = 0;
-        for (double v : g) s += v * v;
-        return Math.sqrt(s);
+        return new NormPieces(new int[] {g.length}).norm2(g);
     }
 
     private double[] lrs() {

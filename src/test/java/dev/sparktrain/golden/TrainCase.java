@@ -9,6 +9,7 @@ import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.optim.GroupSpec;
 import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.Optimizers;
+import dev.sparktrain.optim.clip.GradientClipper;
 import dev.sparktrain.optim.clip.GradientClippers;
 import dev.sparktrain.optim.lr.Scheduler;
 import dev.sparktrain.optim.lr.Schedulers;
@@ -110,6 +111,17 @@ final class TrainCase {
 
     /** Trains the case from {@code params0} against {@code backend}. */
     Run run(StepBackend backend) {
+        return run((params, opt, clipper) -> backend);
+    }
+
+    /** Makes the backend of a run from its starting parameters, optimizer and clipper (the sharded step needs them). */
+    @FunctionalInterface
+    interface BackendFor {
+        StepBackend make(double[] params, Optimizer optimizer, GradientClipper clipper);
+    }
+
+    /** Trains the case from {@code params0} against the backend {@code backendFor} makes. */
+    Run run(BackendFor backendFor) {
         Map<String, Object> o = Golden.map(c.get("optimizer"));
         double[] params = Golden.doubles(c.get("params0"));
         Optimizer opt = Optimizers.create((String) o.get("name"), Golden.options(o.get("options"), id),
@@ -127,8 +139,9 @@ final class TrainCase {
         List<Double> batchMom = new ArrayList<>();
         List<Double> stepLoss = new ArrayList<>();
         List<double[]> paramsPerEpoch = new ArrayList<>();
-        Trainer t = new Trainer(opt, sched, clip == null ? null : GradientClippers.create(clipOpts, model.tensorSizes()),
-                new TrainSettings(epochs, batch, false, 0, interval));
+        GradientClipper clipper = clip == null ? null : GradientClippers.create(clipOpts, model.tensorSizes());
+        Trainer t = new Trainer(opt, sched, clipper, new TrainSettings(epochs, batch, false, 0, interval));
+        StepBackend backend = backendFor.make(params, opt, clipper);
         t.listen(new TrainListener() {
             @Override
             public void beforeStep(int epoch, long step, Optimizer optimizer) {

@@ -4,7 +4,10 @@ import dev.sparktrain.config.Options;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.nn.Losses;
 import dev.sparktrain.nn.Sequential;
+import dev.sparktrain.spark.ShardedStep;
+import dev.sparktrain.spark.SliceNorm;
 import dev.sparktrain.spark.SparkBackend;
+import dev.sparktrain.train.StepBackend;
 import dev.sparktrain.train.EpochStats;
 import dev.sparktrain.train.TrainListener;
 import dev.sparktrain.train.TrainSettings;
@@ -108,18 +111,26 @@ final class ScaleCase {
      */
     static Row run(JavaSparkContext jsc, TaskMetricsListener metrics, String model, int executors,
                    JavaRDD<PackedBlock> data, long rows, Sequential net, String path, int warm, int steps, long seed) {
-        jsc.sc().conf().set(SparkBackend.REDUCE_CONF, path);
+        boolean sharded = path.equals("sharded");
+        jsc.sc().conf().set(SparkBackend.REDUCE_CONF, sharded ? "auto" : path);
         BenchModel m = new BenchModel(model, net, Losses.create("CrossEntropyLoss", Options.empty("loss"), 2), net.spec());
         double[] params = net.initParams(seed);
         Trainer trainer = new Trainer(m.adam(1e-3), null, m.clip(1.0), new TrainSettings(warm + steps, 0, false, seed, null));
         List<double[]> perStep = new ArrayList<>();
         List<TaskMetricsListener.Totals> moved = new ArrayList<>();
         int parts = data.getNumPartitions();
-        try (SparkBackend sb = new SparkBackend(jsc, data, null, net, m.loss(), 0)) {
+        SparkBackend spark = new SparkBackend(jsc, data, null, net, m.loss(), 0);
+        try (StepBackend sb = sharded ? new ShardedStep(spark, params, trainer.optimizer(),
+                new SliceNorm(m.clip(1.0), net.paramCount()), parts) : spark) {
             TaskMetricsListener.drain(jsc.sc());
             TaskMetricsListener.Totals[] last = {metrics.snapshot()};
             long[] cpu = {TimedFit.processCpuNanos()};
             trainer.listen(new TrainListener() {
+                @Override
+                public boolean needsParams(EpochStats st) {
+                    return false;
+                }
+
                 @Override
                 public void afterEpoch(EpochStats st, double[] p) {
                     long now = TimedFit.processCpuNanos();

@@ -33,7 +33,8 @@ public final class GradientClippers {
             }
             double v = o.getDouble("clip_value");
             if (!(v > 0)) throw o.error("clip_value", "must be > 0 (0 turns clipping off), got " + v);
-            return new ClipGradValue(v, tensorSizes);
+            // the logged 2-norm over blocks of the whole vector, as Trainer's when nothing clips
+            return new ClipGradValue(v, new int[] {java.util.Arrays.stream(tensorSizes).sum()});
         }
         if (!normOn) {
             if (o.has("max_norm") || o.has("clip_value") || o.keys().isEmpty()) return null;

@@ -1,0 +1,289 @@
+package dev.sparktrain.spark;
+
+import dev.sparktrain.data.EpochOrder;
+import dev.sparktrain.data.PackedBlock;
+import dev.sparktrain.data.SumTree;
+import dev.sparktrain.nn.BatchKernel;
+import dev.sparktrain.optim.Optimizer;
+import dev.sparktrain.optim.OptimizerShard;
+import dev.sparktrain.train.ShardedUpdates;
+import dev.sparktrain.train.StepBackend;
+import dev.sparktrain.train.StepSums;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sharded optimizer step (ZeRO-1): the parameters and the optimizer state live in K slices
+ * ({@link Shard}s, a cached RDD) on the executors, and the driver keeps only the loop and the
+ * scalars. One step is one Spark job of three stages:
+ * <ol>
+ *   <li><b>update and all-gather</b>: each owner applies the previous step's update to its slice
+ *       (the same optimizer code, {@link OptimizerShard}) and sends the slice to every partition
+ *       holding rows of this batch;</li>
+ *   <li><b>gradient and reduce-scatter</b>: each partition assembles the weights, computes its
+ *       partial {@link SumTree} as the driver-side step does and cuts it into one tree per slice
+ *       ({@link SumTree#sliced}), sent to the slice's owner;</li>
+ *   <li><b>owners</b>: each owner merges its trees (the tree fixes the order of every addition, so
+ *       its slice of the root has the bits of the unsharded root's), divides by the normalizer,
+ *       and returns the loss, counts and its pieces' norm partials: a few numbers per owner.</li>
+ * </ol>
+ * The driver turns the partials into the clip norm, applies the non-finite policy and the
+ * scheduler, and the owners take the step in the next job. Slices end on the clip norm's piece
+ * boundaries ({@link SliceNorm}), so the norm has the driver-side step's bits too.
+ *
+ * <p>Fault tolerance: each new state RDD is persisted (replicated on a cluster) and local-checkpointed,
+ * so its lineage ends there: a lost owner's slice is read from its replica; a lost gradient is
+ * recomputed from the state. The pending gradient is cached without replication.
+ */
+public final class ShardedStep implements StepBackend, ShardedUpdates {
+    private final SparkBackend base;
+    private final Optimizer optimizer;
+    private final JavaSparkContext jsc;
+    private final SliceNorm norm;
+    private final int[] bounds;
+    private final int paramCount;
+    private final StorageLevel stateLevel;
+    private final List<RDD<?>> stale = new ArrayList<>();
+    /** Parameters and optimizer state after the last applied update. */
+    private JavaRDD<Shard> state;
+    /** The state with the last batch's gradient, before the driver's decision. */
+    private JavaRDD<Shard> withGradient;
+    private Update pending;
+
+    /** What the driver decided about the pending gradient. */
+    private record Update(double norm, List<Map<String, Object>> hypers) implements java.io.Serializable {
+    }
+
+    /**
+     * @param params    the starting parameters (the driver's; they go out once, here)
+     * @param optimizer the optimizer whose state (fresh or restored) the shards start from
+     * @param shards    how many slices at most (each ends on a piece boundary)
+     */
+    public ShardedStep(SparkBackend base, double[] params, Optimizer optimizer, SliceNorm norm, int shards) {
+        this.base = base;
+        this.optimizer = optimizer;
+        this.jsc = base.context();
+        this.norm = norm;
+        this.paramCount = params.length;
+        this.bounds = norm.shardBounds(shards);
+        boolean local = jsc.master().startsWith("local");
+        this.stateLevel = local ? StorageLevel.MEMORY_AND_DISK() : StorageLevel.MEMORY_AND_DISK_2();
+        List<Shard> first = new ArrayList<>();
+        Map<String, Object> start = optimizer.state();
+        for (int k = 0; k + 1 < bounds.length; k++) {
+            int a = bounds[k], b = bounds[k + 1];
+            first.add(new Shard(k, a, b, Arrays.copyOfRange(params, a, b), OptimizerShard.of(optimizer, start, a, b), null, null));
+        }
+        state = keep(jsc.parallelize(first, first.size()));
+    }
+
+    /** Slices [bounds[k], bounds[k+1]). */
+    public int[] bounds() {
+        return bounds.clone();
+    }
+
+    @Override
+    public long trainRows() {
+        return base.trainRows();
+    }
+
+    @Override
+    public ShardedUpdates sharded() {
+        return this;
+    }
+
+    @Override
+    public StepSums batchSums(double[] params, EpochOrder order, int epoch, int step, long from, long to) {
+        throw new IllegalStateException("the sharded step keeps the gradient on its owners: use sharded().batch");
+    }
+
+    @Override
+    public ShardedSums batch(EpochOrder order, int epoch, int step, long from, long to) {
+        applyPending();
+        base.describe(epoch, "step " + (step + 1) + " (sharded)");
+        int parts = base.trainBlocks().getNumPartitions();
+        int[] holding = base.holding(order, from, to);
+        JavaPairRDD<Integer, double[][]> weights = gather(holding, parts);
+        GradientSlices grads = new GradientSlices(base.stepTask(null, order, epoch, from, to), bounds);
+        JavaPairRDD<Integer, SumTree> scattered = base.trainBlocks()
+                .zipPartitions(weights.values(), grads)
+                .mapToPair(t -> t)
+                .partitionBy(new HashPartitioner(bounds.length - 1));
+        withGradient = state.zipPartitions(scattered.values(), new OwnerSums(base.loss().reduction()))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        SliceNorm n = norm;
+        List<double[]> reports = Spark.call("epoch " + (epoch + 1) + " step " + (step + 1), () ->
+                withGradient.map(s -> report(s, n)).collect());
+        dropStale();
+        stale.add(weights.rdd());
+        stale.add(scattered.rdd());
+        return sums(reports);
+    }
+
+    @Override
+    public void step(double stepNorm, List<Map<String, Object>> hypers) {
+        pending = new Update(stepNorm, List.copyOf(hypers));
+    }
+
+    @Override
+    public void skip() {
+        stale.add(withGradient.rdd());
+        withGradient = null;
+    }
+
+    @Override
+    public void copyParams(double[] into) {
+        applyPending();
+        base.describe(base.lastEpoch(), "parameters");
+        List<Tuple2<Integer, double[]>> slices = Spark.call("collecting the parameters", () ->
+                state.map(s -> new Tuple2<>(s.from(), s.params())).collect());
+        for (Tuple2<Integer, double[]> t : slices) System.arraycopy(t._2(), 0, into, t._1(), t._2().length);
+    }
+
+    @Override
+    public Map<String, Object> optimizerState() {
+        applyPending();
+        List<Map<String, Object>> parts = Spark.call("collecting the optimizer state", () ->
+                state.map(s -> s.optimizer().state()).collect());
+        Map<String, Object> merged = OptimizerShard.mergedState(optimizer, bounds, parts);
+        // the hyper-parameters as the driver holds them now: a scheduler may have moved them since the last step
+        merged.put("param_groups", new ArrayList<Object>(OptimizerShard.hypers(optimizer)));
+        return merged;
+    }
+
+    @Override
+    public StepSums validationSums(double[] params) {
+        JavaRDD<PackedBlock> v = base.validationBlocks();
+        if (v == null) return null;
+        applyPending();
+        base.describe(base.lastEpoch(), "validation (sharded)");
+        int parts = v.getNumPartitions();
+        int[] all = new int[parts];
+        for (int i = 0; i < parts; i++) all[i] = i;
+        JavaPairRDD<Integer, double[][]> weights = gather(all, parts);
+        SumTasks.Eval eval = base.evalTask(null);
+        int[] b = bounds;
+        List<SumTree> trees = Spark.call("validation", () -> v.zipPartitions(weights.values(),
+                (blocks, ws) -> List.of(eval.withWeights(assemble(ws, b)).sums(blocks)).iterator()).collect());
+        SumTree t = new SumTree(base.validationGroups().leaves());
+        for (SumTree p : trees) t.merge(p);
+        stale.add(weights.rdd());
+        double[] root = t.root();
+        return root == null ? null : StepSums.of(root, false, base.loss().reduction());
+    }
+
+    @Override
+    public void close() {
+        dropStale();
+        if (withGradient != null) withGradient.unpersist(false);
+        state.unpersist(false);
+        base.close();
+    }
+
+    /** The decided update becomes the next state (lazily: the next job computes it). */
+    private void applyPending() {
+        if (pending == null) {
+            if (withGradient != null) stale.add(withGradient.rdd());
+            withGradient = null;
+            return;
+        }
+        Update u = pending;
+        SliceNorm n = norm;
+        JavaRDD<Shard> next = withGradient.map(s -> updated(s, u, n));
+        stale.add(state.rdd());
+        stale.add(withGradient.rdd());
+        state = keep(next);
+        withGradient = null;
+        pending = null;
+    }
+
+    private JavaRDD<Shard> keep(JavaRDD<Shard> rdd) {
+        rdd.setName("sparktrain sharded state"); // scripts/cluster-test.sh finds the owners by it
+        rdd.persist(stateLevel);
+        rdd.rdd().localCheckpoint();
+        return rdd;
+    }
+
+    private static Shard updated(Shard s, Update u, SliceNorm n) {
+        Shard m = s.mutableCopy();
+        double[] g = m.grad();
+        n.clip(g, m.from(), m.to(), u.norm());
+        m.optimizer().setHypers(u.hypers());
+        m.optimizer().step(m.params(), g);
+        return m.withoutGradient();
+    }
+
+    /** Each holding partition's copy of every slice: (partition, [k] → slice k). */
+    private JavaPairRDD<Integer, double[][]> gather(int[] targets, int parts) {
+        int k = bounds.length - 1;
+        return state.flatMapToPair(s -> {
+            List<Tuple2<Integer, double[][]>> out = new ArrayList<>(targets.length);
+            for (int p : targets) {
+                double[][] one = new double[k][];
+                one[s.index()] = s.params();
+                out.add(new Tuple2<>(p, one));
+            }
+            return out.iterator();
+        }).partitionBy(new HashPartitioner(parts));
+    }
+
+    /** The weights from the slices a partition received, or null when it received none (it holds no rows of the batch). */
+    static double[] assemble(Iterator<double[][]> slices, int[] bounds) {
+        if (!slices.hasNext()) return null;
+        double[] w = new double[bounds[bounds.length - 1]];
+        while (slices.hasNext()) {
+            double[][] one = slices.next();
+            for (int k = 0; k < one.length; k++) if (one[k] != null) System.arraycopy(one[k], 0, w, bounds[k], one[k].length);
+        }
+        return w;
+    }
+
+    private static double[] report(Shard s, SliceNorm n) {
+        double[] partials = n.partials(s.grad(), s.from(), s.to());
+        double[] r = new double[1 + BatchKernel.STATS + partials.length];
+        r[0] = s.index();
+        System.arraycopy(s.stats(), 0, r, 1, BatchKernel.STATS);
+        System.arraycopy(partials, 0, r, 1 + BatchKernel.STATS, partials.length);
+        return r;
+    }
+
+    private ShardedSums sums(List<double[]> reports) {
+        int k = bounds.length - 1;
+        double[][] byShard = new double[k][];
+        for (double[] r : reports) byShard[(int) r[0]] = r;
+        double[] stats = Arrays.copyOfRange(byShard[0], 1, 1 + BatchKernel.STATS);
+        int total = 0;
+        for (double[] r : byShard) total += r.length - 1 - BatchKernel.STATS;
+        double[] partials = new double[total];
+        for (int i = 0, at = 0; i < k; i++) {
+            int len = byShard[i].length - 1 - BatchKernel.STATS;
+            System.arraycopy(byShard[i], 1 + BatchKernel.STATS, partials, at, len);
+            at += len;
+        }
+        double normalizer = base.loss().reduction().divisor(stats[BatchKernel.NORM]);
+        // as the driver-side step: no norm (nor its error_if_nonfinite refusal) for a non-finite loss
+        double stepNorm = Double.isFinite(stats[BatchKernel.LOSS] / normalizer) ? norm.norm(partials) : Double.NaN;
+        return new ShardedSums(stats[BatchKernel.LOSS], normalizer, (long) stats[BatchKernel.ROWS],
+                stats[BatchKernel.CORRECT], stepNorm);
+    }
+
+    /** Unpersists the previous step's RDDs and removes their shuffle files (the new state's lineage no longer needs them). */
+    private void dropStale() {
+        for (RDD<?> r : stale) {
+            r.unpersist(false);
+            TreeReduce.removeShuffles(jsc, r);
+        }
+        stale.clear();
+    }
+}
