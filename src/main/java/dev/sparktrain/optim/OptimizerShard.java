@@ -106,6 +106,18 @@ public final class OptimizerShard implements Serializable {
         slice.step(p, g);
     }
 
+    /**
+     * An independent copy: stepping it leaves this shard as it was (a cached shard must not change,
+     * so that a recomputed partition starts from the same state).
+     */
+    public OptimizerShard copy() {
+        List<ParamGroup> gs = new ArrayList<>();
+        for (ParamGroup g : slice.paramGroups()) gs.add(g.copy());
+        Optimizer s = slice.withGroups(gs);
+        s.loadState(slice.state()); // state() copies every buffer
+        return new OptimizerShard(from, to, s);
+    }
+
     /** The shard's state in the {@link Optimizer#state()} form, buffers cut to the slice. */
     public Map<String, Object> state() {
         return slice.state();

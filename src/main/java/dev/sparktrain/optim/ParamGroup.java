@@ -27,6 +27,11 @@ public final class ParamGroup implements Serializable {
         resolved.forEach(this::set);
     }
 
+    /** The same ranges and hyper-parameters, independent of this group. */
+    ParamGroup copy() {
+        return new ParamGroup(offsets, lengths, hyper());
+    }
+
     /** Number of parameters in this group (the length of each of its state buffers). */
     public int size() {
         return size;

@@ -2,13 +2,7 @@ package dev.sparktrain.spark;
 
 import dev.sparktrain.optim.OptimizerShard;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 
 /**
  * One owner's slice of the sharded step: parameters [from, to), their optimizer state and, between
@@ -31,23 +25,6 @@ record Shard(int index, int from, int to, double[] params, OptimizerShard optimi
 
     /** A copy whose parameters and optimizer state may be changed (the cached shard stays as it was). */
     Shard mutableCopy() {
-        return new Shard(index, from, to, params.clone(), deepCopy(optimizer), grad == null ? null : grad.clone(), stats);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T extends Serializable> T deepCopy(T o) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-                out.writeObject(o);
-            }
-            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-                return (T) in.readObject();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(e);
-        }
+        return new Shard(index, from, to, params.clone(), optimizer.copy(), grad == null ? null : grad.clone(), stats);
     }
 }

@@ -27,7 +27,7 @@ class MlParamsTest {
         for (String n : List.of("featuresCol", "labelCol", "predictionCol", "probabilityCol", "rawPredictionCol",
                 "layers", "loss", "lossOptions", "optimizer", "optimizerOptions", "lr", "biasOptions", "scheduler",
                 "schedulerOptions", "schedulerInterval", "maxNorm", "normType", "clipValue", "batchSize", "epochs", "seed",
-                "shuffle", "validationFraction", "standardize", "storage", "precision", "trainPrecision", "numPartitions", "verbose")) {
+                "shuffle", "validationFraction", "standardize", "storage", "precision", "trainPrecision", "shardedOptimizer", "numPartitions", "verbose")) {
             assertTrue(names.contains(n), n + " in " + names);
         }
         for (Param<?> p : clf.params()) {

@@ -168,6 +168,28 @@ class OptimizerShardTest {
         }
     }
 
+    /** A copy steps as the original would, and stepping it leaves the original as it was (cached shards never change). */
+    @Test
+    void aCopyIsIndependentAndStepsTheSame() {
+        for (String name : Optimizers.names()) {
+            Optimizer full = create(name, OPTION_SETS.get(0));
+            Random r = new Random(name.hashCode() + 1);
+            double[] p = r.doubles(D, -1, 1).toArray();
+            full.step(p, r.doubles(D, -1, 1).toArray());
+            OptimizerShard original = OptimizerShard.of(full, 5, 30);
+            Map<String, Object> before = original.state();
+            OptimizerShard copy = original.copy();
+            double[] a = java.util.Arrays.copyOfRange(p, 5, 30);
+            double[] b = a.clone();
+            double[] g = r.doubles(25, -1, 1).toArray();
+            copy.step(a, g);
+            assertStateEquals(before, original.state(), name + ": the original after its copy stepped");
+            original.step(b, g);
+            assertBitsEqual(b, a, name);
+            assertStateEquals(original.state(), copy.state(), name);
+        }
+    }
+
     @Test
     void shardStateHoldsExactlyTheSlicesElementsInStateOrder() {
         Optimizer full = create("Adam", Map.of("lr", 0.01));

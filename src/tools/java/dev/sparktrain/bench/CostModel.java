@@ -126,7 +126,8 @@ final class CostModel {
      * {@code linkBytes}: bytes on the busiest link, in sequence: the weights out of the
      * driver, each reduce level's busiest reducer, the driver's inbound. The torrent broadcast is
      * counted as one 8d copy out of the driver (its lower bound: executors serve each other pieces);
-     * {@code msUpper} takes its upper bound instead, E copies, which adds the same to every path.
+     * {@code msUpper} takes its upper bound instead, E copies, which adds the same to every path
+     * that broadcasts (the sharded step gathers the slices between executors instead).
      */
     record Projection(String path, double messages, double linkBytes, double driverValues, double ms, double msUpper) {
     }
@@ -140,26 +141,33 @@ final class CostModel {
         double pieces = Math.ceil(vec / PIECE);
         List<Projection> out = new ArrayList<>();
         // today's path: every task's tree into the driver, merged there
-        out.add(link.projection("driver (today)", 2 * t + pieces, vec + t * vec, t * d + d));
+        out.add(link.projection("driver (today)", 2 * t + pieces, vec + t * vec, t * d + d, true));
         // TreeReduce: ~sqrt(T) reducers of neighbouring partitions, then one; one tree into the driver
         double fan = Math.ceil(Math.sqrt(t));
         double reducers = Math.ceil(t / fan);
         out.add(link.projection("executors (new)", 2 * (t + reducers + 1) + pieces + fan + reducers,
-                vec + fan * vec + reducers * vec + vec, 2 * d));
+                vec + fan * vec + reducers * vec + vec, 2 * d, true));
+        // the sharded step (one slice owner per task, P = E): the slices gathered to every task, each task's
+        // gradient slices to their owners; each executor's link carries 8d(E-1)/E in each of the two stages,
+        // nothing d-sized touches the driver (per owner: the stats and ~3 norm partials per 65536 values)
+        double k = Math.min(t, Math.max(1, Math.ceil(d / 65536)));
+        out.add(link.projection("sharded (new)", 2 * (k + t + k) + k + t, 2 * vec * (e - 1) / e, k * 4 + 3 * Math.ceil(d / 65536),
+                false));
         // MLlib treeAggregate, depth 2: sqrt(T) partial sums of 8d (dense) on executors, all into the driver
         double scale = Math.max(Math.ceil(Math.sqrt(t)), 2);
         double partials = Math.ceil(t / scale);
         out.add(link.projection("mllib treeAggregate", 2 * (t + partials) + pieces + scale,
-                vec + scale * vec + partials * vec, partials * d + d));
+                vec + scale * vec + partials * vec, partials * d + d, true));
         return out;
     }
 
     /** The costs a projection applies: fitted per step, message, driver value and broadcast byte; the link's speed. */
     private record Link(Fit step, Fit cpu, double bytesPerSecond, double bcastOnce, double bcastExtra) {
-        Projection projection(String path, double msgs, double linkBytes, double values) {
+        /** @param broadcast whether the path broadcasts the weights from the driver (the sharded step does not) */
+        Projection projection(String path, double msgs, double linkBytes, double values, boolean broadcast) {
             double ms = step.coef()[0] + step.coef()[1] * msgs + linkBytes / bytesPerSecond * 1e3
-                    + cpu.coef()[1] * values + cpu.coef()[2] * bcastOnce;
-            double extra = bcastExtra / bytesPerSecond * 1e3 + cpu.coef()[2] * bcastExtra;
+                    + cpu.coef()[1] * values + (broadcast ? cpu.coef()[2] * bcastOnce : 0);
+            double extra = broadcast ? bcastExtra / bytesPerSecond * 1e3 + cpu.coef()[2] * bcastExtra : 0;
             return new Projection(path, msgs, linkBytes, values, ms, ms + extra);
         }
     }

@@ -29,7 +29,7 @@ final class ScaleReport {
         out.println("   remotely); msgs = 2 x tasks + shuffle blocks + broadcast pieces; compute = gradient-stage CPU / cores");
         out.printf(Locale.ROOT, "%-4s %9s %2s %3s %-9s %9s %8s %8s %12s %7s %12s %12s %12s %5s %6s  %s%n", "model", "d", "E",
                 "T", "path", "step_ms", "drvcpu", "compute", "in_bytes", "in/8d", "out_bytes", "shuf_write", "shuf_remote",
-                "tasks", "msgs", "in <= 2x8d");
+                "tasks", "msgs", "driver-in check");
     }
 
     void row(ScaleCase.Row r) {
@@ -59,12 +59,21 @@ final class ScaleReport {
         fig(tag + "_params", r.d(), "n");
         fig(tag + "_tasks", t.tasks(), "n");
         fig(tag + "_messages", r.messages(), "n");
-        if (r.path().equals("executors")) fig(tag + "_driver_in_pass", check.startsWith("PASS") ? 1 : 0, "bool");
+        if (!check.equals("-")) fig(tag + "_driver_in_pass", check.startsWith("PASS") ? 1 : 0, "bool");
         out.flush();
     }
 
-    /** The target for the executors path: driver inbound <= 2 x 8d plus O(partitions) scalars. */
+    /** Issue 14's target for the sharded step: at most this many bytes into the driver per step. */
+    static final long SHARDED_DRIVER_IN = 64 * 1024;
+
+    /**
+     * The targets: executors path, driver inbound <= 2 x 8d plus O(partitions) scalars; sharded
+     * step, driver inbound <= 64 KiB whatever d.
+     */
     static String check(ScaleCase.Row r) {
+        if (r.path().equals("sharded")) {
+            return (r.perStep().resultBytes() <= SHARDED_DRIVER_IN ? "PASS" : "FAIL") + " (limit " + SHARDED_DRIVER_IN + ")";
+        }
         if (!r.path().equals("executors")) return "-";
         long limit = 16 * r.d() + PER_TASK_ALLOWANCE * r.perStep().tasks();
         return (r.perStep().resultBytes() <= limit ? "PASS" : "FAIL") + " (limit " + limit + ")";
@@ -100,7 +109,8 @@ final class ScaleReport {
             for (CostModel.Projection p : CostModel.project(step, cpu, e, d, partsPerExecutor, bytesPerSecond)) {
                 out.printf(Locale.ROOT, "   %5d %6s %-20s %10.0f %12.4g %14.4g %11.0f %11.0f%n", e, dtag(d), p.path(),
                         p.messages(), p.linkBytes(), p.driverValues(), p.ms(), p.msUpper());
-                String key = p.path().startsWith("driver") ? "drv" : p.path().startsWith("executors") ? "exe" : "mllib";
+                String key = p.path().startsWith("driver") ? "drv" : p.path().startsWith("executors") ? "exe"
+                        : p.path().startsWith("sharded") ? "shard" : "mllib";
                 fig("scale_projected_e" + e + "_d" + dtag(d) + "_" + key + "_step_ms", p.ms(), "ms");
                 fig("scale_projected_e" + e + "_d" + dtag(d) + "_" + key + "_step_ms_ub", p.msUpper(), "ms");
             }
