@@ -111,7 +111,7 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
     @Override
     public ShardedSums batch(EpochOrder order, int epoch, int step, long from, long to) {
         applyPending();
-        base.describe(epoch, "step " + (step + 1) + " (sharded)");
+        base.describe(epoch, "step " + (step + 1)); // as the driver-side step names it (test hooks match it)
         int parts = base.trainBlocks().getNumPartitions();
         int[] holding = base.holding(order, from, to);
         JavaPairRDD<Integer, double[][]> weights = gather(holding, parts);
@@ -167,7 +167,7 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         JavaRDD<PackedBlock> v = base.validationBlocks();
         if (v == null) return null;
         applyPending();
-        base.describe(base.lastEpoch(), "validation (sharded)");
+        base.describe(base.lastEpoch(), "validation");
         int parts = v.getNumPartitions();
         int[] all = new int[parts];
         for (int i = 0; i < parts; i++) all[i] = i;

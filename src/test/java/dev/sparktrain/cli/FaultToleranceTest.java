@@ -108,6 +108,28 @@ class FaultToleranceTest {
                 MetricsLog.read(tmp.resolve("retried").toString(), CONF).stream().map(m -> m.get("val_loss")).toList());
     }
 
+    /** Issue 14: the sharded step's three stages retried (gather, gradient, owners), the same bits as the driver-side run. */
+    @Test
+    void shardedStepTasksAreRetriedAndChangeNothing() {
+        int before = FaultInjection.injected();
+        String out = run("sharded-retried", "epoch1.step1:2:0, epoch2.step3:*:0, epoch2.validation:1:0", null,
+                "train.sharded_optimizer=on");
+        // every one of the 3 partitions runs the sharded step's gradient task (the driver-side step: only the one holding rows)
+        assertEquals(1 + 3 + 1, FaultInjection.injected() - before, "every injected failure happened");
+        assertTrue(out.contains("done:"), out);
+        assertArrayEquals(bits(reference), bits(params("sharded-retried")), "retried sharded tasks compute the same sums");
+    }
+
+    /** A skipped non-finite step drops the owners' pending gradient: the same weights as the driver-side skip. */
+    @Test
+    void shardedSkipModeSkipsTheStepAsTheDriverSideStepDoes() {
+        run("skip-off", null, "epoch3.step2:2:grad", "train.nonfinite=skip", "train.sharded_optimizer=off");
+        String out = run("skip-on", null, "epoch3.step2:2:grad", "train.nonfinite=skip", "train.sharded_optimizer=on");
+        assertTrue(out.contains("\nepoch 3 step 2: the gradient norm is Infinity; optimizer step skipped (train.nonfinite = skip)\n"), out);
+        assertArrayEquals(bits(params("skip-off")), bits(params("skip-on")));
+        assertFalse(Arrays.equals(bits(reference), bits(params("skip-on"))), "one optimizer step fewer than the reference");
+    }
+
     @Test
     void aTaskThatAlwaysFailsStopsTheRunInOneLineAndResumeEndsBitIdentical() throws IOException {
         SparkTrainException e = assertThrows(SparkTrainException.class, () -> run("hopeless", "epoch2.step3:2:*", null));

@@ -34,7 +34,7 @@ final class ScaleReport {
 
     void row(ScaleCase.Row r) {
         String tag = String.format(Locale.ROOT, "scale_%s_d%s_e%d_%s", r.model(), dtag(r.d()), r.executors(),
-                r.path().equals("driver") ? "drv" : "exe");
+                r.path().equals("driver") ? "drv" : r.path().equals("sharded") ? "shard" : "exe");
         if (!r.ok()) {
             out.printf(Locale.ROOT, "%-4s %9d %2d %3d %-9s  FAILED: %s%n", r.model(), r.d(), r.executors(), r.parts(), r.path(),
                     r.error());
