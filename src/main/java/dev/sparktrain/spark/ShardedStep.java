@@ -15,10 +15,12 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,11 @@ import java.util.Map;
  * scheduler, and the owners take the step in the next job. Slices end on the clip norm's piece
  * boundaries ({@link SliceNorm}), so the norm has the driver-side step's bits too.
  *
+ * <p>With CSR input and a linear first layer, both shuffles carry only the values a partition
+ * can read or produce gradient for ({@link SparseNeeds}: its picks, computed once and known to
+ * both sides), and the owners merge them with a {@link dev.sparktrain.data.SparseSumTree}: the
+ * same bits, traffic that follows the touched columns rather than d. Validation gathers whole slices.
+ *
  * <p>Fault tolerance: each new state RDD is persisted (replicated on a cluster) and local-checkpointed,
  * so its lineage ends there: a lost owner's slice is read from its replica; a lost gradient is
  * recomputed from the state. The pending gradient is cached without replication.
@@ -60,6 +67,12 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
     /** The state with the last batch's gradient, before the driver's decision. */
     private JavaRDD<Shard> withGradient;
     private Update pending;
+    /** Each training partition's picks ({@link SparseNeeds}), or null: every partition needs every value. */
+    private final JavaRDD<int[][]> picks;
+    /** The picks as the owners hold them: slice k → (partition, indices into the slice's vector). */
+    private final JavaPairRDD<Integer, Tuple2<Integer, int[]>> ownerPicks;
+    private final LongAccumulator gatheredValues;
+    private final LongAccumulator scatteredValues;
 
     /** What the driver decided about the pending gradient. */
     private record Update(double norm, List<Map<String, Object>> hypers) implements java.io.Serializable {
@@ -86,6 +99,32 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
             first.add(new Shard(k, a, b, Arrays.copyOfRange(params, a, b), OptimizerShard.of(optimizer, start, a, b), null, null));
         }
         state = keep(jsc.parallelize(first, first.size()));
+        gatheredValues = jsc.sc().longAccumulator("sparktrain sharded values gathered");
+        scatteredValues = jsc.sc().longAccumulator("sparktrain sharded values scattered");
+        JavaRDD<int[][]> p = SparseNeeds.picks(base.trainBlocks(), base.model(), bounds);
+        if (p != null) {
+            p.setName("sparktrain sparse picks").persist(StorageLevel.MEMORY_AND_DISK());
+            if (p.filter(x -> x == null).count() > 0) { // a dense block: every value is needed
+                p.unpersist(false);
+                p = null;
+            }
+        }
+        picks = p;
+        ownerPicks = p == null ? null : SparseNeeds.byOwner(p, bounds).partitionBy(new HashPartitioner(bounds.length - 1))
+                .setName("sparktrain sparse picks by owner").persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    /** Whether values travel only where partitions need them (CSR input, a linear first layer). */
+    public boolean sparse() {
+        return picks != null;
+    }
+
+    /**
+     * Values sent so far by the training steps, as counted in the tasks (a retried task counts
+     * again): {weights all-gathered to the partitions, gradient and statistics reduce-scattered to the owners}.
+     */
+    public long[] valuesSent() {
+        return new long[] {gatheredValues.value(), scatteredValues.value()};
     }
 
     /** Slices [bounds[k], bounds[k+1]). */
@@ -114,13 +153,29 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         base.describe(epoch, "step " + (step + 1) + " (sharded)");
         int parts = base.trainBlocks().getNumPartitions();
         int[] holding = base.holding(order, from, to);
-        JavaPairRDD<Integer, double[][]> weights = gather(holding, parts);
-        GradientSlices grads = new GradientSlices(base.stepTask(null, order, epoch, from, to), bounds);
-        JavaPairRDD<Integer, SumTree> scattered = base.trainBlocks()
-                .zipPartitions(weights.values(), grads)
+        GradientSlices grads = new GradientSlices(base.stepTask(null, order, epoch, from, to), bounds, scatteredValues);
+        JavaPairRDD<Integer, double[][]> weights;
+        JavaRDD<Tuple2<int[][], double[]>> assembled;
+        int[] b = bounds;
+        if (picks == null) {
+            weights = gather(holding, parts, gatheredValues);
+            assembled = weights.values().mapPartitions(ws -> single(new Tuple2<>(null, assemble(ws, b))), true);
+        } else {
+            weights = gatherPicked(holding, parts);
+            int d = paramCount;
+            assembled = picks.zipPartitions(weights.values(), (ps, ws) -> {
+                int[][] pick = ps.next();
+                return single(new Tuple2<>(pick, SparseNeeds.assemble(ws, pick, d)));
+            });
+        }
+        JavaPairRDD<Integer, Tuple2<Integer, SumTree>> scattered = base.trainBlocks()
+                .zipPartitions(assembled, grads)
                 .mapToPair(t -> t)
                 .partitionBy(new HashPartitioner(bounds.length - 1));
-        withGradient = state.zipPartitions(scattered.values(), new OwnerSums(base.loss().reduction()))
+        JavaRDD<Tuple2<int[], SumTree>> trees = picks == null
+                ? scattered.values().map(t -> new Tuple2<>(null, t._2()))
+                : ownerPicks.values().zipPartitions(scattered.values(), ShardedStep::withIndices);
+        withGradient = state.zipPartitions(trees, new OwnerSums(base.loss().reduction()))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         SliceNorm n = norm;
         List<double[]> reports = Spark.call("epoch " + (epoch + 1) + " step " + (step + 1), () ->
@@ -171,7 +226,7 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         int parts = v.getNumPartitions();
         int[] all = new int[parts];
         for (int i = 0; i < parts; i++) all[i] = i;
-        JavaPairRDD<Integer, double[][]> weights = gather(all, parts);
+        JavaPairRDD<Integer, double[][]> weights = gather(all, parts, null);
         SumTasks.Eval eval = base.evalTask(null);
         int[] b = bounds;
         List<SumTree> trees = Spark.call("validation", () -> v.zipPartitions(weights.values(),
@@ -188,6 +243,10 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         dropStale();
         if (withGradient != null) withGradient.unpersist(false);
         state.unpersist(false);
+        if (picks != null) {
+            picks.unpersist(false);
+            ownerPicks.unpersist(false);
+        }
         base.close();
     }
 
@@ -224,8 +283,8 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         return m.withoutGradient();
     }
 
-    /** Each holding partition's copy of every slice: (partition, [k] → slice k). */
-    private JavaPairRDD<Integer, double[][]> gather(int[] targets, int parts) {
+    /** Each holding partition's copy of every slice: (partition, [k] → slice k). Counts the values into {@code sent} (null: no count). */
+    private JavaPairRDD<Integer, double[][]> gather(int[] targets, int parts, LongAccumulator sent) {
         int k = bounds.length - 1;
         return state.flatMapToPair(s -> {
             List<Tuple2<Integer, double[][]>> out = new ArrayList<>(targets.length);
@@ -234,8 +293,42 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
                 one[s.index()] = s.params();
                 out.add(new Tuple2<>(p, one));
             }
+            if (sent != null) sent.add((long) targets.length * s.params().length);
             return out.iterator();
         }).partitionBy(new HashPartitioner(parts));
+    }
+
+    /** Each holding partition's needed values of every slice: (partition, [k] → slice k's values at its picks). */
+    private JavaPairRDD<Integer, double[][]> gatherPicked(int[] targets, int parts) {
+        int k = bounds.length - 1;
+        LongAccumulator sent = gatheredValues;
+        return state.zipPartitions(ownerPicks.values(), (shards, owned) -> {
+            Shard s = shards.next();
+            Map<Integer, int[]> at = new HashMap<>();
+            owned.forEachRemaining(t -> at.put(t._1(), t._2()));
+            List<Tuple2<Integer, double[][]>> out = new ArrayList<>(targets.length);
+            for (int p : targets) {
+                double[][] one = new double[k][];
+                one[s.index()] = SparseNeeds.values(s.params(), at.get(p));
+                sent.add(one[s.index()].length);
+                out.add(new Tuple2<>(p, one));
+            }
+            return out.iterator();
+        }).mapToPair(t -> t).partitionBy(new HashPartitioner(parts));
+    }
+
+    /** An owner's trees with the indices of the partitions they come from. */
+    private static Iterator<Tuple2<int[], SumTree>> withIndices(Iterator<Tuple2<Integer, int[]>> owned,
+                                                                 Iterator<Tuple2<Integer, SumTree>> trees) {
+        Map<Integer, int[]> at = new HashMap<>();
+        owned.forEachRemaining(t -> at.put(t._1(), t._2()));
+        List<Tuple2<int[], SumTree>> out = new ArrayList<>();
+        trees.forEachRemaining(t -> out.add(new Tuple2<>(at.get(t._1()), t._2())));
+        return out.iterator();
+    }
+
+    private static <T> Iterator<T> single(T t) {
+        return java.util.Collections.singletonList(t).iterator();
     }
 
     /** The weights from the slices a partition received, or null when it received none (it holds no rows of the batch). */
