@@ -2,6 +2,7 @@ package dev.sparktrain.spark;
 
 import dev.sparktrain.data.CsrBlock;
 import dev.sparktrain.data.PackedBlock;
+import dev.sparktrain.nn.Precision;
 import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.spark.ShardedStepTest.Case;
 import dev.sparktrain.spark.ShardedStepTest.Run;
@@ -80,21 +81,22 @@ class SparseShardedStepTest {
         return out;
     }
 
-    static Run local(Case c, boolean shuffle) {
+    static Run local(Case c, Sequential model, boolean shuffle) {
         PackedBlock[] train = {csr(0, 0, N)};
         PackedBlock[] val = {csr(N, 0, VAL)};
-        return ShardedStepTest.train(c, MODEL, 2, BATCH, shuffle, (p, opt) -> new LocalBackend(MODEL, loss(), train, val, BATCH));
+        return ShardedStepTest.train(c, model, 2, BATCH, shuffle, (p, opt) -> new LocalBackend(model, loss(), train, val, BATCH));
     }
 
     /** @param made receives the sharded step and the training blocks as the backend holds them (re-cut to row groups) */
-    static Run sharded(Case c, int[][] layout, boolean shuffle, int shards, ShardedStep[] made, List<List<PackedBlock>> trainedOn) {
+    static Run sharded(Case c, Sequential model, int[][] layout, boolean shuffle, int shards, ShardedStep[] made,
+                       List<List<PackedBlock>> trainedOn) {
         JavaRDD<PackedBlock> train = Blocks.fromBlocks(jsc(), blocks(0, layout[0]));
         JavaRDD<PackedBlock> val = Blocks.fromBlocks(jsc(), blocks(N, layout[1]));
         try {
-            return ShardedStepTest.train(c, MODEL, 2, BATCH, shuffle, (p, opt) -> {
-                SparkBackend base = new SparkBackend(jsc(), train, val, MODEL, loss(), BATCH);
+            return ShardedStepTest.train(c, model, 2, BATCH, shuffle, (p, opt) -> {
+                SparkBackend base = new SparkBackend(jsc(), train, val, model, loss(), BATCH);
                 trainedOn.addAll(base.trainBlocks().glom().collect());
-                ShardedStep s = new ShardedStep(base, p, opt, new SliceNorm(c.clipper(MODEL), MODEL.paramCount()), shards);
+                ShardedStep s = new ShardedStep(base, p, opt, new SliceNorm(c.clipper(model), model.paramCount()), shards);
                 assertTrue(s.sparse(), "CSR blocks and a linear first layer");
                 made[0] = s;
                 return s;
@@ -117,12 +119,23 @@ class SparseShardedStepTest {
             for (boolean shuffle : new boolean[] {true, false}) {
                 int[][] layout = LAYOUTS[i % LAYOUTS.length];
                 int shards = 2 + i % 3;
-                Run ref = local(c, shuffle);
-                sharded(c, layout, shuffle, shards, new ShardedStep[1], new ArrayList<>())
+                Run ref = local(c, MODEL, shuffle);
+                sharded(c, MODEL, layout, shuffle, shards, new ShardedStep[1], new ArrayList<>())
                         .assertSame(ref, c + " on " + Arrays.toString(layout[0]) + " shuffle=" + shuffle + " shards=" + shards);
                 i++;
             }
         }
+    }
+
+    /** A float32 model reads the float64 weights at the touched columns only too, and a one-layer model has only a bias after them. */
+    @Test
+    void float32AndOneLayerModelsTrainToTheSameBits() {
+        Case adam = CASES.get(2);
+        Sequential f32 = MODEL.withPrecision(Precision.FLOAT32);
+        sharded(adam, f32, LAYOUTS[0], true, 3, new ShardedStep[1], new ArrayList<>()).assertSame(local(adam, f32, true), "float32");
+        Sequential logistic = Sequential.parse("linear(50000,3)", "t");
+        sharded(adam, logistic, LAYOUTS[2], false, 2, new ShardedStep[1], new ArrayList<>())
+                .assertSame(local(adam, logistic, false), "linear(50000,3)");
     }
 
     /**
@@ -135,7 +148,7 @@ class SparseShardedStepTest {
         int[][] layout = LAYOUTS[0];
         ShardedStep[] made = new ShardedStep[1];
         List<List<PackedBlock>> trainedOn = new ArrayList<>();
-        sharded(CASES.get(0), layout, true, 3, made, trainedOn);
+        sharded(CASES.get(0), MODEL, layout, true, 3, made, trainedOn);
         long[] sent = made[0].valuesSent();
         long needed = 0;
         int holding = 0;
