@@ -47,7 +47,8 @@ import java.util.Map;
  * <p>With CSR input and a linear first layer, both shuffles carry only the values a partition
  * can read or produce gradient for ({@link SparseNeeds}: its picks, computed once and known to
  * both sides), and the owners merge them with a {@link dev.sparktrain.data.SparseSumTree}: the
- * same bits, traffic that follows the touched columns rather than d. Validation gathers whole slices.
+ * same bits, traffic that follows the touched columns rather than d. Validation gathers the same
+ * way, with its own blocks' picks.
  *
  * <p>Fault tolerance: each new state RDD is persisted (replicated on a cluster) and local-checkpointed,
  * so its lineage ends there: a lost owner's slice is read from its replica; a lost gradient is
@@ -67,10 +68,9 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
     /** The state with the last batch's gradient, before the driver's decision. */
     private JavaRDD<Shard> withGradient;
     private Update pending;
-    /** Each training partition's picks ({@link SparseNeeds}), or null: every partition needs every value. */
-    private final JavaRDD<int[][]> picks;
-    /** The picks as the owners hold them: slice k → (partition, indices into the slice's vector). */
-    private final JavaPairRDD<Integer, Tuple2<Integer, int[]>> ownerPicks;
+    /** The training and validation partitions' picks ({@link SparseNeeds}), or null: every partition needs every value. */
+    private final SparseNeeds.Picks picks;
+    private final SparseNeeds.Picks validationPicks;
     private final LongAccumulator gatheredValues;
     private final LongAccumulator scatteredValues;
 
@@ -101,17 +101,9 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         state = keep(jsc.parallelize(first, first.size()));
         gatheredValues = jsc.sc().longAccumulator("sparktrain sharded values gathered");
         scatteredValues = jsc.sc().longAccumulator("sparktrain sharded values scattered");
-        JavaRDD<int[][]> p = SparseNeeds.picks(base.trainBlocks(), base.model(), bounds);
-        if (p != null) {
-            p.setName("sparktrain sparse picks").persist(StorageLevel.MEMORY_AND_DISK());
-            if (p.filter(x -> x == null).count() > 0) { // a dense block: every value is needed
-                p.unpersist(false);
-                p = null;
-            }
-        }
-        picks = p;
-        ownerPicks = p == null ? null : SparseNeeds.byOwner(p, bounds).partitionBy(new HashPartitioner(bounds.length - 1))
-                .setName("sparktrain sparse picks by owner").persist(StorageLevel.MEMORY_AND_DISK());
+        picks = SparseNeeds.of(base.trainBlocks(), base.model(), bounds, "training blocks");
+        JavaRDD<PackedBlock> v = base.validationBlocks();
+        validationPicks = v == null ? null : SparseNeeds.of(v, base.model(), bounds, "validation blocks");
     }
 
     /** Whether values travel only where partitions need them (CSR input, a linear first layer). */
@@ -154,27 +146,15 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         int parts = base.trainBlocks().getNumPartitions();
         int[] holding = base.holding(order, from, to);
         GradientSlices grads = new GradientSlices(base.stepTask(null, order, epoch, from, to), bounds, scatteredValues);
-        JavaPairRDD<Integer, double[][]> weights;
-        JavaRDD<Tuple2<int[][], double[]>> assembled;
-        int[] b = bounds;
-        if (picks == null) {
-            weights = gather(holding, parts, gatheredValues);
-            assembled = weights.values().mapPartitions(ws -> single(new Tuple2<>(null, assemble(ws, b))), true);
-        } else {
-            weights = gatherPicked(holding, parts);
-            int d = paramCount;
-            assembled = picks.zipPartitions(weights.values(), (ps, ws) -> {
-                int[][] pick = ps.next();
-                return single(new Tuple2<>(pick, SparseNeeds.assemble(ws, pick, d)));
-            });
-        }
+        JavaPairRDD<Integer, double[][]> weights = picks == null ? gather(holding, parts, gatheredValues)
+                : gatherPicked(holding, parts, picks, gatheredValues);
         JavaPairRDD<Integer, Tuple2<Integer, SumTree>> scattered = base.trainBlocks()
-                .zipPartitions(assembled, grads)
+                .zipPartitions(assembled(weights, picks), grads)
                 .mapToPair(t -> t)
                 .partitionBy(new HashPartitioner(bounds.length - 1));
         JavaRDD<Tuple2<int[], SumTree>> trees = picks == null
                 ? scattered.values().map(t -> new Tuple2<>(null, t._2()))
-                : ownerPicks.values().zipPartitions(scattered.values(), ShardedStep::withIndices);
+                : picks.byOwner().values().zipPartitions(scattered.values(), ShardedStep::withIndices);
         withGradient = state.zipPartitions(trees, new OwnerSums(base.loss().reduction()))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         SliceNorm n = norm;
@@ -226,11 +206,11 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         int parts = v.getNumPartitions();
         int[] all = new int[parts];
         for (int i = 0; i < parts; i++) all[i] = i;
-        JavaPairRDD<Integer, double[][]> weights = gather(all, parts, null);
+        JavaPairRDD<Integer, double[][]> weights = validationPicks == null ? gather(all, parts, null)
+                : gatherPicked(all, parts, validationPicks, null);
         SumTasks.Eval eval = base.evalTask(null);
-        int[] b = bounds;
-        List<SumTree> trees = Spark.call("validation", () -> v.zipPartitions(weights.values(),
-                (blocks, ws) -> List.of(eval.withWeights(assemble(ws, b)).sums(blocks)).iterator()).collect());
+        List<SumTree> trees = Spark.call("validation", () -> v.zipPartitions(assembled(weights, validationPicks),
+                (blocks, ws) -> List.of(eval.withWeights(ws.next()._2()).sums(blocks)).iterator()).collect());
         SumTree t = new SumTree(base.validationGroups().leaves());
         for (SumTree p : trees) t.merge(p);
         stale.add(weights.rdd());
@@ -243,10 +223,8 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         dropStale();
         if (withGradient != null) withGradient.unpersist(false);
         state.unpersist(false);
-        if (picks != null) {
-            picks.unpersist(false);
-            ownerPicks.unpersist(false);
-        }
+        if (picks != null) picks.unpersist();
+        if (validationPicks != null) validationPicks.unpersist();
         base.close();
     }
 
@@ -298,11 +276,10 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         }).partitionBy(new HashPartitioner(parts));
     }
 
-    /** Each holding partition's needed values of every slice: (partition, [k] → slice k's values at its picks). */
-    private JavaPairRDD<Integer, double[][]> gatherPicked(int[] targets, int parts) {
+    /** Each target partition's needed values of every slice: (partition, [k] → slice k's values at its picks). */
+    private JavaPairRDD<Integer, double[][]> gatherPicked(int[] targets, int parts, SparseNeeds.Picks picks, LongAccumulator sent) {
         int k = bounds.length - 1;
-        LongAccumulator sent = gatheredValues;
-        return state.zipPartitions(ownerPicks.values(), (shards, owned) -> {
+        return state.zipPartitions(picks.byOwner().values(), (shards, owned) -> {
             Shard s = shards.next();
             Map<Integer, int[]> at = new HashMap<>();
             owned.forEachRemaining(t -> at.put(t._1(), t._2()));
@@ -310,11 +287,22 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
             for (int p : targets) {
                 double[][] one = new double[k][];
                 one[s.index()] = SparseNeeds.values(s.params(), at.get(p));
-                sent.add(one[s.index()].length);
+                if (sent != null) sent.add(one[s.index()].length);
                 out.add(new Tuple2<>(p, one));
             }
             return out.iterator();
         }).mapToPair(t -> t).partitionBy(new HashPartitioner(parts));
+    }
+
+    /** Per partition, one element: its picks (null: dense) and the weights assembled from what it received (null: nothing). */
+    private JavaRDD<Tuple2<int[][], double[]>> assembled(JavaPairRDD<Integer, double[][]> weights, SparseNeeds.Picks picks) {
+        int[] b = bounds;
+        if (picks == null) return weights.values().mapPartitions(ws -> single(new Tuple2<>(null, assemble(ws, b))), true);
+        int d = paramCount;
+        return picks.perPartition().zipPartitions(weights.values(), (ps, ws) -> {
+            int[][] pick = ps.next();
+            return single(new Tuple2<>(pick, SparseNeeds.assemble(ws, pick, d)));
+        });
     }
 
     /** An owner's trees with the indices of the partitions they come from. */

@@ -5,8 +5,10 @@ import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.nn.BatchKernel;
 import dev.sparktrain.nn.Linear;
 import dev.sparktrain.nn.Sequential;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 import java.util.ArrayList;
@@ -31,6 +33,34 @@ final class SparseNeeds {
     private SparseNeeds() {
     }
 
+    /**
+     * One RDD's picks, per partition (co-partitioned with its blocks) and as the owners hold them
+     * (slice k → (partition, indices into the slice's vector); co-partitioned with the state). Both cached.
+     */
+    record Picks(JavaRDD<int[][]> perPartition, JavaPairRDD<Integer, Tuple2<Integer, int[]>> byOwner) {
+        void unpersist() {
+            perPartition.unpersist(false);
+            byOwner.unpersist(false);
+        }
+    }
+
+    /**
+     * The picks of {@code blocks} (one job computes them, only a count reaches the driver), or null
+     * when some partition needs every value: a dense block, or a first layer that is not linear.
+     */
+    static Picks of(JavaRDD<PackedBlock> blocks, Sequential model, int[] bounds, String what) {
+        JavaRDD<int[][]> p = picks(blocks, model, bounds);
+        if (p == null) return null;
+        p.setName("sparktrain sparse picks of the " + what).persist(StorageLevel.MEMORY_AND_DISK());
+        if (p.filter(x -> x == null).count() > 0) {
+            p.unpersist(false);
+            return null;
+        }
+        JavaPairRDD<Integer, Tuple2<Integer, int[]>> owned = byOwner(p, bounds).partitionBy(new HashPartitioner(bounds.length - 1));
+        owned.setName("sparktrain sparse picks of the " + what + " by owner").persist(StorageLevel.MEMORY_AND_DISK());
+        return new Picks(p, owned);
+    }
+
     /** Whether the model's parameters can be split this way: a linear first layer at offset 0. */
     static boolean applies(Sequential model) {
         return model.layers().get(0) instanceof Linear && model.offset(0) == 0;
@@ -40,7 +70,7 @@ final class SparseNeeds {
      * Each partition's picks (one element per partition, null when a block there is not CSR), or
      * null when the model's first layer is not linear.
      */
-    static JavaRDD<int[][]> picks(JavaRDD<PackedBlock> blocks, Sequential model, int[] bounds) {
+    private static JavaRDD<int[][]> picks(JavaRDD<PackedBlock> blocks, Sequential model, int[] bounds) {
         if (!applies(model)) return null;
         Linear first = (Linear) model.layers().get(0);
         int in = first.inFeatures(), out = first.outFeatures();
@@ -72,7 +102,7 @@ final class SparseNeeds {
     }
 
     /** The owners' view: for slice k, (partition, its picks as indices into slice k's vector of length + statistics). */
-    static JavaPairRDD<Integer, Tuple2<Integer, int[]>> byOwner(JavaRDD<int[][]> picks, int[] bounds) {
+    private static JavaPairRDD<Integer, Tuple2<Integer, int[]>> byOwner(JavaRDD<int[][]> picks, int[] bounds) {
         int d = bounds[bounds.length - 1];
         return picks.mapPartitionsWithIndex((p, it) -> {
             int[][] pick = it.next();
