@@ -9,7 +9,6 @@ import java.io.ObjectOutput;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A sum over leaves 0..n-1 added by ONE fixed binary tree over the leaf index, whoever computes
@@ -26,27 +25,18 @@ import java.util.TreeMap;
  * (key, length, raw doubles), with no TreeMap, Long or array class descriptors to
  * write and read, and no object graph to deserialize.
  */
-public final class SumTree implements Externalizable {
+public final class SumTree extends FixedTree<double[]> implements Externalizable {
     private static final long serialVersionUID = 1L;
     private static final double[] EMPTY = new double[0];
 
-    private long leaves;
-    private int top;
-    /** Maximal final nodes, keyed by {@link #key}; a zero-length value is an empty node. */
-    private final TreeMap<Long, double[]> nodes = new TreeMap<>();
+    // nodes (FixedTree): a zero-length value is an empty node
 
     public SumTree(long leaves) {
-        if (leaves < 1) throw new IllegalArgumentException("a sum tree needs at least one leaf, got " + leaves);
-        this.leaves = leaves;
-        this.top = 64 - Long.numberOfLeadingZeros(leaves - 1);
+        super(leaves);
     }
 
     /** For {@link Externalizable} only (Spark's task results); {@link #readExternal} sets the fields. */
     public SumTree() {
-    }
-
-    public long leaves() {
-        return leaves;
     }
 
     /** Sets leaf {@code leaf} (null or empty: no rows there). */
@@ -67,24 +57,12 @@ public final class SumTree implements Externalizable {
 
     /** Adds {@code other}'s final nodes to this tree ({@code other} is used up). */
     public void merge(SumTree other) {
-        if (other.leaves != leaves) throw new IllegalArgumentException("sum trees of " + leaves + " and " + other.leaves + " leaves");
-        for (Map.Entry<Long, double[]> e : other.nodes.entrySet()) {
-            long k = e.getKey();
-            insert((int) (k >>> 56), k & ((1L << 56) - 1), e.getValue());
-        }
-        other.nodes.clear();
-    }
-
-    /** Whether every leaf has been set. */
-    public boolean complete() {
-        return nodes.size() == 1 && nodes.containsKey(key(top, 0));
+        takeNodes(other, v -> v);
     }
 
     /** The sum of all leaves, or null when every leaf is empty. */
     public double[] root() {
-        if (!complete()) throw new IllegalStateException("sum tree incomplete: " + nodes.size() + " partial nodes");
-        double[] v = nodes.get(key(top, 0));
-        return v.length == 0 ? null : v;
+        return rootNode();
     }
 
     /** One vector of this partial tree (the lowest-index node holding rows), or null: test hooks alter it. */
@@ -100,23 +78,45 @@ public final class SumTree implements Externalizable {
      * slices of this tree's root: the reduce-scatter of the sharded step. This tree is used up.
      */
     public SumTree[] sliced(int[] bounds, int tail) {
-        SumTree[] out = new SumTree[bounds.length - 1];
-        for (int k = 0; k < out.length; k++) out[k] = new SumTree(leaves);
+        return cut(bounds.length - 1, (v, k) -> {
+            int len = bounds[k + 1] - bounds[k];
+            double[] s = new double[len + tail];
+            System.arraycopy(v, bounds[k], s, 0, len);
+            System.arraycopy(v, v.length - tail, s, len, tail);
+            return s;
+        });
+    }
+
+    /**
+     * This partial tree cut into one tree per list of positions: tree k holds every node's values
+     * at {@code at[k]} (ascending), an empty node staying empty. The sparse reduce-scatter: a
+     * {@link SparseSumTree} that knows the positions adds these in the same order. This tree is used up.
+     */
+    public SumTree[] picked(int[][] at) {
+        return cut(at.length, (v, k) -> {
+            double[] s = new double[at[k].length];
+            for (int i = 0; i < s.length; i++) s[i] = v[at[k][i]];
+            return s;
+        });
+    }
+
+    /** One tree per part: every node's part k of its (non-empty) vector; empty nodes stay empty. This tree is used up. */
+    private SumTree[] cut(int parts, java.util.function.BiFunction<double[], Integer, double[]> part) {
+        SumTree[] out = new SumTree[parts];
+        for (int k = 0; k < parts; k++) out[k] = new SumTree(leaves);
         for (Map.Entry<Long, double[]> e : nodes.entrySet()) {
             double[] v = e.getValue();
-            for (int k = 0; k < out.length; k++) {
-                double[] s = EMPTY;
-                if (v.length > 0) {
-                    int len = bounds[k + 1] - bounds[k];
-                    s = new double[len + tail];
-                    System.arraycopy(v, bounds[k], s, 0, len);
-                    System.arraycopy(v, v.length - tail, s, len, tail);
-                }
-                out[k].nodes.put(e.getKey(), s);
-            }
+            for (int k = 0; k < parts; k++) out[k].nodes.put(e.getKey(), v.length == 0 ? EMPTY : part.apply(v, k));
         }
         nodes.clear();
         return out;
+    }
+
+    /** Values held in all vectors (what a partial tree sends, 8 bytes each). */
+    public long values() {
+        long n = 0;
+        for (double[] v : nodes.values()) n += v.length;
+        return n;
     }
 
     /** Vectors held (for measuring what a partial tree costs to send). */
@@ -126,30 +126,19 @@ public final class SumTree implements Externalizable {
         return n;
     }
 
-    private void insert(int level, long index, double[] value) {
-        double[] v = value;
-        while (level < top) {
-            long sibling = index ^ 1;
-            double[] s;
-            if ((sibling << level) >= leaves) {
-                s = EMPTY; // padding beyond the last leaf
-            } else {
-                s = nodes.remove(key(level, sibling));
-                if (s == null) break;
-            }
-            v = (index & 1) == 0 ? add(v, s) : add(s, v);
-            index >>>= 1;
-            level++;
-        }
-        if (nodes.putIfAbsent(key(level, index), v) != null) {
-            throw new IllegalStateException("sum tree node (" + level + ", " + index + ") set twice");
-        }
+    @Override
+    double[] empty() {
+        return EMPTY;
     }
 
-    /** left + right, element-wise, into left; an empty side is skipped. */
-    private static double[] add(double[] left, double[] right) {
-        if (right.length == 0) return left;
-        if (left.length == 0) return right;
+    @Override
+    boolean isEmpty(double[] v) {
+        return v.length == 0;
+    }
+
+    /** left + right, element-wise, into left. */
+    @Override
+    double[] add(double[] left, double[] right) {
         for (int i = 0; i < left.length; i++) left[i] += right[i];
         return left;
     }
@@ -174,9 +163,9 @@ public final class SumTree implements Externalizable {
 
     @Override
     public void readExternal(ObjectInput in) throws IOException {
-        leaves = in.readLong();
-        if (leaves < 1) throw new IOException("corrupt sum tree: " + leaves + " leaves");
-        top = 64 - Long.numberOfLeadingZeros(leaves - 1);
+        long n0 = in.readLong();
+        if (n0 < 1) throw new IOException("corrupt sum tree: " + n0 + " leaves");
+        setLeaves(n0);
         nodes.clear();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
@@ -203,9 +192,5 @@ public final class SumTree implements Externalizable {
         return new SparkTrainException(String.format(Locale.ROOT, "out of memory %s a task's partial sums (%s): %d vectors of "
                         + "%d values × 8 bytes = %.0f MB each; raise %s, or use a smaller model",
                 doing, e.getMessage(), vectors, length, length * 8 / (1024.0 * 1024), setting));
-    }
-
-    private static long key(int level, long index) {
-        return ((long) level << 56) | index;
     }
 }

@@ -3,7 +3,9 @@ package dev.sparktrain.spark;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.data.SumTree;
 import dev.sparktrain.nn.BatchKernel;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction2;
+import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
 import java.util.ArrayList;
@@ -13,25 +15,37 @@ import java.util.List;
 /**
  * The sharded step's gradient stage: one partition's partial tree, computed with the weights
  * gathered from the owners, cut into one tree per slice for the slices' owners (the
- * reduce-scatter). Each slice's tree carries the statistics too, so every owner knows the
- * normalizer.
+ * reduce-scatter), sent as (slice, (partition, tree)). Each slice's tree carries the statistics
+ * too, so every owner knows the normalizer. With the partition's picks ({@link SparseNeeds}) a
+ * slice's tree holds only the values at them (the owner knows where they go); without, the
+ * whole slice.
  */
-final class GradientSlices implements FlatMapFunction2<Iterator<PackedBlock>, Iterator<double[][]>, Tuple2<Integer, SumTree>> {
+final class GradientSlices implements FlatMapFunction2<Iterator<PackedBlock>, Iterator<Tuple2<int[][], double[]>>,
+        Tuple2<Integer, Tuple2<Integer, SumTree>>> {
     private static final long serialVersionUID = 1L;
     private final SumTasks.Step task;
     private final int[] bounds;
+    private final LongAccumulator valuesSent;
 
-    GradientSlices(SumTasks.Step task, int[] bounds) {
+    /** @param valuesSent counts the values the trees carry (a retried task counts again) */
+    GradientSlices(SumTasks.Step task, int[] bounds, LongAccumulator valuesSent) {
         this.task = task;
         this.bounds = bounds.clone();
+        this.valuesSent = valuesSent;
     }
 
+    /** @param weights one element: the partition's picks (null: dense) and its assembled weights (null: no rows of the batch) */
     @Override
-    public Iterator<Tuple2<Integer, SumTree>> call(Iterator<PackedBlock> blocks, Iterator<double[][]> slices) {
-        SumTree tree = task.withWeights(ShardedStep.assemble(slices, bounds)).sums(blocks);
-        SumTree[] cut = tree.sliced(bounds, BatchKernel.STATS);
-        List<Tuple2<Integer, SumTree>> out = new ArrayList<>(cut.length);
-        for (int k = 0; k < cut.length; k++) out.add(new Tuple2<>(k, cut[k]));
+    public Iterator<Tuple2<Integer, Tuple2<Integer, SumTree>>> call(Iterator<PackedBlock> blocks, Iterator<Tuple2<int[][], double[]>> weights) {
+        Tuple2<int[][], double[]> w = weights.next();
+        SumTree tree = task.withWeights(w._2()).sums(blocks);
+        SumTree[] cut = w._1() == null ? tree.sliced(bounds, BatchKernel.STATS) : tree.picked(w._1());
+        int p = TaskContext.getPartitionId();
+        List<Tuple2<Integer, Tuple2<Integer, SumTree>>> out = new ArrayList<>(cut.length);
+        for (int k = 0; k < cut.length; k++) {
+            valuesSent.add(cut[k].values());
+            out.add(new Tuple2<>(k, new Tuple2<>(p, cut[k])));
+        }
         return out.iterator();
     }
 }

@@ -15,10 +15,12 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,12 @@ import java.util.Map;
  * scheduler, and the owners take the step in the next job. Slices end on the clip norm's piece
  * boundaries ({@link SliceNorm}), so the norm has the driver-side step's bits too.
  *
+ * <p>With CSR input and a linear first layer, both shuffles carry only the values a partition
+ * can read or produce gradient for ({@link SparseNeeds}: its picks, computed once and known to
+ * both sides), and the owners merge them with a {@link dev.sparktrain.data.SparseSumTree}: the
+ * same bits, traffic that follows the touched columns rather than d. Validation gathers the same
+ * way, with its own blocks' picks.
+ *
  * <p>Fault tolerance: each new state RDD is persisted (replicated on a cluster) and local-checkpointed,
  * so its lineage ends there: a lost owner's slice is read from its replica; a lost gradient is
  * recomputed from the state. The pending gradient is cached without replication.
@@ -60,6 +68,11 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
     /** The state with the last batch's gradient, before the driver's decision. */
     private JavaRDD<Shard> withGradient;
     private Update pending;
+    /** The training and validation partitions' picks ({@link SparseNeeds}), or null: every partition needs every value. */
+    private final SparseNeeds.Picks picks;
+    private final SparseNeeds.Picks validationPicks;
+    private final LongAccumulator gatheredValues;
+    private final LongAccumulator scatteredValues;
 
     /** What the driver decided about the pending gradient. */
     private record Update(double norm, List<Map<String, Object>> hypers) implements java.io.Serializable {
@@ -86,6 +99,24 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
             first.add(new Shard(k, a, b, Arrays.copyOfRange(params, a, b), OptimizerShard.of(optimizer, start, a, b), null, null));
         }
         state = keep(jsc.parallelize(first, first.size()));
+        gatheredValues = jsc.sc().longAccumulator("sparktrain sharded values gathered");
+        scatteredValues = jsc.sc().longAccumulator("sparktrain sharded values scattered");
+        picks = SparseNeeds.of(base.trainBlocks(), base.model(), bounds, "training blocks");
+        JavaRDD<PackedBlock> v = base.validationBlocks();
+        validationPicks = v == null ? null : SparseNeeds.of(v, base.model(), bounds, "validation blocks");
+    }
+
+    /** Whether values travel only where partitions need them (CSR input, a linear first layer). */
+    public boolean sparse() {
+        return picks != null;
+    }
+
+    /**
+     * Values sent so far by the training steps, as counted in the tasks (a retried task counts
+     * again): {weights all-gathered to the partitions, gradient and statistics reduce-scattered to the owners}.
+     */
+    public long[] valuesSent() {
+        return new long[] {gatheredValues.value(), scatteredValues.value()};
     }
 
     /** Slices [bounds[k], bounds[k+1]). */
@@ -114,13 +145,17 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         base.describe(epoch, "step " + (step + 1)); // as the driver-side step names it (test hooks match it)
         int parts = base.trainBlocks().getNumPartitions();
         int[] holding = base.holding(order, from, to);
-        JavaPairRDD<Integer, double[][]> weights = gather(holding, parts);
-        GradientSlices grads = new GradientSlices(base.stepTask(null, order, epoch, from, to), bounds);
-        JavaPairRDD<Integer, SumTree> scattered = base.trainBlocks()
-                .zipPartitions(weights.values(), grads)
+        GradientSlices grads = new GradientSlices(base.stepTask(null, order, epoch, from, to), bounds, scatteredValues);
+        JavaPairRDD<Integer, double[][]> weights = picks == null ? gather(holding, parts, gatheredValues)
+                : gatherPicked(holding, parts, picks, gatheredValues);
+        JavaPairRDD<Integer, Tuple2<Integer, SumTree>> scattered = base.trainBlocks()
+                .zipPartitions(assembled(weights, picks), grads)
                 .mapToPair(t -> t)
                 .partitionBy(new HashPartitioner(bounds.length - 1));
-        withGradient = state.zipPartitions(scattered.values(), new OwnerSums(base.loss().reduction()))
+        JavaRDD<Tuple2<int[], SumTree>> trees = picks == null
+                ? scattered.values().map(t -> new Tuple2<>(null, t._2()))
+                : picks.byOwner().values().zipPartitions(scattered.values(), ShardedStep::withIndices);
+        withGradient = state.zipPartitions(trees, new OwnerSums(base.loss().reduction()))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         SliceNorm n = norm;
         List<double[]> reports = Spark.call("epoch " + (epoch + 1) + " step " + (step + 1), () ->
@@ -171,11 +206,11 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         int parts = v.getNumPartitions();
         int[] all = new int[parts];
         for (int i = 0; i < parts; i++) all[i] = i;
-        JavaPairRDD<Integer, double[][]> weights = gather(all, parts);
+        JavaPairRDD<Integer, double[][]> weights = validationPicks == null ? gather(all, parts, null)
+                : gatherPicked(all, parts, validationPicks, null);
         SumTasks.Eval eval = base.evalTask(null);
-        int[] b = bounds;
-        List<SumTree> trees = Spark.call("validation", () -> v.zipPartitions(weights.values(),
-                (blocks, ws) -> List.of(eval.withWeights(assemble(ws, b)).sums(blocks)).iterator()).collect());
+        List<SumTree> trees = Spark.call("validation", () -> v.zipPartitions(assembled(weights, validationPicks),
+                (blocks, ws) -> List.of(eval.withWeights(ws.next()._2()).sums(blocks)).iterator()).collect());
         SumTree t = new SumTree(base.validationGroups().leaves());
         for (SumTree p : trees) t.merge(p);
         stale.add(weights.rdd());
@@ -188,6 +223,8 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         dropStale();
         if (withGradient != null) withGradient.unpersist(false);
         state.unpersist(false);
+        if (picks != null) picks.unpersist();
+        if (validationPicks != null) validationPicks.unpersist();
         base.close();
     }
 
@@ -224,8 +261,8 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         return m.withoutGradient();
     }
 
-    /** Each holding partition's copy of every slice: (partition, [k] → slice k). */
-    private JavaPairRDD<Integer, double[][]> gather(int[] targets, int parts) {
+    /** Each holding partition's copy of every slice: (partition, [k] → slice k). Counts the values into {@code sent} (null: no count). */
+    private JavaPairRDD<Integer, double[][]> gather(int[] targets, int parts, LongAccumulator sent) {
         int k = bounds.length - 1;
         return state.flatMapToPair(s -> {
             List<Tuple2<Integer, double[][]>> out = new ArrayList<>(targets.length);
@@ -234,8 +271,52 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
                 one[s.index()] = s.params();
                 out.add(new Tuple2<>(p, one));
             }
+            if (sent != null) sent.add((long) targets.length * s.params().length);
             return out.iterator();
         }).partitionBy(new HashPartitioner(parts));
+    }
+
+    /** Each target partition's needed values of every slice: (partition, [k] → slice k's values at its picks). */
+    private JavaPairRDD<Integer, double[][]> gatherPicked(int[] targets, int parts, SparseNeeds.Picks picks, LongAccumulator sent) {
+        int k = bounds.length - 1;
+        return state.zipPartitions(picks.byOwner().values(), (shards, owned) -> {
+            Shard s = shards.next();
+            Map<Integer, int[]> at = new HashMap<>();
+            owned.forEachRemaining(t -> at.put(t._1(), t._2()));
+            List<Tuple2<Integer, double[][]>> out = new ArrayList<>(targets.length);
+            for (int p : targets) {
+                double[][] one = new double[k][];
+                one[s.index()] = SparseNeeds.values(s.params(), at.get(p));
+                if (sent != null) sent.add(one[s.index()].length);
+                out.add(new Tuple2<>(p, one));
+            }
+            return out.iterator();
+        }).mapToPair(t -> t).partitionBy(new HashPartitioner(parts));
+    }
+
+    /** Per partition, one element: its picks (null: dense) and the weights assembled from what it received (null: nothing). */
+    private JavaRDD<Tuple2<int[][], double[]>> assembled(JavaPairRDD<Integer, double[][]> weights, SparseNeeds.Picks picks) {
+        int[] b = bounds;
+        if (picks == null) return weights.values().mapPartitions(ws -> single(new Tuple2<>(null, assemble(ws, b))), true);
+        int d = paramCount;
+        return picks.perPartition().zipPartitions(weights.values(), (ps, ws) -> {
+            int[][] pick = ps.next();
+            return single(new Tuple2<>(pick, SparseNeeds.assemble(ws, pick, d)));
+        });
+    }
+
+    /** An owner's trees with the indices of the partitions they come from. */
+    private static Iterator<Tuple2<int[], SumTree>> withIndices(Iterator<Tuple2<Integer, int[]>> owned,
+                                                                 Iterator<Tuple2<Integer, SumTree>> trees) {
+        Map<Integer, int[]> at = new HashMap<>();
+        owned.forEachRemaining(t -> at.put(t._1(), t._2()));
+        List<Tuple2<int[], SumTree>> out = new ArrayList<>();
+        trees.forEachRemaining(t -> out.add(new Tuple2<>(at.get(t._1()), t._2())));
+        return out.iterator();
+    }
+
+    private static <T> Iterator<T> single(T t) {
+        return java.util.Collections.singletonList(t).iterator();
     }
 
     /** The weights from the slices a partition received, or null when it received none (it holds no rows of the batch). */

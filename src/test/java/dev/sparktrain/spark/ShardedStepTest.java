@@ -110,11 +110,16 @@ class ShardedStepTest {
     }
 
     static Run train(Case c, boolean shuffle, java.util.function.BiFunction<double[], Optimizer, StepBackend> backend) {
-        double[] p = MODEL.initParams(4);
-        Optimizer opt = c.newOptimizer(MODEL);
+        return train(c, MODEL, 3, BATCH, shuffle, backend);
+    }
+
+    static Run train(Case c, Sequential model, int epochs, int batch, boolean shuffle,
+                     java.util.function.BiFunction<double[], Optimizer, StepBackend> backend) {
+        double[] p = model.initParams(4);
+        Optimizer opt = c.newOptimizer(model);
         Scheduler sched = c.scheduler() == null ? null
                 : Schedulers.create(c.scheduler(), opt, new Options("scheduler", c.schedulerOptions()));
-        Trainer t = new Trainer(opt, sched, c.clipper(MODEL), new TrainSettings(3, BATCH, shuffle, 17, null));
+        Trainer t = new Trainer(opt, sched, c.clipper(model), new TrainSettings(epochs, batch, shuffle, 17, null));
         List<EpochStats> h;
         try (StepBackend b = backend.apply(p, opt)) {
             h = t.fit(p, b);
