@@ -170,6 +170,24 @@ public final class OptimizerShard implements Serializable {
         return out;
     }
 
+    /**
+     * Whether every group's ranges run in increasing order of the flat vector: then the shards of a
+     * state buffer, in shard order, are its consecutive pieces, so concatenating them gives the
+     * full buffer (how a sharded checkpoint stores it).
+     */
+    public static boolean buffersConcatenate(Optimizer opt) {
+        for (ParamGroup g : opt.paramGroups()) {
+            int[] end = {0};
+            boolean[] ordered = {true};
+            g.forEachRange((po, so, len) -> {
+                if (po < end[0]) ordered[0] = false;
+                end[0] = po + len;
+            });
+            if (!ordered[0]) return false;
+        }
+        return true;
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> groupState(Map<String, Object> state, int i) {
         return (Map<String, Object>) ((List<Object>) state.get("state")).get(i);

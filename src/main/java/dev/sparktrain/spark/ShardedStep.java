@@ -7,6 +7,7 @@ import dev.sparktrain.nn.BatchKernel;
 import dev.sparktrain.optim.Optimizer;
 import dev.sparktrain.optim.OptimizerShard;
 import dev.sparktrain.train.ShardedUpdates;
+import dev.sparktrain.train.SliceWriter;
 import dev.sparktrain.train.StepBackend;
 import dev.sparktrain.train.StepSums;
 import org.apache.spark.HashPartitioner;
@@ -20,6 +21,7 @@ import scala.Tuple2;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -195,6 +197,18 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         // the hyper-parameters as the driver holds them now: a scheduler may have moved them since the last step
         merged.put("param_groups", new ArrayList<Object>(OptimizerShard.hypers(optimizer)));
         return merged;
+    }
+
+    @Override
+    public List<Map<String, Object>> writeSlices(SliceWriter writer) {
+        applyPending();
+        base.describe(base.lastEpoch(), "checkpoint (owners write their slices)");
+        List<Tuple2<Integer, Map<String, Object>>> facts = Spark.call("writing the checkpoint's slices", () ->
+                state.map(s -> new Tuple2<>(s.index(), writer.write(s.index(), s.from(), s.to(), s.params(),
+                        s.optimizer().state()))).collect());
+        List<Map<String, Object>> inOrder = new ArrayList<>(Collections.nCopies(bounds.length - 1, null));
+        for (Tuple2<Integer, Map<String, Object>> t : facts) inOrder.set(t._1(), t._2());
+        return inOrder;
     }
 
     @Override

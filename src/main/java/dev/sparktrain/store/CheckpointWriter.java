@@ -2,13 +2,16 @@ package dev.sparktrain.store;
 
 import dev.sparktrain.train.EarlyStopping;
 import dev.sparktrain.train.EpochStats;
+import dev.sparktrain.train.ShardedUpdates;
 import dev.sparktrain.train.TrainListener;
 import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.optim.Optimizer;
+import dev.sparktrain.optim.OptimizerShard;
 import dev.sparktrain.optim.lr.Scheduler;
 import org.apache.hadoop.conf.Configuration;
 
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -17,6 +20,8 @@ import java.util.function.Supplier;
  * Writes a {@link Checkpoint} after every {@code every}-th epoch, after the last epoch and after
  * an early stop. Register it after the {@link MetricsLog} whose rows it saves. The state is taken
  * after the epoch's scheduler step, so a resumed run continues with the next epoch's first step.
+ * In a sharded run the slices' owners write the parameters and optimizer state themselves
+ * ({@link ShardedUpdates#writeSlices}); the driver writes the header and commits.
  */
 public final class CheckpointWriter implements TrainListener {
     /**
@@ -39,6 +44,7 @@ public final class CheckpointWriter implements TrainListener {
     private final Content content;
     private final Configuration conf;
     private final PrintStream out;
+    private ShardedUpdates owners;
 
     /** @param out where to say that a checkpoint was written (null: silent) */
     public CheckpointWriter(Policy policy, Content content, Configuration conf, PrintStream out) {
@@ -49,7 +55,19 @@ public final class CheckpointWriter implements TrainListener {
     }
 
     @Override
+    public void startFit(ShardedUpdates sharded) {
+        // with param groups out of vector order the slices of a buffer are not its consecutive
+        // pieces: such a run's checkpoint goes through the driver
+        owners = sharded != null && OptimizerShard.buffersConcatenate(content.optimizer()) ? sharded : null;
+    }
+
+    /** A sharded run's owners write its checkpoints: the driver needs no parameters for them. */
+    @Override
     public boolean needsParams(EpochStats s) {
+        return owners == null && due(s);
+    }
+
+    private boolean due(EpochStats s) {
         EarlyStopping es = content.earlyStopping();
         return (policy.every() > 0 && s.epoch() % policy.every() == 0) || s.epoch() >= policy.epochs()
                 || (es != null && es.stopped());
@@ -57,13 +75,19 @@ public final class CheckpointWriter implements TrainListener {
 
     @Override
     public void afterEpoch(EpochStats s, double[] params) {
-        if (!needsParams(s)) return;
+        if (!due(s)) return;
         EarlyStopping es = content.earlyStopping();
         Sequential model = content.model();
-        Checkpoint c = new Checkpoint(s.epoch(), s.steps(), model.spec(), model.tensorSizes(), content.loss(), params.clone(),
-                content.optimizer().state(), content.scheduler() == null ? null : content.scheduler().state(),
+        Optimizer opt = content.optimizer();
+        Map<String, Object> optimizer = owners == null ? opt.state() : new LinkedHashMap<>(Map.of("optimizer", opt.name()));
+        // the param groups as the driver holds them (a scheduler moves them); the owners add the state
+        if (owners != null) optimizer.put("param_groups", OptimizerShard.hypers(opt));
+        Checkpoint c = new Checkpoint(s.epoch(), s.steps(), model.spec(), model.tensorSizes(), content.loss(),
+                owners == null ? params.clone() : null, optimizer,
+                content.scheduler() == null ? null : content.scheduler().state(),
                 es == null ? null : es.state(), content.data(), content.job(), content.metrics().get());
-        String where = Checkpoints.write(policy.dir(), c, policy.keep(), conf);
+        String where = owners == null ? Checkpoints.write(policy.dir(), c, policy.keep(), conf)
+                : Checkpoints.writeSharded(policy.dir(), c, policy.keep(), conf, owners::writeSlices);
         if (out != null) {
             out.println("checkpoint: " + where);
             out.flush();

@@ -3,6 +3,7 @@ package dev.sparktrain.store;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.train.SliceWriter;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -36,10 +38,14 @@ import java.util.regex.Pattern;
 public final class Checkpoints {
     public static final String FORMAT = "sparktrain-checkpoint";
     public static final int VERSION = 1;
+    /** A sharded run's checkpoint: arrays in the owners' slice files (an older reader refuses it cleanly). */
+    public static final int SHARDED_VERSION = 2;
     public static final String HEADER = "checkpoint.json";
     public static final String BLOBS = "tensors.bin";
     public static final String LATEST = "latest";
     private static final Pattern NAME = Pattern.compile("epoch-(\\d+)");
+    /** A file inside a checkpoint directory: a plain name, never a path. */
+    private static final Pattern FILE = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Checkpoints() {
@@ -56,6 +62,23 @@ public final class Checkpoints {
      * abandoned run that this one resumed before). Returns the checkpoint's path.
      */
     public static String write(String dir, Checkpoint c, int keep, Configuration conf) {
+        return write(dir, c, keep, conf, null);
+    }
+
+    /**
+     * Writes a sharded run's checkpoint (version {@value #SHARDED_VERSION}): {@code c.params()} is
+     * null and {@code c.optimizer()} holds the optimizer's name and param groups only; the owners
+     * write their slices' parameters and optimizer state into the checkpoint's temporary directory
+     * ({@code owners} gets a {@link SliceWriter} for it and returns its facts, in slice order). The
+     * driver then writes the header and commits as {@link #write(String, Checkpoint, int, Configuration)} does.
+     */
+    public static String writeSharded(String dir, Checkpoint c, int keep, Configuration conf,
+                                      Function<SliceWriter, List<Map<String, Object>>> owners) {
+        return write(dir, c, keep, conf, Objects.requireNonNull(owners));
+    }
+
+    private static String write(String dir, Checkpoint c, int keep, Configuration conf,
+                                Function<SliceWriter, List<Map<String, Object>>> owners) {
         if (keep < 1) throw new IllegalArgumentException("keep must be >= 1");
         try {
             Path root = new Path(dir);
@@ -64,20 +87,21 @@ public final class Checkpoints {
             String name = name(c.epoch());
             Path tmp = new Path(root, ".tmp-" + name + "-" + UUID.randomUUID().toString().substring(0, 8));
             fs.mkdirs(tmp);
+            List<Map<String, Object>> slices = owners == null ? null : owners.apply(new SliceFiles(tmp.toString(), conf));
             StateCodec.Encoder enc = new StateCodec.Encoder();
             Map<String, Object> h = new LinkedHashMap<>();
             h.put("format", FORMAT);
-            h.put("version", VERSION);
+            h.put("version", slices == null ? VERSION : SHARDED_VERSION);
             h.put("epoch", c.epoch());
             h.put("step", c.step());
             h.put("random_state", "none beyond train.seed and epoch: the shuffle order of an epoch is a pure "
                     + "function of (seed, epoch) and the validation split of (seed, row number)");
             h.put("model", c.model());
-            h.put("param_count", c.params().length);
+            h.put("param_count", slices == null ? c.params().length : slices.get(slices.size() - 1).get("to"));
             h.put("tensor_sizes", c.tensorSizes());
             h.put("loss", c.loss());
-            h.put("params", enc.blob("params", c.params()));
-            h.put("optimizer", enc.encode("optimizer", c.optimizer()));
+            h.put("params", slices == null ? enc.blob("params", c.params()) : SliceFiles.params(enc, slices));
+            h.put("optimizer", slices == null ? enc.encode("optimizer", c.optimizer()) : SliceFiles.optimizer(enc, c.optimizer(), slices));
             h.put("scheduler", enc.encode("scheduler", c.scheduler()));
             h.put("early_stopping", enc.encode("early_stopping", c.earlyStopping()));
             h.put("data", enc.encode("data", c.data() == null ? null : c.data().toMap()));
@@ -87,10 +111,15 @@ public final class Checkpoints {
             long offset = 0;
             try (FSDataOutputStream out = fs.create(new Path(tmp, BLOBS), true)) {
                 for (int i = 0; i < enc.blobs.size(); i++) {
-                    byte[] bytes = ModelIO.toBytes(enc.blobs.get(i));
-                    out.write(bytes);
                     Map<String, Object> b = new LinkedHashMap<>();
                     b.put("name", enc.names.get(i));
+                    if (enc.written.get(i) != null) { // an owner's, in its slice file
+                        b.putAll(enc.written.get(i));
+                        blobs.add(b);
+                        continue;
+                    }
+                    byte[] bytes = ModelIO.toBytes(enc.blobs.get(i));
+                    out.write(bytes);
                     b.put("offset", offset);
                     b.put("count", enc.blobs.get(i).length);
                     b.put("sha256", ModelIO.sha256(bytes));
@@ -100,6 +129,7 @@ public final class Checkpoints {
             }
             h.put("blob_file", BLOBS);
             h.put("blob_bytes", offset);
+            if (slices != null) h.put("files", SliceFiles.files(slices));
             h.put("blobs", blobs);
             try (FSDataOutputStream out = fs.create(new Path(tmp, HEADER), true)) {
                 out.write(JSON.writeValueAsBytes(h));
@@ -149,42 +179,67 @@ public final class Checkpoints {
             } catch (IOException e) {
                 throw new SparkTrainException(where + ": " + HEADER + " is not valid JSON (" + firstLine(e) + ")");
             }
-            if (!FORMAT.equals(h.get("format")) || !Integer.valueOf(VERSION).equals(h.get("version"))) {
-                throw new SparkTrainException(where + ": expected format " + FORMAT + " version " + VERSION
-                        + ", found " + h.get("format") + " version " + h.get("version"));
+            if (!FORMAT.equals(h.get("format")) || !(Integer.valueOf(VERSION).equals(h.get("version"))
+                    || Integer.valueOf(SHARDED_VERSION).equals(h.get("version")))) {
+                throw new SparkTrainException(where + ": expected format " + FORMAT + " version " + VERSION + " or "
+                        + SHARDED_VERSION + ", found " + h.get("format") + " version " + h.get("version"));
             }
-            Path bp = new Path(d, String.valueOf(h.get("blob_file")));
-            if (!fs.exists(bp)) throw new SparkTrainException(where + ": " + bp.getName() + " is missing");
-            long expected = ((Number) h.get("blob_bytes")).longValue();
-            long actual = fs.getFileStatus(bp).getLen();
-            if (actual != expected) {
-                throw new SparkTrainException(where + ": " + bp.getName() + " has " + actual + " bytes, expected "
-                        + expected + " (truncated or overwritten)");
+            Map<String, Long> lengths = new LinkedHashMap<>();
+            String blobFile = String.valueOf(h.get("blob_file"));
+            lengths.put(blobFile, ((Number) h.get("blob_bytes")).longValue());
+            for (Object o : (List<Object>) h.getOrDefault("files", List.of())) {
+                Map<String, Object> f = (Map<String, Object>) o;
+                lengths.put((String) f.get("name"), ((Number) f.get("bytes")).longValue());
             }
-            List<double[]> blobs = new ArrayList<>();
-            try (FSDataInputStream in = fs.open(bp)) {
-                long pos = 0;
-                for (Object o : (List<Object>) h.get("blobs")) {
-                    Map<String, Object> b = (Map<String, Object>) o;
-                    long off = ((Number) b.get("offset")).longValue();
-                    int count = ((Number) b.get("count")).intValue();
-                    if (off != pos) throw new SparkTrainException(where + ": blob '" + b.get("name") + "' is not where expected");
-                    byte[] bytes = in.readNBytes(Math.multiplyExact(count, 8));
-                    if (bytes.length != 8 * count) {
-                        throw new SparkTrainException(where + ": " + bp.getName() + " ends inside blob '" + b.get("name") + "'");
-                    }
-                    if (!ModelIO.sha256(bytes).equals(b.get("sha256"))) {
-                        throw new SparkTrainException(where + ": blob '" + b.get("name") + "' fails its SHA-256 check (corrupt file)");
-                    }
-                    blobs.add(ModelIO.fromBytes(bytes));
-                    pos += bytes.length;
+            for (Map.Entry<String, Long> f : lengths.entrySet()) {
+                if (!FILE.matcher(f.getKey()).matches()) throw new SparkTrainException(where + ": bad file name '" + f.getKey() + "'");
+                Path fp = new Path(d, f.getKey());
+                if (!fs.exists(fp)) throw new SparkTrainException(where + ": " + f.getKey() + " is missing");
+                long actual = fs.getFileStatus(fp).getLen();
+                if (actual != f.getValue()) {
+                    throw new SparkTrainException(where + ": " + f.getKey() + " has " + actual + " bytes, expected "
+                            + f.getValue() + " (truncated or overwritten)");
                 }
             }
-            double[] params = (double[]) StateCodec.decode(h.get("params"), blobs, where);
+            List<Object> entries = (List<Object>) h.get("blobs");
+            List<double[]> blobs = new ArrayList<>();
+            long[] from = new long[entries.size()];
+            Map<String, FSDataInputStream> open = new LinkedHashMap<>();
+            Map<String, Long> pos = new LinkedHashMap<>();
+            try {
+                for (int i = 0; i < entries.size(); i++) {
+                    Map<String, Object> b = (Map<String, Object>) entries.get(i);
+                    String file = (String) b.getOrDefault("file", blobFile);
+                    if (!lengths.containsKey(file)) throw new SparkTrainException(where + ": blob '" + b.get("name") + "' is in unlisted file " + file);
+                    long off = ((Number) b.get("offset")).longValue();
+                    int count = ((Number) b.get("count")).intValue();
+                    if (off != pos.getOrDefault(file, 0L)) {
+                        throw new SparkTrainException(where + ": blob '" + b.get("name") + "' is not where expected in " + file);
+                    }
+                    if (open.get(file) == null) open.put(file, fs.open(new Path(d, file)));
+                    byte[] bytes = open.get(file).readNBytes(Math.multiplyExact(count, 8));
+                    if (bytes.length != 8 * count) {
+                        throw new SparkTrainException(where + ": " + file + " ends inside blob '" + b.get("name") + "'");
+                    }
+                    if (!ModelIO.sha256(bytes).equals(b.get("sha256"))) {
+                        throw new SparkTrainException(where + ": blob '" + b.get("name") + "'"
+                                + (file.equals(blobFile) ? "" : " in " + file) + " fails its SHA-256 check (corrupt file)");
+                    }
+                    from[i] = b.containsKey("from") ? ((Number) b.get("from")).longValue() : -1;
+                    if (from[i] >= 0 && ((Number) b.get("to")).longValue() != from[i] + count) {
+                        throw new SparkTrainException(where + ": blob '" + b.get("name") + "' in " + file + ": from + count != to");
+                    }
+                    blobs.add(ModelIO.fromBytes(bytes));
+                    pos.put(file, off + bytes.length);
+                }
+            } finally {
+                for (FSDataInputStream in : open.values()) in.close();
+            }
+            double[] params = (double[]) StateCodec.decode(h.get("params"), blobs, from, where);
             if (params.length != ((Number) h.get("param_count")).intValue()) {
                 throw new SparkTrainException(where + ": " + params.length + " parameters, header says " + h.get("param_count"));
             }
-            Object metrics = StateCodec.decode(h.getOrDefault("metrics", List.of()), blobs, where);
+            Object metrics = StateCodec.decode(h.getOrDefault("metrics", List.of()), blobs, from, where);
             if (!(metrics instanceof List<?> rows) || !rows.stream().allMatch(r -> r instanceof Map<?, ?>)) {
                 throw new SparkTrainException(where + ": 'metrics' must be a list of epoch rows");
             }
@@ -194,10 +249,10 @@ public final class Checkpoints {
             return new Checkpoint(((Number) h.get("epoch")).intValue(), ((Number) h.get("step")).longValue(),
                     (String) h.get("model"), ts.stream().mapToInt(Integer::intValue).toArray(), (String) h.get("loss"),
                     params,
-                    (Map<String, Object>) StateCodec.decode(h.get("optimizer"), blobs, where),
-                    (Map<String, Object>) StateCodec.decode(h.get("scheduler"), blobs, where),
-                    (Map<String, Object>) StateCodec.decode(h.get("early_stopping"), blobs, where),
-                    DataFacts.fromMap(StateCodec.decode(h.get("data"), blobs, where)),
+                    (Map<String, Object>) StateCodec.decode(h.get("optimizer"), blobs, from, where),
+                    (Map<String, Object>) StateCodec.decode(h.get("scheduler"), blobs, from, where),
+                    (Map<String, Object>) StateCodec.decode(h.get("early_stopping"), blobs, from, where),
+                    DataFacts.fromMap(StateCodec.decode(h.get("data"), blobs, from, where)),
                     job,
                     (List<Map<String, Object>>) metrics);
         } catch (SparkTrainException e) {

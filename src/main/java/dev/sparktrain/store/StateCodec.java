@@ -16,13 +16,16 @@ import java.util.Map;
  *       (its bytes go to the binary file, so buffers round-trip bit for bit);</li>
  *   <li>a non-finite float becomes {@code {"$float": "Infinity" | "-Infinity" | "NaN"}} (JSON has no
  *       such numbers; ReduceLROnPlateau's {@code best} starts at ±Infinity);</li>
- *   <li>finite floats are JSON numbers written with Java's round-trip repr (exact).</li>
+ *   <li>finite floats are JSON numbers written with Java's round-trip repr (exact);</li>
+ *   <li>an array a sharded run's owners wrote in slices is {@code {"$slices": [i, j, ...]}}: the
+ *       blobs concatenated in that order, each blob's {@code from} where the previous one ends.</li>
  * </ul>
  * Map keys starting with {@code $} are reserved.
  */
 final class StateCodec {
     static final String BLOB = "$blob";
     static final String FLOAT = "$float";
+    static final String SLICES = "$slices";
 
     private StateCodec() {
     }
@@ -30,13 +33,29 @@ final class StateCodec {
     /** Collects the blobs of one checkpoint while encoding its trees. */
     static final class Encoder {
         final List<String> names = new ArrayList<>();
+        /** The driver's arrays (for tensors.bin); null for a blob an owner wrote to its own file. */
         final List<double[]> blobs = new ArrayList<>();
+        /** For an owner's blob: its entry's fields besides the name (file, offset, count, sha256, from, to). */
+        final List<Map<String, Object>> written = new ArrayList<>();
 
         /** Adds a blob under {@code name}; returns its reference node. */
         Map<String, Object> blob(String name, double[] values) {
             names.add(name);
             blobs.add(values);
+            written.add(null);
             return Map.of(BLOB, blobs.size() - 1);
+        }
+
+        /** Adds blobs already written by owners (each entry's fields in order); returns the {@code $slices} node. */
+        Map<String, Object> slices(String name, List<Map<String, Object>> entries) {
+            List<Integer> refs = new ArrayList<>();
+            for (Map<String, Object> e : entries) {
+                names.add(name);
+                blobs.add(null);
+                written.add(e);
+                refs.add(blobs.size() - 1);
+            }
+            return Map.of(SLICES, refs);
         }
 
         /** Encodes {@code value}; {@code path} names its blobs (e.g. {@code optimizer.state[0].exp_avg}). */
@@ -66,9 +85,14 @@ final class StateCodec {
         }
     }
 
-    /** The inverse of {@link Encoder#encode}: blob references are replaced by copies of the blobs. */
-    static Object decode(Object node, List<double[]> blobs, String where) {
+    /**
+     * The inverse of {@link Encoder#encode}: blob references are replaced by copies of the blobs.
+     * {@code from[i]} is blob i's {@code from} (-1 without one): {@code $slices} must start at 0 and
+     * each slice where the previous one ends.
+     */
+    static Object decode(Object node, List<double[]> blobs, long[] from, String where) {
         if (node instanceof Map<?, ?> m) {
+            if (m.size() == 1 && m.containsKey(SLICES)) return concatenate(m.get(SLICES), blobs, from, where);
             if (m.size() == 1 && m.containsKey(BLOB)) {
                 Object i = m.get(BLOB);
                 if (!(i instanceof Integer idx) || idx < 0 || idx >= blobs.size()) {
@@ -89,15 +113,38 @@ final class StateCodec {
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 String k = String.valueOf(e.getKey());
                 if (k.startsWith("$")) throw new SparkTrainException(where + ": reserved key '" + k + "' in a state map");
-                out.put(k, decode(e.getValue(), blobs, where));
+                out.put(k, decode(e.getValue(), blobs, from, where));
             }
             return out;
         }
         if (node instanceof List<?> l) {
             List<Object> out = new ArrayList<>(l.size());
-            for (Object o : l) out.add(decode(o, blobs, where));
+            for (Object o : l) out.add(decode(o, blobs, from, where));
             return out;
         }
         return node;
+    }
+
+    private static double[] concatenate(Object refs, List<double[]> blobs, long[] from, String where) {
+        if (!(refs instanceof List<?> l) || l.isEmpty()) throw new SparkTrainException(where + ": bad " + SLICES + " " + refs);
+        long total = 0;
+        for (Object i : l) {
+            if (!(i instanceof Integer idx) || idx < 0 || idx >= blobs.size()) {
+                throw new SparkTrainException(where + ": bad blob reference " + i + " in " + SLICES);
+            }
+            if (from[idx] != total) {
+                throw new SparkTrainException(where + ": slice blob " + idx + " starts at " + from[idx] + ", expected " + total);
+            }
+            total += blobs.get(idx).length;
+        }
+        if (total > Integer.MAX_VALUE - 8) throw new SparkTrainException(where + ": " + SLICES + " of " + total + " values");
+        double[] out = new double[(int) total];
+        int at = 0;
+        for (Object i : l) {
+            double[] b = blobs.get((Integer) i);
+            System.arraycopy(b, 0, out, at, b.length);
+            at += b.length;
+        }
+        return out;
     }
 }

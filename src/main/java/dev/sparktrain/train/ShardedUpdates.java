@@ -36,6 +36,12 @@ public interface ShardedUpdates {
     Map<String, Object> optimizerState();
 
     /**
+     * Every owner hands its current slice (parameters and optimizer state) to {@code writer} where
+     * it lives; returns the writers' facts in slice order. No d-sized array reaches the driver.
+     */
+    List<Map<String, Object>> writeSlices(SliceWriter writer);
+
+    /**
      * The scalars of a sharded step and its (divided) gradient's norm before clipping, as the
      * clipper's {@code clip} returns it (the 2-norm without a clipper), from the owners' partials;
      * NaN when the loss is not finite.

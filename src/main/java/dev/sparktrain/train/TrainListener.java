@@ -5,6 +5,13 @@ import dev.sparktrain.optim.Optimizer;
 /** Hooks into the training loop (progress lines, metrics files, tests recording the trajectory). */
 public interface TrainListener {
     /**
+     * Called once when {@code Trainer.fit} starts, with the owners of the parameters when the step
+     * is sharded (else null): a listener may then have them write what it needs in place.
+     */
+    default void startFit(ShardedUpdates owners) {
+    }
+
+    /**
      * Called when an epoch starts, before its first step.
      *
      * @param epoch 1-based epoch

@@ -95,6 +95,7 @@ public final class Trainer {
         List<EpochStats> history = new ArrayList<>(priorHistory);
         long globalStep = startStep;
         ShardedUpdates owners = backend.sharded();
+        for (TrainListener l : listeners) l.startFit(owners);
         boolean stop = earlyStopping != null && earlyStopping.stopped();
         for (int epoch = startEpoch; epoch < settings.epochs() && !stop; epoch++) {
             long t0 = System.nanoTime();
@@ -184,7 +185,8 @@ public final class Trainer {
             EpochStats st = new EpochStats(epoch + 1, globalStep, trainLoss, trainAcc, valLoss, valAcc,
                     lrAtStart, gradNorm, secs, n / secs);
             history.add(st);
-            // the driver's copy of the parameters and optimizer state, when a checkpoint or early stopping reads them
+            // the driver's copy of the parameters and optimizer state, when a listener or early stopping reads them
+            // (a sharded run's checkpoint does not: its owners write their slices)
             if (owners != null && (earlyStopping != null || listeners.stream().anyMatch(l -> l.needsParams(st)))) sync(owners, params);
             if (earlyStopping != null) stop = earlyStopping.update(st, params);
             for (TrainListener l : listeners) l.afterEpoch(st, params);

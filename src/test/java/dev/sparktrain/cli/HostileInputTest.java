@@ -8,6 +8,7 @@ import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.store.SavedModel;
 import dev.sparktrain.nn.Sequential;
 import dev.sparktrain.optim.Optimizer;
+import dev.sparktrain.optim.OptimizerShard;
 import dev.sparktrain.optim.lr.Scheduler;
 import dev.sparktrain.report.Report;
 import dev.sparktrain.train.BlockWorker;
@@ -370,13 +371,7 @@ class HostileInputTest {
     }
 
     static void copyTree(Path src, Path dst) throws IOException {
-        try (Stream<Path> s = Files.walk(src)) {
-            for (Path p : s.toList()) {
-                Path t = dst.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(t);
-                else Files.copy(p, t);
-            }
-        }
+        JobRuns.copyTree(src, dst);
     }
 
     static String baseJob() throws IOException {
@@ -521,8 +516,11 @@ class HostileInputTest {
         return new String[] {f.toString()};
     }
 
-    /** Writes the checkpoint a run of {@code spec} would write after 3 epochs; returns the run directory. */
-    static Path writeCheckpoint(String[] spec, Path run) throws IOException {
+    /**
+     * Writes the checkpoint a run of {@code spec} would write after 3 epochs ({@code sharded}: as a
+     * sharded run's owners would, version 2); returns the run directory.
+     */
+    static Path writeCheckpoint(String[] spec, Path run, boolean sharded) throws IOException {
         String[] args = jobArgs(spec, "output.dir=" + run);
         JobConfig cfg = Main.parse(args);
         TrainJob job = new TrainJob(cfg);
@@ -546,8 +544,25 @@ class HostileInputTest {
             rows.add(MetricsLog.epochRow(st, false));
         }
         DataFacts data = new DataFacts(cfg.data.path(), 1434, 363, new double[64], new double[64]);
-        Checkpoints.write(cfg.run.checkpointDir, new Checkpoint(3, 12, model.spec(), model.tensorSizes(), "CrossEntropyLoss", p,
-                o.state(), s == null ? null : s.state(), es == null ? null : es.state(), data, cfg.resolved(), rows), 2, CONF);
+        if (!sharded) {
+            Checkpoints.write(cfg.run.checkpointDir, new Checkpoint(3, 12, model.spec(), model.tensorSizes(), "CrossEntropyLoss", p,
+                    o.state(), s == null ? null : s.state(), es == null ? null : es.state(), data, cfg.resolved(), rows), 2, CONF);
+            return run;
+        }
+        // version 2: three owners' slice files, as a sharded run writes them
+        Map<String, Object> full = o.state();
+        Map<String, Object> driver = new LinkedHashMap<>(Map.of("optimizer", o.name()));
+        driver.put("param_groups", OptimizerShard.hypers(o));
+        int[] bounds = {0, p.length / 3, 2 * p.length / 3, p.length};
+        Checkpoints.writeSharded(cfg.run.checkpointDir, new Checkpoint(3, 12, model.spec(), model.tensorSizes(), "CrossEntropyLoss",
+                null, driver, s == null ? null : s.state(), es == null ? null : es.state(), data, cfg.resolved(), rows), 2, CONF, w -> {
+            List<Map<String, Object>> facts = new ArrayList<>();
+            for (int k = 0; k < 3; k++) {
+                facts.add(w.write(k, bounds[k], bounds[k + 1], java.util.Arrays.copyOfRange(p, bounds[k], bounds[k + 1]),
+                        OptimizerShard.of(o, full, bounds[k], bounds[k + 1]).state()));
+            }
+            return facts;
+        });
         return run;
     }
 
@@ -576,12 +591,20 @@ class HostileInputTest {
     void corruptAndHostileCheckpointsAreRefusedInOneLineAndNeverWritten() throws Exception {
         Random r = new Random(SEED + 1);
         List<Path> bases = new ArrayList<>();
-        for (int j = 0; j < CHECKPOINT_JOBS.size(); j++) bases.add(writeCheckpoint(CHECKPOINT_JOBS.get(j), tmp.resolve("ck-base-" + j)));
+        int jobs = CHECKPOINT_JOBS.size();
+        for (int b = 0; b < 2 * jobs; b++) {
+            bases.add(writeCheckpoint(CHECKPOINT_JOBS.get(b % jobs), tmp.resolve("ck-base-" + b), b >= jobs));
+        }
         int accepted = 0;
         for (int i = 0; i < 300 * SCALE; i++) {
-            int j = r.nextInt(bases.size());
+            int b = r.nextInt(bases.size());
+            int j = b % jobs;
             Path run = tmp.resolve("ck-" + i);
-            copyTree(bases.get(j), run);
+            copyTree(bases.get(b), run);
+            List<String> bins;
+            try (Stream<Path> files = Files.list(run.resolve("checkpoints/epoch-000003"))) {
+                bins = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".bin")).sorted().toList();
+            }
             Path ck = run.resolve("checkpoints/epoch-000003");
             String what;
             int kind = r.nextInt(10);
@@ -591,13 +614,13 @@ class HostileInputTest {
                 Files.write(ck.resolve("checkpoint.json"), JSON.writeValueAsBytes(m));
                 what = "checkpoint.json tree mutation";
             } else if (kind < 8) {
-                Path f = ck.resolve(kind == 6 ? "checkpoint.json" : "tensors.bin");
+                Path f = ck.resolve(kind == 6 ? "checkpoint.json" : pick(r, bins));
                 Files.write(f, mutateBytes(r, Files.readAllBytes(f)));
                 what = f.getFileName() + " bytes";
             } else if (kind == 8) {
                 Files.writeString(run.resolve("checkpoints/latest"), pick(r, List.of("", "epoch-999999\n", "../../etc\n",
                         "epoch-000003\u0000", randomChars(r, 20), "epoch-000002\n", CANARY_NAME)));
-                Files.deleteIfExists(ck.resolve(r.nextBoolean() ? "tensors.bin" : "checkpoint.json"));
+                Files.deleteIfExists(ck.resolve(r.nextBoolean() ? pick(r, bins) : "checkpoint.json"));
                 what = "latest/missing file";
             } else {
                 Files.write(ck.resolve("checkpoint.json"), pick(r, List.of("null", "[]", "1", "\"x\"", "{}", "{\"format\":\"sparktrain-checkpoint\",\"version\":1}",

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Locale;
 import java.util.Random;
 
@@ -63,6 +64,18 @@ final class JobRuns {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new TrainJob(Main.parse(args)).run(jsc, new PrintStream(out, true, StandardCharsets.UTF_8));
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Copies the directory tree {@code src} to {@code dst} (a run's output, to resume a copy of it). */
+    static Path copyTree(Path src, Path dst) throws IOException {
+        try (Stream<Path> s = Files.walk(src)) {
+            for (Path p : s.toList()) {
+                Path t = dst.resolve(src.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(t);
+                else Files.copy(p, t);
+            }
+        }
+        return dst;
     }
 
     /** A stream that drops what is printed. */

@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static dev.sparktrain.cli.JobRuns.bits;
 import static dev.sparktrain.cli.JobRuns.quiet;
@@ -131,16 +130,7 @@ class ResumeTest {
     }
 
     static Path copyOf(String name, String as) throws IOException {
-        Path src = tmp.resolve(name);
-        Path dst = tmp.resolve(as);
-        try (Stream<Path> s = Files.walk(src)) {
-            for (Path p : s.toList()) {
-                Path t = dst.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(t);
-                else Files.copy(p, t);
-            }
-        }
-        return dst;
+        return JobRuns.copyTree(tmp.resolve(name), tmp.resolve(as));
     }
 
     static String resume(String... args) {

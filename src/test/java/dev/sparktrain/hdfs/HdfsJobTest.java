@@ -113,6 +113,29 @@ class HdfsJobTest {
     }
 
     @Test
+    void aShardedRunsOwnersWriteTheirSlicesToHdfsAndItResumesOnOtherPartitionsBitIdentical() throws IOException {
+        String dir = out("sharded");
+        TrainJob killed = new TrainJob(Main.parse(digitsJob(csv, dir, EPOCHS, "train.sharded_optimizer=on", "data.partitions=3")))
+                .listen(new TrainListener() {
+                    @Override
+                    public void afterEpoch(EpochStats s, double[] p) {
+                        if (s.epoch() == 2) throw new IllegalStateException("simulated kill after epoch 2");
+                    }
+                });
+        assertThrows(IllegalStateException.class, () -> run(killed));
+        FileSystem fs = hdfs.fs();
+        for (int k = 0; k < 3; k++) {
+            Path slice = new Path(dir, "checkpoints/epoch-000002/slice-0000" + k + ".bin");
+            assertTrue(fs.getFileStatus(slice).getLen() > 0, slice.toString());
+            assertEquals(2, fs.getFileStatus(slice).getReplication(), "written with the job's configuration: " + slice);
+        }
+        String printed = run("--resume", dir, "data.partitions=4");
+        assertTrue(printed.contains("resume: from " + dir + "/checkpoints/epoch-000002 (epoch 2, "), printed);
+        assertCompleteRun(dir);
+        assertArrayEquals(reference, params(dir));
+    }
+
+    @Test
     void aDataNodeStoppedMidRunChangesNothing() throws IOException {
         String dir = out("datanode-stopped");
         MiniDFSCluster.DataNodeProperties[] stopped = new MiniDFSCluster.DataNodeProperties[1];
