@@ -38,7 +38,8 @@ final class GradientSlices implements FlatMapFunction2<Iterator<PackedBlock>, It
     @Override
     public Iterator<Tuple2<Integer, Tuple2<Integer, SumTree>>> call(Iterator<PackedBlock> blocks, Iterator<Tuple2<int[][], double[]>> weights) {
         Tuple2<int[][], double[]> w = weights.next();
-        SumTree tree = task.withWeights(w._2()).sums(blocks);
+        // through the task's apply: an out-of-memory error becomes its one line, as on the driver-side path
+        SumTree tree = task.withWeights(w._2()).apply(TaskContext.get(), scala.jdk.javaapi.CollectionConverters.asScala(blocks));
         SumTree[] cut = w._1() == null ? tree.sliced(bounds, BatchKernel.STATS) : tree.picked(w._1());
         int p = TaskContext.getPartitionId();
         List<Tuple2<Integer, Tuple2<Integer, SumTree>>> out = new ArrayList<>(cut.length);

@@ -11,6 +11,7 @@ import dev.sparktrain.train.SliceWriter;
 import dev.sparktrain.train.StepBackend;
 import dev.sparktrain.train.StepSums;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -224,7 +225,8 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
                 : gatherPicked(all, parts, validationPicks, null);
         SumTasks.Eval eval = base.evalTask(null);
         List<SumTree> trees = Spark.call("validation", () -> v.zipPartitions(assembled(weights, validationPicks),
-                (blocks, ws) -> List.of(eval.withWeights(ws.next()._2()).sums(blocks)).iterator()).collect());
+                (blocks, ws) -> List.of(eval.withWeights(ws.next()._2()).apply(TaskContext.get(),
+                        scala.jdk.javaapi.CollectionConverters.asScala(blocks))).iterator()).collect());
         SumTree t = new SumTree(base.validationGroups().leaves());
         for (SumTree p : trees) t.merge(p);
         stale.add(weights.rdd());
