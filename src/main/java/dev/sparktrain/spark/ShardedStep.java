@@ -297,8 +297,7 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         int k = bounds.length - 1;
         return state.zipPartitions(picks.byOwner().values(), (shards, owned) -> {
             Shard s = shards.next();
-            Map<Integer, int[]> at = new HashMap<>();
-            owned.forEachRemaining(t -> at.put(t._1(), t._2()));
+            Map<Integer, int[]> at = byPartition(owned);
             List<Tuple2<Integer, double[][]>> out = new ArrayList<>(targets.length);
             for (int p : targets) {
                 double[][] one = new double[k][];
@@ -324,15 +323,21 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
     /** An owner's trees with the indices of the partitions they come from. */
     private static Iterator<Tuple2<int[], SumTree>> withIndices(Iterator<Tuple2<Integer, int[]>> owned,
                                                                  Iterator<Tuple2<Integer, SumTree>> trees) {
-        Map<Integer, int[]> at = new HashMap<>();
-        owned.forEachRemaining(t -> at.put(t._1(), t._2()));
+        Map<Integer, int[]> at = byPartition(owned);
         List<Tuple2<int[], SumTree>> out = new ArrayList<>();
         trees.forEachRemaining(t -> out.add(new Tuple2<>(at.get(t._1()), t._2())));
         return out.iterator();
     }
 
+    /** An owner's picks, by the partition they belong to. */
+    private static Map<Integer, int[]> byPartition(Iterator<Tuple2<Integer, int[]>> owned) {
+        Map<Integer, int[]> at = new HashMap<>();
+        owned.forEachRemaining(t -> at.put(t._1(), t._2()));
+        return at;
+    }
+
     private static <T> Iterator<T> single(T t) {
-        return java.util.Collections.singletonList(t).iterator();
+        return Collections.singletonList(t).iterator();
     }
 
     /** The weights from the slices a partition received, or null when it received none (it holds no rows of the batch). */
