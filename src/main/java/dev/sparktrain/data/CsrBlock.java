@@ -78,6 +78,13 @@ public abstract sealed class CsrBlock extends PackedBlock permits CsrBlock.Float
         gatherTargets(rows, start, m, outY);
     }
 
+    /**
+     * These rows with their column indices replaced by {@code indices} (one per non-zero) in a space
+     * of {@code features} columns, sharing the row pointers, values, targets and weights: the
+     * compact view a sharded partition computes in.
+     */
+    public abstract CsrBlock withColumns(int[] indices, int features);
+
     /** The selected rows' values, widened, at the offsets {@code outPtr} already holds. */
     abstract void gatherValues(int[] rows, int start, int m, int[] outPtr, double[] outVal);
 
@@ -130,6 +137,11 @@ public abstract sealed class CsrBlock extends PackedBlock permits CsrBlock.Float
         @Override
         public Float64 withWeights(double[] w) {
             return new Float64(firstRow(), rows(), features(), targetWidth(), rowPtr(), indices(), values, y(), w);
+        }
+
+        @Override
+        public Float64 withColumns(int[] indices, int features) {
+            return new Float64(firstRow(), rows(), features, targetWidth(), rowPtr(), indices, values, y(), weights());
         }
 
         /** The non-zero values, row after row. */
@@ -190,6 +202,11 @@ public abstract sealed class CsrBlock extends PackedBlock permits CsrBlock.Float
         @Override
         public Float32 withWeights(double[] w) {
             return new Float32(firstRow(), rows(), features(), targetWidth(), rowPtr(), indices(), values, y(), w);
+        }
+
+        @Override
+        public Float32 withColumns(int[] indices, int features) {
+            return new Float32(firstRow(), rows(), features, targetWidth(), rowPtr(), indices, values, y(), weights());
         }
 
         /** The non-zero values, row after row. */

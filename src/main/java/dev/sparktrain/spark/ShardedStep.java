@@ -50,7 +50,9 @@ import java.util.Map;
  * <p>With CSR input and a linear first layer, both shuffles carry only the values a partition
  * can read or produce gradient for ({@link SparseNeeds}: its picks, computed once and known to
  * both sides), and the owners merge them with a {@link dev.sparktrain.data.SparseSumTree}: the
- * same bits, traffic that follows the touched columns rather than d. Validation gathers the same
+ * same bits, traffic that follows the touched columns rather than d. The partitions compute in
+ * their compact spaces ({@link CompactPartition}: the picked values are the whole model), so the
+ * tasks cost the touched columns too. Validation gathers the same
  * way, with its own blocks' picks.
  *
  * <p>Fault tolerance: each new state RDD is persisted (replicated on a cluster) and local-checkpointed,
@@ -63,7 +65,6 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
     private final JavaSparkContext jsc;
     private final SliceNorm norm;
     private final int[] bounds;
-    private final int paramCount;
     private final StorageLevel stateLevel;
     private final List<RDD<?>> stale = new ArrayList<>();
     /** Parameters and optimizer state after the last applied update. */
@@ -91,7 +92,6 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         this.optimizer = optimizer;
         this.jsc = base.context();
         this.norm = norm;
-        this.paramCount = params.length;
         this.bounds = norm.shardBounds(shards);
         boolean local = jsc.master().startsWith("local");
         this.stateLevel = local ? StorageLevel.MEMORY_AND_DISK() : StorageLevel.MEMORY_AND_DISK_2();
@@ -151,7 +151,8 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         GradientSlices grads = new GradientSlices(base.stepTask(null, order, epoch, from, to), bounds, scatteredValues);
         JavaPairRDD<Integer, double[][]> weights = picks == null ? gather(holding, parts, gatheredValues)
                 : gatherPicked(holding, parts, picks, gatheredValues);
-        JavaPairRDD<Integer, Tuple2<Integer, SumTree>> scattered = base.trainBlocks()
+        JavaRDD<PackedBlock> blocks = picks == null ? base.trainBlocks() : picks.blocks();
+        JavaPairRDD<Integer, Tuple2<Integer, SumTree>> scattered = blocks
                 .zipPartitions(assembled(weights, picks), grads)
                 .mapToPair(t -> t)
                 .partitionBy(new HashPartitioner(bounds.length - 1));
@@ -224,9 +225,12 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         JavaPairRDD<Integer, double[][]> weights = validationPicks == null ? gather(all, parts, null)
                 : gatherPicked(all, parts, validationPicks, null);
         SumTasks.Eval eval = base.evalTask(null);
-        List<SumTree> trees = Spark.call("validation", () -> v.zipPartitions(assembled(weights, validationPicks),
-                (blocks, ws) -> List.of(eval.withWeights(ws.next()._2()).apply(TaskContext.get(),
-                        scala.jdk.javaapi.CollectionConverters.asScala(blocks))).iterator()).collect());
+        JavaRDD<PackedBlock> blocks = validationPicks == null ? v : validationPicks.blocks();
+        List<SumTree> trees = Spark.call("validation", () -> blocks.zipPartitions(assembled(weights, validationPicks), (bs, ws) -> {
+            Tuple2<CompactPartition, double[]> w = ws.next();
+            return List.of(eval.withWeights(CompactPartition.model(w._1(), eval.model()), w._2()).apply(TaskContext.get(),
+                    scala.jdk.javaapi.CollectionConverters.asScala(bs))).iterator();
+        }).collect());
         SumTree t = new SumTree(base.validationGroups().leaves());
         for (SumTree p : trees) t.merge(p);
         stale.add(weights.rdd());
@@ -309,14 +313,16 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         }).mapToPair(t -> t).partitionBy(new HashPartitioner(parts));
     }
 
-    /** Per partition, one element: its picks (null: dense) and the weights assembled from what it received (null: nothing). */
-    private JavaRDD<Tuple2<int[][], double[]>> assembled(JavaPairRDD<Integer, double[][]> weights, SparseNeeds.Picks picks) {
+    /**
+     * Per partition, one element: its compact view (null: dense) and the weights assembled from what
+     * it received, dense or compact (null: nothing).
+     */
+    private JavaRDD<Tuple2<CompactPartition, double[]>> assembled(JavaPairRDD<Integer, double[][]> weights, SparseNeeds.Picks picks) {
         int[] b = bounds;
         if (picks == null) return weights.values().mapPartitions(ws -> single(new Tuple2<>(null, assemble(ws, b))), true);
-        int d = paramCount;
         return picks.perPartition().zipPartitions(weights.values(), (ps, ws) -> {
-            int[][] pick = ps.next();
-            return single(new Tuple2<>(pick, SparseNeeds.assemble(ws, pick, d)));
+            CompactPartition c = ps.next();
+            return single(new Tuple2<>(c, assemble(ws, c.cut())));
         });
     }
 
@@ -340,7 +346,10 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         return Collections.singletonList(t).iterator();
     }
 
-    /** The weights from the slices a partition received, or null when it received none (it holds no rows of the batch). */
+    /**
+     * The weights from the slices a partition received, slice k at [bounds[k], bounds[k+1]) (the
+     * slices' bounds, or a compact view's cut), or null when it received none (it holds no rows of the batch).
+     */
     static double[] assemble(Iterator<double[][]> slices, int[] bounds) {
         if (!slices.hasNext()) return null;
         double[] w = new double[bounds[bounds.length - 1]];

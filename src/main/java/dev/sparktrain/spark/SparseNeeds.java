@@ -1,6 +1,5 @@
 package dev.sparktrain.spark;
 
-import dev.sparktrain.data.CsrBlock;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.nn.BatchKernel;
 import dev.sparktrain.nn.Linear;
@@ -13,8 +12,6 @@ import scala.Tuple2;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -27,17 +24,22 @@ import java.util.List;
  * <p>A partition's needs are its <i>picks</i>: per slice k, the ascending positions in the
  * kernel's sums vector (d parameters then {@link BatchKernel#STATS} statistics) of the needed
  * parameters inside slice k, followed by the statistics' positions d.. d+STATS-1. The owners
- * hold them as indices into their slice's vector (slice, then statistics).
+ * hold them as indices into their slice's vector (slice, then statistics). The partition itself
+ * computes in its compact space ({@link CompactPartition}), where the picked values are the
+ * whole parameter vector: its task costs the touched columns, not d.
  */
 final class SparseNeeds {
     private SparseNeeds() {
     }
 
     /**
-     * One RDD's picks, per partition (co-partitioned with its blocks) and as the owners hold them
-     * (slice k → (partition, indices into the slice's vector); co-partitioned with the state). Both cached.
+     * One RDD's needs: per partition its compact view ({@link CompactPartition}, co-partitioned with
+     * the RDD's blocks), the compact blocks alone (the same partitions), and the picks as the owners
+     * hold them (slice k → (partition, indices into the slice's vector); co-partitioned with the
+     * state). The views and the owners' picks are cached.
      */
-    record Picks(JavaRDD<int[][]> perPartition, JavaPairRDD<Integer, Tuple2<Integer, int[]>> byOwner) {
+    record Picks(JavaRDD<CompactPartition> perPartition, JavaRDD<PackedBlock> blocks,
+                 JavaPairRDD<Integer, Tuple2<Integer, int[]>> byOwner) {
         void unpersist() {
             perPartition.unpersist(false);
             byOwner.unpersist(false);
@@ -49,16 +51,20 @@ final class SparseNeeds {
      * when some partition needs every value: a dense block, or a first layer that is not linear.
      */
     static Picks of(JavaRDD<PackedBlock> blocks, Sequential model, int[] bounds, String what) {
-        JavaRDD<int[][]> p = picks(blocks, model, bounds);
-        if (p == null) return null;
-        p.setName("sparktrain sparse picks of the " + what).persist(StorageLevel.MEMORY_AND_DISK());
+        if (!applies(model)) return null;
+        Linear first = (Linear) model.layers().get(0);
+        int in = first.inFeatures(), out = first.outFeatures();
+        JavaRDD<CompactPartition> p = blocks.mapPartitions(it ->
+                java.util.Collections.singletonList(CompactPartition.of(it, in, out, bounds)).iterator(), true);
+        p.setName("sparktrain compact partitions of the " + what).persist(StorageLevel.MEMORY_AND_DISK());
         if (p.filter(x -> x == null).count() > 0) {
             p.unpersist(false);
             return null;
         }
-        JavaPairRDD<Integer, Tuple2<Integer, int[]>> owned = byOwner(p, bounds).partitionBy(new HashPartitioner(bounds.length - 1));
+        JavaRDD<int[][]> picks = p.map(c -> picks(c.touched(), in, out, bounds));
+        JavaPairRDD<Integer, Tuple2<Integer, int[]>> owned = byOwner(picks, bounds).partitionBy(new HashPartitioner(bounds.length - 1));
         owned.setName("sparktrain sparse picks of the " + what + " by owner").persist(StorageLevel.MEMORY_AND_DISK());
-        return new Picks(p, owned);
+        return new Picks(p, p.mapPartitions(it -> it.next().blocks().iterator(), true), owned);
     }
 
     /** Whether the model's parameters can be split this way: a linear first layer at offset 0. */
@@ -66,28 +72,9 @@ final class SparseNeeds {
         return model.layers().get(0) instanceof Linear && model.offset(0) == 0;
     }
 
-    /**
-     * Each partition's picks (one element per partition, null when a block there is not CSR), or
-     * null when the model's first layer is not linear.
-     */
-    private static JavaRDD<int[][]> picks(JavaRDD<PackedBlock> blocks, Sequential model, int[] bounds) {
-        if (!applies(model)) return null;
-        Linear first = (Linear) model.layers().get(0);
-        int in = first.inFeatures(), out = first.outFeatures();
-        return blocks.mapPartitions(it -> {
-            int[][] p = picks(it, in, out, bounds);
-            return java.util.Collections.singletonList(p).iterator();
-        }, true);
-    }
-
-    static int[][] picks(Iterator<PackedBlock> blocks, int in, int out, int[] bounds) {
-        BitSet cols = new BitSet(in);
-        while (blocks.hasNext()) {
-            if (!(blocks.next() instanceof CsrBlock c)) return null;
-            for (int j : c.indices()) cols.set(j);
-        }
+    /** A partition's picks when its rows touch the columns {@code touched} (ascending) of a first layer {@code Linear(in, out)}. */
+    static int[][] picks(int[] touched, int in, int out, int[] bounds) {
         int d = bounds[bounds.length - 1];
-        int[] touched = cols.stream().toArray();
         int[] needed = new int[out * touched.length + d - out * in];
         int n = 0;
         for (int o = 0; o < out; o++) for (int j : touched) needed[n++] = o * in + j;
@@ -115,20 +102,6 @@ final class SparseNeeds {
             }
             return out.iterator();
         }, true).mapToPair(t -> t);
-    }
-
-    /** The dense weights of a partition from the needed values it received (zeros elsewhere: never read), or null when it received none. */
-    static double[] assemble(Iterator<double[][]> slices, int[][] picks, int d) {
-        if (!slices.hasNext()) return null;
-        double[] w = new double[d];
-        while (slices.hasNext()) {
-            double[][] one = slices.next();
-            for (int k = 0; k < one.length; k++) {
-                if (one[k] == null) continue;
-                for (int i = 0; i < one[k].length; i++) w[picks[k][i]] = one[k][i];
-            }
-        }
-        return w;
     }
 
     /** Slice {@code s}'s values at its needed indices {@code rel} (the statistics' indices at the end left out). */

@@ -25,16 +25,22 @@ final class SumTasks {
     private SumTasks() {
     }
 
-    /** Executor side: one worker (with its scratch buffers) per thread and training run. */
+    /**
+     * Executor side: one worker (with its scratch buffers) per thread, training run and first-layer
+     * width: a run's models differ only there (a sharded partition's compact model,
+     * {@link CompactPartition}). A worker for another width is rebuilt: its buffers are
+     * {@link BatchKernel#CHUNK} rows of activations and, in float32, the model's parameters, so
+     * O(touched) for a compact model, as the task's own weights and sums vectors are.
+     */
     private static final ThreadLocal<Object[]> WORKERS = new ThreadLocal<>();
 
     static BlockWorker worker(String runKey, Sequential model, Loss loss) {
         Object[] cached = WORKERS.get();
-        if (cached == null || !cached[0].equals(runKey)) {
-            cached = new Object[] {runKey, new BlockWorker(model, loss)};
+        if (cached == null || !cached[0].equals(runKey) || (int) cached[1] != model.inFeatures()) {
+            cached = new Object[] {runKey, model.inFeatures(), new BlockWorker(model, loss)};
             WORKERS.set(cached);
         }
-        return (BlockWorker) cached[1];
+        return (BlockWorker) cached[2];
     }
 
     /** A partition's task: its blocks (one) → its partial tree. */
@@ -107,9 +113,12 @@ final class SumTasks {
             this.threads = threads;
         }
 
-        /** This task with the weights given (the sharded step's gathered slices); null: the partition holds no batch rows. */
-        Step withWeights(double[] params) {
-            return new Step(model, loss, runKey, new SparkBackend.Weights(params, null), order, groups, epoch, from, to, threads);
+        /**
+         * This task with the model and weights given (the sharded step's: the model, or a partition's
+         * compact form of it, and the gathered slices); null weights: the partition holds no batch rows.
+         */
+        Step withWeights(Sequential m, double[] params) {
+            return new Step(m, loss, runKey, new SparkBackend.Weights(params, null), order, groups, epoch, from, to, threads);
         }
 
         @Override
@@ -157,9 +166,9 @@ final class SumTasks {
             this.groups = groups;
         }
 
-        /** This task with the weights given (the sharded step's gathered slices). */
-        Eval withWeights(double[] params) {
-            return new Eval(model, loss, runKey, new SparkBackend.Weights(params, null), groups);
+        /** This task with the model (or a partition's compact form of it) and weights given (the sharded step's gathered slices). */
+        Eval withWeights(Sequential m, double[] params) {
+            return new Eval(m, loss, runKey, new SparkBackend.Weights(params, null), groups);
         }
 
         @Override

@@ -167,4 +167,68 @@ class SparseShardedStepTest {
         assertTrue(holding >= 4, holding + " partitions hold rows");
         assertTrue(sent[0] * 20 < (long) steps * holding * d, "under 5% of the dense gather");
     }
+
+    /**
+     * A first layer of 5,000,000 inputs (10 million parameters) on 400 rows of 3 non-zeros: each
+     * partition computes in its compact space (a few hundred parameters: {@link CompactPartition}),
+     * and training and validation keep the driver-side step's bits.
+     */
+    @Test
+    void aFiveMillionInputLayerTrainsInTheCompactSpace() {
+        int in = 5_000_000;
+        Sequential model = Sequential.parse("linear(5000000,2)", "t");
+        dev.sparktrain.nn.Loss loss = dev.sparktrain.nn.Losses.create("CrossEntropyLoss",
+                dev.sparktrain.config.Options.empty("loss"), 2);
+        Case c = CASES.get(1);
+        List<PackedBlock> train = wide(in, 0, new int[] {100, 0, 150, 50});
+        List<PackedBlock> val = wide(in, 400, new int[] {30, 50});
+        Run ref = ShardedStepTest.train(c, model, 1, 64, true, (p, opt) -> new LocalBackend(model, loss,
+                train.toArray(new PackedBlock[0]), val.toArray(new PackedBlock[0]), 64));
+        JavaRDD<PackedBlock> trainRdd = Blocks.fromBlocks(jsc(), train);
+        JavaRDD<PackedBlock> valRdd = Blocks.fromBlocks(jsc(), val);
+        try {
+            Run run = ShardedStepTest.train(c, model, 1, 64, true, (p, opt) -> {
+                SparkBackend base = new SparkBackend(jsc(), trainRdd, valRdd, model, loss, 64);
+                ShardedStep s = new ShardedStep(base, p, opt, new SliceNorm(c.clipper(model), model.paramCount()), 3);
+                assertTrue(s.sparse(), "CSR blocks and a linear first layer");
+                SparseNeeds.Picks picks = SparseNeeds.of(base.trainBlocks(), model, s.bounds(), "test");
+                for (CompactPartition cp : picks.perPartition().collect()) {
+                    assertTrue(cp.cut()[cp.cut().length - 1] <= 2 * 3 * 300 + 2, "compact parameters " + Arrays.toString(cp.cut()));
+                }
+                picks.unpersist();
+                return s;
+            });
+            run.assertSame(ref, "linear(5000000,2)");
+        } finally {
+            trainRdd.unpersist(false);
+            valRdd.unpersist(false);
+        }
+    }
+
+    /** Blocks of rows with 3 non-zeros each anywhere in {@code in} columns, two classes. */
+    private static List<PackedBlock> wide(int in, long seed, int[] sizes) {
+        List<PackedBlock> out = new ArrayList<>();
+        Random rnd = new Random(seed);
+        long lo = 0;
+        for (int rows : sizes) {
+            int[] ptr = new int[rows + 1];
+            int[] idx = new int[3 * rows];
+            double[] val = new double[3 * rows];
+            double[] y = new double[rows];
+            for (int r = 0; r < rows; r++) {
+                TreeSet<Integer> cols = new TreeSet<>();
+                while (cols.size() < 3) cols.add(rnd.nextInt(in));
+                int k = 3 * r;
+                for (int j : cols) {
+                    idx[k] = j;
+                    val[k++] = rnd.nextGaussian();
+                }
+                ptr[r + 1] = k;
+                y[r] = rnd.nextInt(2);
+            }
+            out.add(PackedBlock.csr(lo, rows, in, 1, ptr, idx, val, y));
+            lo += rows;
+        }
+        return out;
+    }
 }
