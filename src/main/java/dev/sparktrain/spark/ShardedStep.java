@@ -78,6 +78,10 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
     private final LongAccumulator gatheredValues;
     private final LongAccumulator scatteredValues;
 
+    /** One slice's values sent to a partition: slice {@code k}'s whole values or its values at the partition's picks. */
+    record SliceValues(int k, double[] values) implements java.io.Serializable {
+    }
+
     /** What the driver decided about the pending gradient. */
     private record Update(double norm, List<Map<String, Object>> hypers) implements java.io.Serializable {
     }
@@ -149,7 +153,7 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         int parts = base.trainBlocks().getNumPartitions();
         int[] holding = base.holding(order, from, to);
         GradientSlices grads = new GradientSlices(base.stepTask(null, order, epoch, from, to), bounds, scatteredValues);
-        JavaPairRDD<Integer, double[][]> weights = picks == null ? gather(holding, parts, gatheredValues)
+        JavaPairRDD<Integer, SliceValues> weights = picks == null ? gather(holding, parts, gatheredValues)
                 : gatherPicked(holding, parts, picks, gatheredValues);
         JavaRDD<PackedBlock> blocks = picks == null ? base.trainBlocks() : picks.blocks();
         JavaPairRDD<Integer, Tuple2<Integer, SumTree>> scattered = blocks
@@ -222,7 +226,7 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         int parts = v.getNumPartitions();
         int[] all = new int[parts];
         for (int i = 0; i < parts; i++) all[i] = i;
-        JavaPairRDD<Integer, double[][]> weights = validationPicks == null ? gather(all, parts, null)
+        JavaPairRDD<Integer, SliceValues> weights = validationPicks == null ? gather(all, parts, null)
                 : gatherPicked(all, parts, validationPicks, null);
         SumTasks.Eval eval = base.evalTask(null);
         JavaRDD<PackedBlock> blocks = validationPicks == null ? v : validationPicks.blocks();
@@ -281,32 +285,30 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         return m.withoutGradient();
     }
 
-    /** Each holding partition's copy of every slice: (partition, [k] → slice k). Counts the values into {@code sent} (null: no count). */
-    private JavaPairRDD<Integer, double[][]> gather(int[] targets, int parts, LongAccumulator sent) {
-        int k = bounds.length - 1;
+    /**
+     * Each holding partition's copy of every slice: (partition, slice k). One record per (slice,
+     * partition), so a record's size does not grow with the slice count. Counts the values into
+     * {@code sent} (null: no count).
+     */
+    private JavaPairRDD<Integer, SliceValues> gather(int[] targets, int parts, LongAccumulator sent) {
         return state.flatMapToPair(s -> {
-            List<Tuple2<Integer, double[][]>> out = new ArrayList<>(targets.length);
-            for (int p : targets) {
-                double[][] one = new double[k][];
-                one[s.index()] = s.params();
-                out.add(new Tuple2<>(p, one));
-            }
+            List<Tuple2<Integer, SliceValues>> out = new ArrayList<>(targets.length);
+            SliceValues one = new SliceValues(s.index(), s.params());
+            for (int p : targets) out.add(new Tuple2<>(p, one));
             if (sent != null) sent.add((long) targets.length * s.params().length);
             return out.iterator();
         }).partitionBy(new HashPartitioner(parts));
     }
 
-    /** Each target partition's needed values of every slice: (partition, [k] → slice k's values at its picks). */
-    private JavaPairRDD<Integer, double[][]> gatherPicked(int[] targets, int parts, SparseNeeds.Picks picks, LongAccumulator sent) {
-        int k = bounds.length - 1;
+    /** Each target partition's needed values of every slice: (partition, slice k's values at its picks). */
+    private JavaPairRDD<Integer, SliceValues> gatherPicked(int[] targets, int parts, SparseNeeds.Picks picks, LongAccumulator sent) {
         return state.zipPartitions(picks.byOwner().values(), (shards, owned) -> {
             Shard s = shards.next();
             Map<Integer, int[]> at = byPartition(owned);
-            List<Tuple2<Integer, double[][]>> out = new ArrayList<>(targets.length);
+            List<Tuple2<Integer, SliceValues>> out = new ArrayList<>(targets.length);
             for (int p : targets) {
-                double[][] one = new double[k][];
-                one[s.index()] = SparseNeeds.values(s.params(), at.get(p));
-                if (sent != null) sent.add(one[s.index()].length);
+                SliceValues one = new SliceValues(s.index(), SparseNeeds.values(s.params(), at.get(p)));
+                if (sent != null) sent.add(one.values().length);
                 out.add(new Tuple2<>(p, one));
             }
             return out.iterator();
@@ -317,7 +319,7 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
      * Per partition, one element: its compact view (null: dense) and the weights assembled from what
      * it received, dense or compact (null: nothing).
      */
-    private JavaRDD<Tuple2<CompactPartition, double[]>> assembled(JavaPairRDD<Integer, double[][]> weights, SparseNeeds.Picks picks) {
+    private JavaRDD<Tuple2<CompactPartition, double[]>> assembled(JavaPairRDD<Integer, SliceValues> weights, SparseNeeds.Picks picks) {
         int[] b = bounds;
         if (picks == null) return weights.values().mapPartitions(ws -> single(new Tuple2<>(null, assemble(ws, b))), true);
         return picks.perPartition().zipPartitions(weights.values(), (ps, ws) -> {
@@ -350,12 +352,12 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
      * The weights from the slices a partition received, slice k at [bounds[k], bounds[k+1]) (the
      * slices' bounds, or a compact view's cut), or null when it received none (it holds no rows of the batch).
      */
-    static double[] assemble(Iterator<double[][]> slices, int[] bounds) {
+    static double[] assemble(Iterator<SliceValues> slices, int[] bounds) {
         if (!slices.hasNext()) return null;
         double[] w = new double[bounds[bounds.length - 1]];
         while (slices.hasNext()) {
-            double[][] one = slices.next();
-            for (int k = 0; k < one.length; k++) if (one[k] != null) System.arraycopy(one[k], 0, w, bounds[k], one[k].length);
+            SliceValues one = slices.next();
+            System.arraycopy(one.values(), 0, w, bounds[one.k()], one.values().length);
         }
         return w;
     }

@@ -94,7 +94,7 @@ final class TreeReduce {
     static void removeShuffles(JavaSparkContext jsc, RDD<?>... rdds) {
         if (jsc.sc().cleaner().isEmpty()) return;
         for (RDD<?> r : rdds) {
-            if (r.dependencies().head() instanceof ShuffleDependency<?, ?, ?> s) {
+            if (r.dependencies().nonEmpty() && r.dependencies().head() instanceof ShuffleDependency<?, ?, ?> s) {
                 jsc.sc().cleaner().get().doCleanupShuffle(s.shuffleId(), false);
             }
         }

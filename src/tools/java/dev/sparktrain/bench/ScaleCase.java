@@ -8,8 +8,6 @@ import dev.sparktrain.spark.ShardedStep;
 import dev.sparktrain.spark.SliceNorm;
 import dev.sparktrain.spark.SparkBackend;
 import dev.sparktrain.train.StepBackend;
-import dev.sparktrain.train.EpochStats;
-import dev.sparktrain.train.TrainListener;
 import dev.sparktrain.train.TrainSettings;
 import dev.sparktrain.train.Trainer;
 import org.apache.spark.api.java.JavaRDD;
@@ -125,23 +123,15 @@ final class ScaleCase {
             TaskMetricsListener.drain(jsc.sc());
             TaskMetricsListener.Totals[] last = {metrics.snapshot()};
             long[] cpu = {TimedFit.processCpuNanos()};
-            trainer.listen(new TrainListener() {
-                @Override
-                public boolean needsParams(EpochStats st) {
-                    return false;
-                }
-
-                @Override
-                public void afterEpoch(EpochStats st, double[] p) {
-                    long now = TimedFit.processCpuNanos();
-                    TaskMetricsListener.drain(jsc.sc());
-                    TaskMetricsListener.Totals t = metrics.snapshot();
-                    perStep.add(new double[] {st.seconds() * 1e3, (now - cpu[0]) / 1e6});
-                    moved.add(t.minus(last[0]));
-                    last[0] = t;
-                    cpu[0] = TimedFit.processCpuNanos();
-                }
-            });
+            trainer.listen(StatsOnly.afterEachEpoch(st -> {
+                long now = TimedFit.processCpuNanos();
+                TaskMetricsListener.drain(jsc.sc());
+                TaskMetricsListener.Totals t = metrics.snapshot();
+                perStep.add(new double[] {st.seconds() * 1e3, (now - cpu[0]) / 1e6});
+                moved.add(t.minus(last[0]));
+                last[0] = t;
+                cpu[0] = TimedFit.processCpuNanos();
+            }));
             trainer.fit(params, sb);
         } catch (RuntimeException | OutOfMemoryError e) {
             String why = e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");

@@ -1,0 +1,264 @@
+package dev.sparktrain.bench;
+
+import dev.sparktrain.data.PackedBlock;
+import dev.sparktrain.spark.ShardedStep;
+import dev.sparktrain.spark.SliceNorm;
+import dev.sparktrain.spark.SparkBackend;
+import dev.sparktrain.train.StepBackend;
+import dev.sparktrain.train.TrainSettings;
+import dev.sparktrain.train.Trainer;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerStageCompleted;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.StageInfo;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where the fixed cost of a step goes, for the sharded step and the driver-side one, as the
+ * number of tasks per stage grows: {@code scripts/sharded-probe.sh} (local mode: the driver and
+ * the executor share the JVM, so a task's cost here is an upper bound on what the driver's
+ * scheduler spends on it serially). Per step (median): wall time, the job (start to end event),
+ * each stage (submitted to completed), the driver's time outside the job, and the tasks' own
+ * time by phase. The fit {@code job = c0 + c1 × tasks} over the partition counts is the
+ * per-task scheduling cost a projection to E executors uses (docs/SCALING.md).
+ *
+ * <pre>java ... ShardedProbe master=local[2] parts=2,8,32,128 steps=20 warm=5 model=mlp features=16</pre>
+ */
+public final class ShardedProbe {
+    private ShardedProbe() {
+    }
+
+    public static void main(String[] args) {
+        Map<String, String> k = new LinkedHashMap<>(Map.of("master", "local[2]", "parts", "2,8,32,128", "steps", "20",
+                "warm", "5", "features", "16", "paths", "driver,sharded", "rows_per_part", "512", "model", "mlp"));
+        Map<String, String> spark = new LinkedHashMap<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            if (a.startsWith("spark.") && eq > 0) {
+                spark.put(a.substring(0, eq), a.substring(eq + 1));
+                continue;
+            }
+            if (eq <= 0 || !k.containsKey(a.substring(0, eq))) throw new IllegalArgumentException("sharded-probe: unknown argument '"
+                    + a + "'; keys: " + k.keySet() + ", spark.*");
+            k.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+        SparkConf conf = new SparkConf().setMaster(k.get("master")).setAppName("sparktrain sharded probe")
+                .set("spark.ui.enabled", "false");
+        spark.forEach(conf::set);
+        int features = Integer.parseInt(k.get("features"));
+        int steps = Integer.parseInt(k.get("steps")), warm = Integer.parseInt(k.get("warm"));
+        int perPart = Integer.parseInt(k.get("rows_per_part"));
+        boolean csr = k.get("model").equals("csr");
+        try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
+            jsc.setLogLevel("WARN");
+            Timeline tl = new Timeline();
+            jsc.sc().addSparkListener(tl);
+            System.out.printf(Locale.ROOT, "sharded probe: %s, model %s, %d rows per partition, full batch, Adam + clip 1.0, "
+                    + "%d steps after %d warm-up (medians, ms)%n", k.get("master"), csr ? "csr: linear(32768 x P, 2) on "
+                    + ScaleCase.CSR_NNZ + " non-zeros a row (one 65536-value slice per partition)" : BenchModel.mlp(features).text(),
+                    perPart, steps, warm);
+            System.out.printf(Locale.ROOT, "%-8s %6s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s%n", "path", "tasks", "step",
+                    "job", "driver", "stage1", "stage2", "stage3", "gaps", "task_run", "task_deser", "shuf_wr");
+            List<double[]> fitRows = new ArrayList<>();
+            for (String path : k.get("paths").split(",")) {
+                for (String ps : k.get("parts").split(",")) {
+                    int parts = Integer.parseInt(ps.trim());
+                    long rows = (long) perPart * parts;
+                    BenchModel m = csr ? csrModel(parts) : BenchModel.mlp(features);
+                    JavaRDD<PackedBlock> data = csr ? ScaleCase.data(jsc, "csr", m.net(), rows, parts, 42)
+                            : SyntheticData.blocks(jsc, rows, features, parts, 42);
+                    try {
+                        double[] r = run(jsc, tl, data, m, path.trim(), warm, steps);
+                        System.out.printf(Locale.ROOT, "%-8s %6.0f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f%n",
+                                path, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10]);
+                        System.out.printf(Locale.ROOT, "FIGURE probe_%s_p%d_step_ms %.3f ms%n", path, parts, r[1]);
+                        System.out.printf(Locale.ROOT, "FIGURE probe_%s_p%d_job_ms %.3f ms%n", path, parts, r[2]);
+                        if (path.trim().equals("sharded")) fitRows.add(new double[] {parts, r[2], r[1]});
+                    } finally {
+                        data.unpersist(true);
+                    }
+                }
+            }
+            if (fitRows.size() >= 2) fit(fitRows);
+        }
+    }
+
+    /** Logistic regression with 2 logits over 32768 × parts columns: 2 × 65536 × parts weights, one slice per partition. */
+    private static BenchModel csrModel(int parts) {
+        var net = dev.sparktrain.nn.Sequential.parse("linear(" + 32768L * parts + ",2)", "probe");
+        return new BenchModel("csr", net, dev.sparktrain.nn.Losses.create("CrossEntropyLoss",
+                dev.sparktrain.config.Options.empty("loss"), 2), net.spec());
+    }
+
+    /** {tasks per stage, step, job, driver outside the job, stage 1..3, gaps between stages, task run sum/stage-parallel, deserialize, shuffle write}. */
+    private static double[] run(JavaSparkContext jsc, Timeline tl, JavaRDD<PackedBlock> data, BenchModel m, String path,
+                                int warm, int steps) {
+        jsc.sc().conf().set(SparkBackend.REDUCE_CONF, "driver");
+        double[] params = m.net().initParams(42);
+        Trainer trainer = new Trainer(m.adam(1e-3), null, m.clip(1.0), new TrainSettings(warm + steps, 0, false, 42, null));
+        List<Double> stepMs = new ArrayList<>();
+        SparkBackend spark = new SparkBackend(jsc, data, null, m.net(), m.loss(), 0);
+        int parts = data.getNumPartitions();
+        try (StepBackend sb = path.equals("sharded") ? new ShardedStep(spark, params, trainer.optimizer(),
+                new SliceNorm(m.clip(1.0), m.net().paramCount()), parts) : spark) {
+            if (sb instanceof ShardedStep sh) System.out.printf(Locale.ROOT, "  (%d slices%s)%n", sh.bounds().length - 1,
+                    sh.sparse() ? ", sparse travel" : "");
+            trainer.listen(StatsOnly.afterEachEpoch(st -> {
+                stepMs.add(st.seconds() * 1e3);
+                if (stepMs.size() == warm) {
+                    TaskMetricsListener.drain(jsc.sc());
+                    tl.clear();
+                }
+            }));
+            trainer.fit(params, sb);
+        }
+        TaskMetricsListener.drain(jsc.sc());
+        List<double[]> jobs = tl.jobs(path.equals("sharded") ? 3 : 1); // the steps' jobs, not the final parameter fetch
+        if (System.getenv("PROBE_TIMELINE") != null) {
+            List<String> ev = new ArrayList<>(tl.events);
+            ev.sort(java.util.Comparator.comparingLong(x -> Long.parseLong(x.substring(0, x.indexOf(' ')))));
+            int from = Math.max(0, ev.size() - 60);
+            long t0 = Long.parseLong(ev.get(from).substring(0, ev.get(from).indexOf(' ')));
+            for (String x : ev.subList(from, ev.size())) {
+                long t = Long.parseLong(x.substring(0, x.indexOf(' ')));
+                System.out.println("  +" + (t - t0) + " ms" + x.substring(x.indexOf(' ')));
+            }
+        }
+        double step = Stats.median(stepMs.subList(warm, stepMs.size()).stream().mapToDouble(Double::doubleValue).toArray());
+        int cols = 10;
+        double[][] per = new double[cols][jobs.size()];
+        for (int j = 0; j < jobs.size(); j++) for (int c = 0; c < cols; c++) per[c][j] = jobs.get(j)[c];
+        double[] out = new double[11];
+        out[1] = step;
+        for (int c = 0; c < cols; c++) out[c == 0 ? 0 : c + 1] = Stats.median(per[c]);
+        out[3] = step - out[2]; // the driver's time outside the job: building RDDs, the update, cleaning up
+        return out;
+    }
+
+    /** Least squares job = c0 + c1 × tasks per stage over the sharded rows. */
+    private static void fit(List<double[]> rows) {
+        double n = rows.size(), sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (double[] r : rows) {
+            sx += r[0];
+            sy += r[1];
+            sxx += r[0] * r[0];
+            sxy += r[0] * r[1];
+        }
+        double c1 = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+        double c0 = (sy - c1 * sx) / n;
+        System.out.printf(Locale.ROOT, "sharded job fit: job_ms = %.2f + %.4f x tasks_per_stage (3 stages)%n", c0, c1);
+        System.out.printf(Locale.ROOT, "FIGURE probe_sharded_job_c0_ms %.3f ms%nFIGURE probe_sharded_job_c1_ms_per_task %.4f ms%n", c0, c1);
+    }
+
+    /**
+     * Per job: {tasks of its largest stage, job ms, -, stage 1, 2, 3 ms (by stage id), gaps between
+     * them, the tasks' run time summed over a stage then summed, their deserialize time, shuffle write time}.
+     */
+    private static final class Timeline extends SparkListener {
+        private final Map<Integer, long[]> jobTimes = new ConcurrentHashMap<>();
+        private final Map<Integer, List<Integer>> jobStages = new ConcurrentHashMap<>();
+        private final Map<Integer, long[]> stageTimes = new ConcurrentHashMap<>();
+        private final Map<Integer, double[]> stageTasks = new ConcurrentHashMap<>();
+        /** Every event of the run, for {@code timeline=1}: (time, text). */
+        final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        void clear() {
+            jobTimes.clear();
+            events.clear();
+            jobStages.clear();
+            stageTimes.clear();
+            stageTasks.clear();
+        }
+
+        @Override
+        public void onJobStart(SparkListenerJobStart e) {
+            jobTimes.put(e.jobId(), new long[] {e.time(), -1});
+            events.add(e.time() + " job " + e.jobId() + " start");
+            List<Integer> ids = new ArrayList<>();
+            scala.collection.Iterator<StageInfo> it = e.stageInfos().iterator();
+            while (it.hasNext()) ids.add(it.next().stageId());
+            ids.sort(null);
+            jobStages.put(e.jobId(), ids);
+        }
+
+        @Override
+        public void onJobEnd(SparkListenerJobEnd e) {
+            long[] t = jobTimes.get(e.jobId());
+            if (t != null) t[1] = e.time();
+            events.add(e.time() + " job " + e.jobId() + " end");
+        }
+
+        @Override
+        public void onStageCompleted(SparkListenerStageCompleted e) {
+            StageInfo s = e.stageInfo();
+            if (s.submissionTime().isDefined()) events.add(s.submissionTime().get() + " stage " + s.stageId() + " submitted");
+            if (s.completionTime().isDefined()) events.add(s.completionTime().get() + " stage " + s.stageId() + " completed");
+            if (s.submissionTime().isDefined() && s.completionTime().isDefined()) {
+                stageTimes.put(s.stageId(), new long[] {(Long) s.submissionTime().get(), (Long) s.completionTime().get(),
+                        s.numTasks()});
+            }
+        }
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd e) {
+            if (e.taskMetrics() == null) return;
+            var t = e.taskMetrics();
+            var i = e.taskInfo();
+            events.add(i.launchTime() + " task " + i.taskId() + " (stage " + e.stageId() + ") launched");
+            events.add(i.finishTime() + " task " + i.taskId() + " finished: deser " + t.executorDeserializeTime() + " run "
+                    + t.executorRunTime() + " resultser " + t.resultSerializationTime() + " gettingResult "
+                    + (i.gettingResult() ? i.finishTime() - i.gettingResultTime() : 0) + " shufwrite " + t.shuffleWriteMetrics().writeTime() / 1000000
+                    + " fetchwait " + t.shuffleReadMetrics().fetchWaitTime());
+            stageTasks.computeIfAbsent(e.stageId(), x -> new double[3]);
+            double[] a = stageTasks.get(e.stageId());
+            synchronized (a) {
+                a[0] += t.executorRunTime();
+                a[1] += t.executorDeserializeTime();
+                a[2] += t.shuffleWriteMetrics().writeTime() / 1e6;
+            }
+        }
+
+        /** The jobs that ran at least {@code stages} stages (a step's), in id order. */
+        List<double[]> jobs(int stages) {
+            List<double[]> out = new ArrayList<>();
+            jobTimes.keySet().stream().sorted().forEach(id -> {
+                long[] t = jobTimes.get(id);
+                List<long[]> ran = new ArrayList<>();
+                double run = 0, deser = 0, write = 0, tasks = 0;
+                for (int s : jobStages.getOrDefault(id, List.of())) {
+                    long[] st = stageTimes.get(s);
+                    if (st == null) continue; // skipped (already computed)
+                    ran.add(st);
+                    tasks = Math.max(tasks, st[2]);
+                    double[] a = stageTasks.getOrDefault(s, new double[3]);
+                    run += a[0];
+                    deser += a[1];
+                    write += a[2];
+                }
+                if (t[1] < 0 || ran.size() < stages) return;
+                double[] r = new double[10];
+                r[0] = tasks;
+                r[1] = t[1] - t[0];
+                for (int i = 0; i < Math.min(3, ran.size()); i++) r[3 + i] = ran.get(i)[1] - ran.get(i)[0];
+                double busy = ran.stream().mapToDouble(st -> st[1] - st[0]).sum();
+                r[6] = r[1] - busy;
+                r[7] = run;
+                r[8] = deser;
+                r[9] = write;
+                out.add(r);
+            });
+            return out;
+        }
+    }
+}
