@@ -63,7 +63,7 @@ public final class EarlyStopping {
             throw new SparkTrainException("early_stopping.monitor: " + settings.monitor() + " is not available at epoch "
                     + s.epoch() + " (no validation rows, or not a classifier for val_accuracy)");
         }
-        boolean better = max() ? v > best + settings.minDelta() : v < best - settings.minDelta();
+        boolean better = better(v);
         if (better) {
             best = v;
             bestEpoch = s.epoch();
@@ -74,6 +74,15 @@ public final class EarlyStopping {
             if (wait >= settings.patience()) stopped = true;
         }
         return stopped;
+    }
+
+    /** Whether {@link #update} would copy the weights for this epoch: a new best, with {@code restoreBest}. */
+    public boolean keepsParams(EpochStats s) {
+        return settings.restoreBest() && better(value(s));
+    }
+
+    private boolean better(double v) {
+        return max() ? v > best + settings.minDelta() : v < best - settings.minDelta();
     }
 
     public double best() {

@@ -97,6 +97,7 @@ public final class Trainer {
         ShardedUpdates owners = backend.sharded();
         for (TrainListener l : listeners) l.startFit(owners);
         boolean stop = earlyStopping != null && earlyStopping.stopped();
+        boolean synced = false; // a sharded run: whether the driver's copy is the owners' since the last step
         for (int epoch = startEpoch; epoch < settings.epochs() && !stop; epoch++) {
             long t0 = System.nanoTime();
             double[] lrAtStart = lrs();
@@ -185,13 +186,18 @@ public final class Trainer {
             EpochStats st = new EpochStats(epoch + 1, globalStep, trainLoss, trainAcc, valLoss, valAcc,
                     lrAtStart, gradNorm, secs, n / secs);
             history.add(st);
-            // the driver's copy of the parameters and optimizer state, when a listener or early stopping reads them
-            // (a sharded run's checkpoint does not: its owners write their slices)
-            if (owners != null && (earlyStopping != null || listeners.stream().anyMatch(l -> l.needsParams(st)))) sync(owners, params);
+            // the driver's copy of the parameters and optimizer state when a listener reads them, of the
+            // parameters alone when early stopping keeps this epoch's (a sharded run's checkpoint reads
+            // neither: its owners write their slices)
+            if (owners != null) {
+                synced = listeners.stream().anyMatch(l -> l.needsParams(st));
+                if (synced) sync(owners, params);
+                else if (earlyStopping != null && earlyStopping.keepsParams(st)) owners.copyParams(params);
+            }
             if (earlyStopping != null) stop = earlyStopping.update(st, params);
             for (TrainListener l : listeners) l.afterEpoch(st, params);
         }
-        if (owners != null) sync(owners, params);
+        if (owners != null && !synced) sync(owners, params); // not twice when the last epoch's listeners had it fetched
         if (earlyStopping != null) earlyStopping.restore(params);
         return history;
     }

@@ -80,6 +80,25 @@ class ShardedJobTest {
         assertEquals(sha("whole"), sha("cut"), "resumed sharded run vs uninterrupted driver-side run");
     }
 
+    /**
+     * Early stopping with restore_best: a sharded run fetches the owners' parameters only at an
+     * epoch that becomes the best (min_delta so large that only the first does, patience 1: it
+     * stops after epoch 2), and ends with the driver-side run's params.bin — the first epoch's
+     * weights, those of a one-epoch run.
+     */
+    @Test
+    void earlyStoppingRestoresTheBestEpochsWeightsAsTheDriverSideStepDoes() throws Exception {
+        String[] es = {"train.epochs=4", "early_stopping.monitor=val_loss", "early_stopping.patience=1",
+                "early_stopping.min_delta=0.6", "early_stopping.restore_best=true"};
+        run("es-off", concat(es, "train.sharded_optimizer=off", "data.partitions=2"));
+        String out = run("es-on", concat(es, "train.sharded_optimizer=on", "data.partitions=3"));
+        run("es-one", "train.epochs=1", "train.sharded_optimizer=off", "data.partitions=2");
+        assertTrue(out.contains("done:"), out);
+        assertTrue(out.contains("early stopping: val_loss did not improve") && out.contains("weights of epoch 1 restored"), out);
+        assertEquals(sha("es-off"), sha("es-on"), "params.bin with early stopping, sharded vs driver-side step");
+        assertEquals(sha("es-one"), sha("es-on"), "the best epoch's weights: a one-epoch run's");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
