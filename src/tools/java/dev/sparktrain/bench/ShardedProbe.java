@@ -30,10 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * the executor share the JVM, so a task's cost here is an upper bound on what the driver's
  * scheduler spends on it serially). Per step (median): wall time, the job (start to end event),
  * each stage (submitted to completed), the driver's time outside the job, and the tasks' own
- * time by phase. The fit {@code job = c0 + c1 × tasks} over the partition counts is the
- * per-task scheduling cost a projection to E executors uses (docs/SCALING.md).
+ * time by phase: the parts docs/SCALING.md ("The fixed cost, taken apart") projects from.
+ * {@code timeline=1} also prints the last run's final 60 job, stage and task events.
  *
- * <pre>java ... ShardedProbe master=local[2] parts=2,8,32,128 steps=20 warm=5 model=mlp features=16</pre>
+ * <pre>java ... ShardedProbe master=local[2] parts=2,8,32,128 steps=20 warm=5 model=mlp features=16 [timeline=1] [spark.*=...]</pre>
  */
 public final class ShardedProbe {
     private ShardedProbe() {
@@ -41,7 +41,7 @@ public final class ShardedProbe {
 
     public static void main(String[] args) {
         Map<String, String> k = new LinkedHashMap<>(Map.of("master", "local[2]", "parts", "2,8,32,128", "steps", "20",
-                "warm", "5", "features", "16", "paths", "driver,sharded", "rows_per_part", "512", "model", "mlp"));
+                "warm", "5", "features", "16", "paths", "driver,sharded", "rows_per_part", "512", "model", "mlp", "timeline", "0"));
         Map<String, String> spark = new LinkedHashMap<>();
         for (String a : args) {
             int eq = a.indexOf('=');
@@ -70,7 +70,6 @@ public final class ShardedProbe {
                     perPart, steps, warm);
             System.out.printf(Locale.ROOT, "%-8s %6s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s%n", "path", "tasks", "step",
                     "job", "driver", "stage1", "stage2", "stage3", "gaps", "task_run", "task_deser", "shuf_wr");
-            List<double[]> fitRows = new ArrayList<>();
             for (String path : k.get("paths").split(",")) {
                 for (String ps : k.get("parts").split(",")) {
                     int parts = Integer.parseInt(ps.trim());
@@ -80,17 +79,16 @@ public final class ShardedProbe {
                             : SyntheticData.blocks(jsc, rows, features, parts, 42);
                     try {
                         double[] r = run(jsc, tl, data, m, path.trim(), warm, steps);
+                        if (k.get("timeline").equals("1")) tl.printLast(60);
                         System.out.printf(Locale.ROOT, "%-8s %6.0f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f%n",
                                 path, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10]);
                         System.out.printf(Locale.ROOT, "FIGURE probe_%s_p%d_step_ms %.3f ms%n", path, parts, r[1]);
                         System.out.printf(Locale.ROOT, "FIGURE probe_%s_p%d_job_ms %.3f ms%n", path, parts, r[2]);
-                        if (path.trim().equals("sharded")) fitRows.add(new double[] {parts, r[2], r[1]});
                     } finally {
                         data.unpersist(true);
                     }
                 }
             }
-            if (fitRows.size() >= 2) fit(fitRows);
         }
     }
 
@@ -101,7 +99,10 @@ public final class ShardedProbe {
                 dev.sparktrain.config.Options.empty("loss"), 2), net.spec());
     }
 
-    /** {tasks per stage, step, job, driver outside the job, stage 1..3, gaps between stages, task run sum/stage-parallel, deserialize, shuffle write}. */
+    /**
+     * Medians over the timed steps: {tasks per stage, step, job, the driver's time outside the job,
+     * stage 1, 2, 3, gaps between stages, the tasks' run, deserialize and shuffle write times summed}.
+     */
     private static double[] run(JavaSparkContext jsc, Timeline tl, JavaRDD<PackedBlock> data, BenchModel m, String path,
                                 int warm, int steps) {
         jsc.sc().conf().set(SparkBackend.REDUCE_CONF, "driver");
@@ -125,53 +126,33 @@ public final class ShardedProbe {
         }
         TaskMetricsListener.drain(jsc.sc());
         List<double[]> jobs = tl.jobs(path.equals("sharded") ? 3 : 1); // the steps' jobs, not the final parameter fetch
-        if (System.getenv("PROBE_TIMELINE") != null) {
-            List<String> ev = new ArrayList<>(tl.events);
-            ev.sort(java.util.Comparator.comparingLong(x -> Long.parseLong(x.substring(0, x.indexOf(' ')))));
-            int from = Math.max(0, ev.size() - 60);
-            long t0 = Long.parseLong(ev.get(from).substring(0, ev.get(from).indexOf(' ')));
-            for (String x : ev.subList(from, ev.size())) {
-                long t = Long.parseLong(x.substring(0, x.indexOf(' ')));
-                System.out.println("  +" + (t - t0) + " ms" + x.substring(x.indexOf(' ')));
-            }
-        }
         double step = Stats.median(stepMs.subList(warm, stepMs.size()).stream().mapToDouble(Double::doubleValue).toArray());
-        int cols = 10;
-        double[][] per = new double[cols][jobs.size()];
-        for (int j = 0; j < jobs.size(); j++) for (int c = 0; c < cols; c++) per[c][j] = jobs.get(j)[c];
-        double[] out = new double[11];
-        out[1] = step;
-        for (int c = 0; c < cols; c++) out[c == 0 ? 0 : c + 1] = Stats.median(per[c]);
-        out[3] = step - out[2]; // the driver's time outside the job: building RDDs, the update, cleaning up
-        return out;
-    }
-
-    /** Least squares job = c0 + c1 × tasks per stage over the sharded rows. */
-    private static void fit(List<double[]> rows) {
-        double n = rows.size(), sx = 0, sy = 0, sxx = 0, sxy = 0;
-        for (double[] r : rows) {
-            sx += r[0];
-            sy += r[1];
-            sxx += r[0] * r[0];
-            sxy += r[0] * r[1];
+        double[] med = new double[Timeline.COLUMNS];
+        for (int c = 0; c < med.length; c++) {
+            final int col = c;
+            med[c] = Stats.median(jobs.stream().mapToDouble(j -> j[col]).toArray());
         }
-        double c1 = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-        double c0 = (sy - c1 * sx) / n;
-        System.out.printf(Locale.ROOT, "sharded job fit: job_ms = %.2f + %.4f x tasks_per_stage (3 stages)%n", c0, c1);
-        System.out.printf(Locale.ROOT, "FIGURE probe_sharded_job_c0_ms %.3f ms%nFIGURE probe_sharded_job_c1_ms_per_task %.4f ms%n", c0, c1);
+        double job = med[1];
+        // the driver's time outside the job: building RDDs, the update, cleaning up
+        return new double[] {med[0], step, job, step - job, med[2], med[3], med[4], med[5], med[6], med[7], med[8]};
     }
 
     /**
-     * Per job: {tasks of its largest stage, job ms, -, stage 1, 2, 3 ms (by stage id), gaps between
-     * them, the tasks' run time summed over a stage then summed, their deserialize time, shuffle write time}.
+     * Per job, {@link #COLUMNS} figures: {tasks of its largest stage, job ms, stage 1, 2, 3 ms (by
+     * stage id), gaps between them, the tasks' run time, deserialize time and shuffle write time summed}.
      */
     private static final class Timeline extends SparkListener {
+        static final int COLUMNS = 9;
+
+        private record Event(long time, String text) {
+        }
+
         private final Map<Integer, long[]> jobTimes = new ConcurrentHashMap<>();
         private final Map<Integer, List<Integer>> jobStages = new ConcurrentHashMap<>();
         private final Map<Integer, long[]> stageTimes = new ConcurrentHashMap<>();
         private final Map<Integer, double[]> stageTasks = new ConcurrentHashMap<>();
-        /** Every event of the run, for {@code timeline=1}: (time, text). */
-        final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** Every job, stage and task event since the last {@link #clear}, for {@code timeline=1}. */
+        private final List<Event> events = java.util.Collections.synchronizedList(new ArrayList<>());
 
         void clear() {
             jobTimes.clear();
@@ -184,7 +165,7 @@ public final class ShardedProbe {
         @Override
         public void onJobStart(SparkListenerJobStart e) {
             jobTimes.put(e.jobId(), new long[] {e.time(), -1});
-            events.add(e.time() + " job " + e.jobId() + " start");
+            events.add(new Event(e.time(), "job " + e.jobId() + " start"));
             List<Integer> ids = new ArrayList<>();
             scala.collection.Iterator<StageInfo> it = e.stageInfos().iterator();
             while (it.hasNext()) ids.add(it.next().stageId());
@@ -196,17 +177,17 @@ public final class ShardedProbe {
         public void onJobEnd(SparkListenerJobEnd e) {
             long[] t = jobTimes.get(e.jobId());
             if (t != null) t[1] = e.time();
-            events.add(e.time() + " job " + e.jobId() + " end");
+            events.add(new Event(e.time(), "job " + e.jobId() + " end"));
         }
 
         @Override
         public void onStageCompleted(SparkListenerStageCompleted e) {
             StageInfo s = e.stageInfo();
-            if (s.submissionTime().isDefined()) events.add(s.submissionTime().get() + " stage " + s.stageId() + " submitted");
-            if (s.completionTime().isDefined()) events.add(s.completionTime().get() + " stage " + s.stageId() + " completed");
             if (s.submissionTime().isDefined() && s.completionTime().isDefined()) {
-                stageTimes.put(s.stageId(), new long[] {(Long) s.submissionTime().get(), (Long) s.completionTime().get(),
-                        s.numTasks()});
+                long from = (Long) s.submissionTime().get(), to = (Long) s.completionTime().get();
+                events.add(new Event(from, "stage " + s.stageId() + " submitted"));
+                events.add(new Event(to, "stage " + s.stageId() + " completed"));
+                stageTimes.put(s.stageId(), new long[] {from, to, s.numTasks()});
             }
         }
 
@@ -215,18 +196,27 @@ public final class ShardedProbe {
             if (e.taskMetrics() == null) return;
             var t = e.taskMetrics();
             var i = e.taskInfo();
-            events.add(i.launchTime() + " task " + i.taskId() + " (stage " + e.stageId() + ") launched");
-            events.add(i.finishTime() + " task " + i.taskId() + " finished: deser " + t.executorDeserializeTime() + " run "
-                    + t.executorRunTime() + " resultser " + t.resultSerializationTime() + " gettingResult "
-                    + (i.gettingResult() ? i.finishTime() - i.gettingResultTime() : 0) + " shufwrite " + t.shuffleWriteMetrics().writeTime() / 1000000
-                    + " fetchwait " + t.shuffleReadMetrics().fetchWaitTime());
-            stageTasks.computeIfAbsent(e.stageId(), x -> new double[3]);
-            double[] a = stageTasks.get(e.stageId());
+            events.add(new Event(i.launchTime(), "task " + i.taskId() + " (stage " + e.stageId() + ") launched"));
+            events.add(new Event(i.finishTime(), "task " + i.taskId() + " finished: deser " + t.executorDeserializeTime()
+                    + " run " + t.executorRunTime() + " resultser " + t.resultSerializationTime() + " gettingResult "
+                    + (i.gettingResult() ? i.finishTime() - i.gettingResultTime() : 0) + " shufwrite "
+                    + t.shuffleWriteMetrics().writeTime() / 1000000 + " fetchwait " + t.shuffleReadMetrics().fetchWaitTime()));
+            double[] a = stageTasks.computeIfAbsent(e.stageId(), x -> new double[3]);
             synchronized (a) {
                 a[0] += t.executorRunTime();
                 a[1] += t.executorDeserializeTime();
                 a[2] += t.shuffleWriteMetrics().writeTime() / 1e6;
             }
+        }
+
+        /** The last {@code n} events in time order, each relative to the first of them. */
+        void printLast(int n) {
+            List<Event> ev = new ArrayList<>(events);
+            ev.sort(java.util.Comparator.comparingLong(Event::time));
+            List<Event> last = ev.subList(Math.max(0, ev.size() - n), ev.size());
+            if (last.isEmpty()) return;
+            long t0 = last.get(0).time();
+            for (Event x : last) System.out.println("  +" + (x.time() - t0) + " ms " + x.text());
         }
 
         /** The jobs that ran at least {@code stages} stages (a step's), in id order. */
@@ -247,15 +237,14 @@ public final class ShardedProbe {
                     write += a[2];
                 }
                 if (t[1] < 0 || ran.size() < stages) return;
-                double[] r = new double[10];
+                double[] r = new double[COLUMNS];
                 r[0] = tasks;
                 r[1] = t[1] - t[0];
-                for (int i = 0; i < Math.min(3, ran.size()); i++) r[3 + i] = ran.get(i)[1] - ran.get(i)[0];
-                double busy = ran.stream().mapToDouble(st -> st[1] - st[0]).sum();
-                r[6] = r[1] - busy;
-                r[7] = run;
-                r[8] = deser;
-                r[9] = write;
+                for (int i = 0; i < Math.min(3, ran.size()); i++) r[2 + i] = ran.get(i)[1] - ran.get(i)[0];
+                r[5] = r[1] - ran.stream().mapToDouble(st -> st[1] - st[0]).sum();
+                r[6] = run;
+                r[7] = deser;
+                r[8] = write;
                 out.add(r);
             });
             return out;
