@@ -3,6 +3,8 @@ package dev.sparktrain.data;
 import dev.sparktrain.SparkTrainException;
 
 import java.io.Externalizable;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.io.ObjectInput;
 import java.io.ObjectOutput;
@@ -145,6 +147,16 @@ public final class SumTree extends FixedTree<double[]> implements Externalizable
 
     @Override
     public void writeExternal(ObjectOutput out) throws IOException {
+        writeTo(out);
+    }
+
+    @Override
+    public void readExternal(ObjectInput in) throws IOException {
+        readFrom(in);
+    }
+
+    /** This tree's leaf count and final nodes, big-endian (Spark's task results; the persistent steps' replies). */
+    public void writeTo(DataOutput out) throws IOException {
         out.writeLong(leaves);
         out.writeInt(nodes.size());
         for (Map.Entry<Long, double[]> e : nodes.entrySet()) {
@@ -161,8 +173,8 @@ public final class SumTree extends FixedTree<double[]> implements Externalizable
         }
     }
 
-    @Override
-    public void readExternal(ObjectInput in) throws IOException {
+    /** Replaces this tree's contents with what {@link #writeTo} wrote; a corrupt count is an {@link IOException}. */
+    public void readFrom(DataInput in) throws IOException {
         long n0 = in.readLong();
         if (n0 < 1) throw new IOException("corrupt sum tree: " + n0 + " leaves");
         setLeaves(n0);

@@ -38,6 +38,8 @@ public final class SparkBackend implements StepBackend {
     public static final int INLINE_MAX = 16_384;
     /** Spark conf key: where partial trees are merged: auto (default), driver or executors. */
     public static final String REDUCE_CONF = "spark.sparktrain.reduce";
+    /** Spark conf key: {@code true} runs each epoch's steps in one barrier stage, no job per step ({@link PersistentSteps}). */
+    public static final String PERSISTENT_STEPS_CONF = PersistentSteps.CONF;
 
     private final JavaSparkContext jsc;
     private final JavaRDD<PackedBlock> train;
@@ -53,6 +55,8 @@ public final class SparkBackend implements StepBackend {
     private final int totalCores;
     private final int executorCores;
     private final TreeReduce.Mode reduce;
+    /** Steps without a job each ({@link PersistentSteps#CONF}), or null. */
+    private final PersistentSteps persistent;
     private int lastEpoch;
 
     /**
@@ -84,6 +88,8 @@ public final class SparkBackend implements StepBackend {
         // local mode: one executor with every core; on a cluster only spark.executor.cores is sure
         executorCores = jsc.master().startsWith("local") ? totalCores : jsc.getConf().getInt("spark.executor.cores", 1);
         reduce = TreeReduce.Mode.parse(jsc.getConf().get(REDUCE_CONF, "auto"));
+        persistent = Boolean.parseBoolean(jsc.getConf().get(PersistentSteps.CONF, "false"))
+                ? new PersistentSteps(jsc, this.train, model, loss, runKey, trainLayout.groups()) : null;
     }
 
     @Override
@@ -99,10 +105,17 @@ public final class SparkBackend implements StepBackend {
     @Override
     public StepSums batchSums(double[] params, EpochOrder order, int epoch, int step, long from, long to) {
         int[] holding = trainLayout.holding(order.shuffled(), from, to);
+        boolean onExecutors = reduce.onExecutors(model.paramCount(), holding.length);
+        if (persistent != null && !onExecutors) {
+            // every partition's task for the whole epoch: threads as for a step holding them all (bits do not depend on it)
+            SumTree[] parts = persistent.step(order, epoch, from, to,
+                    TaskThreads.forStep(configuredThreads, totalCores, executorCores, trainLayout.partitions()), params, holding);
+            if (parts != null) return sums(trainLayout.withSkippedEmpty(TreeReduce.onDriver(parts, trainLayout.groups()), holding));
+        }
+        if (persistent != null) persistent.endStage(); // a job needs the slots the stage holds
         describe(epoch, "step " + (step + 1)); // Spark UI: jobs grouped by epoch, each named by its epoch and step
         Weights weights = Weights.of(jsc, params);
         try {
-            boolean onExecutors = reduce.onExecutors(model.paramCount(), holding.length);
             int threads = TaskThreads.forStep(configuredThreads, totalCores, executorCores,
                     onExecutors ? trainLayout.partitions() : holding.length);
             SumTasks.Step task = new SumTasks.Step(model, loss, runKey, weights, order, trainLayout.groups(), epoch, from, to,
@@ -111,15 +124,25 @@ public final class SparkBackend implements StepBackend {
             SumTree tree = onExecutors ? Spark.call(what, () -> TreeReduce.onExecutors(jsc, train, task, trainLayout.groups()))
                     : trainLayout.withSkippedEmpty(TreeReduce.onDriver(Spark.call(what, () -> runJob(jsc, train, task, holding)),
                             trainLayout.groups()), holding);
-            double[] root = tree.root();
-            return root == null ? StepSums.empty(model.paramCount(), true) : StepSums.of(root, true, loss.reduction());
+            return sums(tree);
         } finally {
             weights.destroy();
         }
     }
 
+    private StepSums sums(SumTree tree) {
+        double[] root = tree.root();
+        return root == null ? StepSums.empty(model.paramCount(), true) : StepSums.of(root, true, loss.reduction());
+    }
+
+    /** Training steps served by the persistent stage ({@link PersistentSteps}) so far; 0 when it is not on. */
+    public long persistentSteps() {
+        return persistent == null ? 0 : persistent.served();
+    }
+
     @Override
     public StepSums validationSums(double[] params) {
+        if (persistent != null) persistent.endStage(); // the epoch's steps are done; validation needs the slots
         if (validation == null || validationGroups.rows() == 0) return null;
         jsc.setJobDescription("sparktrain epoch " + (lastEpoch + 1) + " validation");
         Weights weights = Weights.of(jsc, params);
@@ -189,6 +212,7 @@ public final class SparkBackend implements StepBackend {
 
     @Override
     public void close() {
+        if (persistent != null) persistent.close();
         jsc.clearJobGroup();
         if (ownTrain) train.unpersist(false);
         if (ownValidation) validation.unpersist(false);

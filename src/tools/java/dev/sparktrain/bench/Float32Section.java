@@ -1,6 +1,7 @@
 package dev.sparktrain.bench;
 
 import dev.sparktrain.data.PackedBlock;
+import dev.sparktrain.spark.SparkBackend;
 import org.apache.spark.api.java.JavaRDD;
 
 /**
@@ -73,6 +74,17 @@ final class Float32Section {
         ss.fig().put(key + "_epoch_s", r.epochSeconds(), "s", what + ": epoch");
         ss.fig().put(key + "_step_ms", r.stepMs(), "ms", what + ": step");
         ss.fig().put(key + "_cpu_ms", r.cpuMsPerStep(), "ms", what + ": process CPU time per step (all threads)");
+        // the same epoch with each epoch's steps in one barrier stage (no Spark job per step)
+        org.apache.spark.SparkConf live = ss.jsc().sc().conf();
+        live.set(SparkBackend.PERSISTENT_STEPS_CONF, "true");
+        try {
+            TimedFit.Result p = ss.calm(() -> TimedFit.fit(ss, data32, n, m32, batch, mode.equals("shuffle"), 0, epochs));
+            String pkey = "st32p_" + m32.key() + "_" + Session.btag(batch) + "_" + Session.tag(mode);
+            ss.fig().put(pkey + "_epoch_s", p.epochSeconds(), "s", what + ", persistent steps: epoch");
+            ss.fig().put(pkey + "_step_ms", p.stepMs(), "ms", what + ", persistent steps: step");
+        } finally {
+            live.remove(SparkBackend.PERSISTENT_STEPS_CONF);
+        }
     }
 
     /**

@@ -85,6 +85,9 @@ final class RatioReport {
                 fig.ratio("ratio_st32_over_torch32_mlp_" + b + "_" + t, "st32_mlp_" + b + "_" + t + "_epoch_s",
                         "torch_mlp_f32_" + b + "_" + t + "_epoch_s", "(info)", Double.POSITIVE_INFINITY, true,
                         "sparktrain float32 MLP epoch / PyTorch float32, " + b + " " + mode);
+                fig.ratio("ratio_st32p_over_torch32_mlp_" + b + "_" + t, "st32p_mlp_" + b + "_" + t + "_epoch_s",
+                        "torch_mlp_f32_" + b + "_" + t + "_epoch_s", "<= 1.0", 1.0, true,
+                        "sparktrain float32 MLP epoch, persistent steps / PyTorch float32, " + b + " " + mode);
                 fig.ratio("ratio_st32_over_st64_mlp_" + b + "_" + t, "st32_mlp_" + b + "_" + t + "_epoch_s",
                         "st_mlp_" + b + "_" + t + "_epoch_s", "(info)", Double.POSITIVE_INFINITY, true,
                         "sparktrain MLP epoch, float32 / float64 (train section), " + b + " " + mode);

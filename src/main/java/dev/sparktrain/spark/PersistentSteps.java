@@ -1,0 +1,318 @@
+package dev.sparktrain.spark;
+
+import dev.sparktrain.data.EpochOrder;
+import dev.sparktrain.data.PackedBlock;
+import dev.sparktrain.data.RowGroups;
+import dev.sparktrain.data.SumTree;
+import dev.sparktrain.nn.Loss;
+import dev.sparktrain.nn.Sequential;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Steps without a Spark job each ({@value #CONF}{@code =true}, experimental): one barrier stage
+ * per epoch keeps a task on every training partition, and each step the driver sends the
+ * weights to the partitions holding the batch's rows over a TCP connection and reads back their
+ * partial {@link SumTree}s. The task computes exactly what {@link SumTasks.Step} computes in the
+ * job path and the driver merges the trees as {@link TreeReduce#onDriver} does, so the sums have
+ * the same bits; only the transport differs. What it saves is Spark's per-job cost (scheduling,
+ * the task binary, launching, results: ~5-7 ms of a 10-20 ms small step, docs/PERFORMANCE.md);
+ * Spark's own barrier calls cannot carry a step (they poll with a one-second sleep,
+ * docs/SCALING.md).
+ *
+ * <p>Everything else stays on the driver, which still holds the weights and the optimizer, so a
+ * failure costs nothing but speed: any error (the barrier stage cannot get a slot for every
+ * partition, a task or a connection fails, a timeout) ends the stage and turns the mode off for the
+ * rest of the run with one logged line, and the step is computed by a job, with the same bits.
+ * While an epoch's stage is up it holds a slot per training partition: other jobs wait, so the
+ * stage ends before validation and whenever a step runs the job path.
+ */
+final class PersistentSteps implements AutoCloseable {
+    /** Spark conf key: {@code true} computes training steps in a persistent barrier stage per epoch. */
+    static final String CONF = "spark.sparktrain.persistentSteps";
+    private static final Logger LOG = LoggerFactory.getLogger(PersistentSteps.class);
+    private static final int STEP = 1;
+    private static final int END = 0;
+    /** How long the stage may take to get every task connected, and a step to come back. */
+    private static final int CONNECT_MS = 60_000;
+    private static final int STEP_MS = 600_000;
+
+    private final JavaSparkContext jsc;
+    private final JavaRDD<PackedBlock> train;
+    private final Sequential model;
+    private final Loss loss;
+    private final String runKey;
+    private final RowGroups groups;
+    private final ExecutorService submitter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sparktrain persistent steps");
+        t.setDaemon(true);
+        return t;
+    });
+    private boolean off;
+    private long served;
+    /** The live stage, or null. */
+    private Stage stage;
+
+    PersistentSteps(JavaSparkContext jsc, JavaRDD<PackedBlock> train, Sequential model, Loss loss, String runKey, RowGroups groups) {
+        this.jsc = jsc;
+        this.train = train;
+        this.model = model;
+        this.loss = loss;
+        this.runKey = runKey;
+        this.groups = groups;
+    }
+
+    /** Steps computed here so far (the rest went through jobs). */
+    long served() {
+        return served;
+    }
+
+    /**
+     * The partial trees of partitions {@code holding} for batch [from, to) of {@code epoch}, in that
+     * order, or null when this mode is off (the caller runs the job path).
+     */
+    SumTree[] step(EpochOrder order, int epoch, long from, long to, int threads, double[] params, int[] holding) {
+        if (off) return null;
+        try {
+            if (stage != null && !stage.serves(order, epoch, threads)) endStage();
+            if (stage == null) stage = new Stage(order, epoch, threads);
+            SumTree[] parts = stage.step(from, to, params, holding);
+            served++;
+            return parts;
+        } catch (IOException | RuntimeException e) {
+            turnOff(e);
+            return null;
+        }
+    }
+
+    /** Ends the epoch's stage (its tasks finish), so that other jobs can have the slots. */
+    void endStage() {
+        if (stage == null) return;
+        Stage s = stage;
+        stage = null;
+        try {
+            s.end();
+        } catch (IOException | RuntimeException e) {
+            turnOff(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        endStage();
+        submitter.shutdownNow();
+    }
+
+    private void turnOff(Exception e) {
+        if (stage != null) stage.abort();
+        stage = null;
+        off = true;
+        LOG.warn("sparktrain: persistent steps off for the rest of the run, steps run as jobs (same results): {}",
+                e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+
+    /** One epoch's barrier stage: its job, its server socket and one connection per partition. */
+    private final class Stage {
+        final EpochOrder order;
+        final int epoch;
+        final int threads;
+        final String group = "sparktrain-persistent-" + UUID.randomUUID();
+        final ServerSocket server;
+        final Future<?> job;
+        final DataOutputStream[] out;
+        final DataInputStream[] in;
+        final Socket[] links;
+
+        Stage(EpochOrder order, int epoch, int threads) throws IOException {
+            this.order = order;
+            this.epoch = epoch;
+            this.threads = threads;
+            int n = train.getNumPartitions();
+            // Spark would retry a barrier stage short of slots for minutes (40 checks, 15 s apart) before failing it
+            int slots = jsc.sc().maxNumConcurrentTasks(jsc.sc().resourceProfileManager().defaultResourceProfile());
+            if (n > slots) {
+                throw new IOException("a step's barrier stage needs a free slot for each of the " + n
+                        + " training partitions; there are " + slots);
+            }
+            String host = jsc.getConf().get("spark.driver.host", InetAddress.getLocalHost().getHostAddress());
+            server = new ServerSocket(0, n, InetAddress.getByName(host));
+            Worker worker = new Worker(host, server.getLocalPort(), model, loss, runKey, groups, order, epoch, threads);
+            String description = "sparktrain epoch " + (epoch + 1) + " (persistent steps)";
+            job = submitter.submit(() -> {
+                jsc.setJobGroup(group, description, true);
+                return train.rdd().barrier().mapPartitions(worker, false, scala.reflect.ClassTag$.MODULE$.apply(Integer.class))
+                        .count();
+            });
+            out = new DataOutputStream[n];
+            in = new DataInputStream[n];
+            links = new Socket[n];
+            try {
+                connect(n);
+            } catch (IOException | RuntimeException e) {
+                abort();
+                throw e;
+            }
+        }
+
+        private void connect(int n) throws IOException {
+            long deadline = System.currentTimeMillis() + CONNECT_MS;
+            server.setSoTimeout(200);
+            for (int connected = 0; connected < n; ) {
+                if (job.isDone()) throw new IOException("the barrier stage ended before every partition connected: " + jobFailure());
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IOException("only " + connected + " of " + n + " partitions' tasks started within "
+                            + CONNECT_MS / 1000 + " s (a barrier stage needs a free slot for each)");
+                }
+                Socket s;
+                try {
+                    s = server.accept();
+                } catch (SocketTimeoutException e) {
+                    continue;
+                }
+                s.setTcpNoDelay(true);
+                s.setSoTimeout(STEP_MS);
+                DataInputStream i = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
+                int p = i.readInt();
+                if (p < 0 || p >= n || links[p] != null) throw new IOException("unexpected partition " + p + " connected");
+                links[p] = s;
+                in[p] = i;
+                out[p] = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
+                connected++;
+            }
+        }
+
+        boolean serves(EpochOrder o, int e, int t) {
+            return o == order && e == epoch && t == threads;
+        }
+
+        SumTree[] step(long from, long to, double[] params, int[] holding) throws IOException {
+            for (int p : holding) {
+                DataOutputStream o = out[p];
+                o.writeInt(STEP);
+                o.writeLong(from);
+                o.writeLong(to);
+                o.writeInt(params.length);
+                for (double v : params) o.writeDouble(v);
+                o.flush();
+            }
+            SumTree[] parts = new SumTree[holding.length];
+            for (int i = 0; i < holding.length; i++) {
+                parts[i] = new SumTree();
+                try {
+                    parts[i].readFrom(in[holding[i]]);
+                } catch (IOException e) {
+                    throw new IOException("partition " + holding[i] + "'s task did not answer (" + e + "): "
+                            + (job.isDone() ? jobFailure() : "the stage is still running"), e);
+                }
+            }
+            return parts;
+        }
+
+        void end() throws IOException {
+            for (DataOutputStream o : out) {
+                o.writeInt(END);
+                o.flush();
+            }
+            try {
+                job.get(CONNECT_MS, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                throw new IOException("the barrier stage did not end cleanly: " + e.getMessage(), e);
+            } finally {
+                closeAll();
+            }
+        }
+
+        void abort() {
+            jsc.cancelJobGroup(group);
+            closeAll();
+        }
+
+        private String jobFailure() {
+            try {
+                job.get(0, TimeUnit.MILLISECONDS);
+                return "it finished";
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                return c.getMessage() == null ? c.toString() : c.getMessage().lines().findFirst().orElse("");
+            } catch (Exception e) {
+                return e.toString();
+            }
+        }
+
+        private void closeAll() {
+            for (Socket s : links) {
+                try {
+                    if (s != null) s.close();
+                } catch (IOException ignored) {
+                    // the stage is over either way
+                }
+            }
+            try {
+                server.close();
+            } catch (IOException ignored) {
+                // as above
+            }
+        }
+    }
+
+    /**
+     * The barrier task: connects to the driver, then answers each step with its partition's
+     * partial tree ({@link SumTasks.Step#sums}, the job path's own computation) until told to end.
+     */
+    private record Worker(String host, int port, Sequential model, Loss loss, String runKey, RowGroups groups, EpochOrder order,
+                          int epoch, int threads)
+            implements scala.Function1<scala.collection.Iterator<PackedBlock>, scala.collection.Iterator<Integer>>, Serializable {
+
+        @Override
+        public scala.collection.Iterator<Integer> apply(scala.collection.Iterator<PackedBlock> it) {
+            List<PackedBlock> blocks = new ArrayList<>();
+            while (it.hasNext()) blocks.add(it.next());
+            int partition = BarrierTaskContext.get().partitionId();
+            try (Socket s = new Socket(host, port)) {
+                s.setTcpNoDelay(true);
+                DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
+                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
+                out.writeInt(partition);
+                out.flush();
+                double[] params = null;
+                while (in.readInt() == STEP) {
+                    long from = in.readLong();
+                    long to = in.readLong();
+                    int d = in.readInt();
+                    if (params == null || params.length != d) params = new double[d];
+                    for (int i = 0; i < d; i++) params[i] = in.readDouble();
+                    SumTasks.Step step = new SumTasks.Step(model, loss, runKey, new SparkBackend.Weights(params, null), order, groups,
+                            epoch, from, to, threads);
+                    step.sums(blocks.iterator()).writeTo(out);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("persistent steps: partition " + partition + " lost the driver: " + e.getMessage(), e);
+            }
+            return scala.jdk.javaapi.CollectionConverters.asScala(Collections.<Integer>emptyIterator());
+        }
+    }
+}
