@@ -47,8 +47,13 @@ import java.util.concurrent.TimeUnit;
  * failure costs nothing but speed: any error (the barrier stage cannot get a slot for every
  * partition, a task or a connection fails, a timeout) ends the stage and turns the mode off for the
  * rest of the run with one logged line, and the step is computed by a job, with the same bits.
- * While an epoch's stage is up it holds a slot per training partition: other jobs wait, so the
- * stage ends before validation and whenever a step runs the job path.
+ * While an epoch's stage is up it holds a slot per training partition: other jobs would wait, so
+ * the stage ends with the epoch's last batch, before validation, and whenever a step runs the
+ * job path.
+ *
+ * <p>The link is plain TCP from the tasks to a port the driver opens on {@code spark.driver.host}:
+ * a task proves it belongs to the stage with a random token it got inside the stage's closure
+ * (Spark's own channel), and the mode stays off when Spark's network or I/O encryption is on.
  */
 final class PersistentSteps implements AutoCloseable {
     /** Spark conf key: {@code true} computes training steps in a persistent barrier stage per epoch. */
@@ -140,6 +145,8 @@ final class PersistentSteps implements AutoCloseable {
         final int epoch;
         final int threads;
         final String group = "sparktrain-persistent-" + UUID.randomUUID();
+        /** What a task sends first: it travels to the tasks inside the stage's closure, through Spark's own channel. */
+        final long token = new java.security.SecureRandom().nextLong();
         final ServerSocket server;
         final Future<?> job;
         final DataOutputStream[] out;
@@ -151,6 +158,11 @@ final class PersistentSteps implements AutoCloseable {
             this.epoch = epoch;
             this.threads = threads;
             int n = train.getNumPartitions();
+            for (String key : new String[] {"spark.network.crypto.enabled", "spark.ssl.enabled", "spark.io.encryption.enabled"}) {
+                if (jsc.getConf().getBoolean(key, false)) {
+                    throw new IOException(key + " is on, and the steps' link is plain TCP (not encrypted)");
+                }
+            }
             // Spark would retry a barrier stage short of slots for minutes (40 checks, 15 s apart) before failing it
             int slots = jsc.sc().maxNumConcurrentTasks(jsc.sc().resourceProfileManager().defaultResourceProfile());
             if (n > slots) {
@@ -159,7 +171,7 @@ final class PersistentSteps implements AutoCloseable {
             }
             String host = jsc.getConf().get("spark.driver.host", InetAddress.getLocalHost().getHostAddress());
             server = new ServerSocket(0, n, InetAddress.getByName(host));
-            Worker worker = new Worker(host, server.getLocalPort(), model, loss, runKey, groups, order, epoch, threads);
+            Worker worker = new Worker(host, server.getLocalPort(), token, model, loss, runKey, groups, order, epoch, threads);
             String description = "sparktrain epoch " + (epoch + 1) + " (persistent steps)";
             job = submitter.submit(() -> {
                 jsc.setJobGroup(group, description, true);
@@ -195,6 +207,10 @@ final class PersistentSteps implements AutoCloseable {
                 s.setTcpNoDelay(true);
                 s.setSoTimeout(STEP_MS);
                 DataInputStream i = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
+                if (i.readLong() != token) { // not one of this stage's tasks: ignore it
+                    s.close();
+                    continue;
+                }
                 int p = i.readInt();
                 if (p < 0 || p >= n || links[p] != null) throw new IOException("unexpected partition " + p + " connected");
                 links[p] = s;
@@ -282,7 +298,7 @@ final class PersistentSteps implements AutoCloseable {
      * The barrier task: connects to the driver, then answers each step with its partition's
      * partial tree ({@link SumTasks.Step#sums}, the job path's own computation) until told to end.
      */
-    private record Worker(String host, int port, Sequential model, Loss loss, String runKey, RowGroups groups, EpochOrder order,
+    private record Worker(String host, int port, long token, Sequential model, Loss loss, String runKey, RowGroups groups, EpochOrder order,
                           int epoch, int threads)
             implements scala.Function1<scala.collection.Iterator<PackedBlock>, scala.collection.Iterator<Integer>>, Serializable {
 
@@ -295,6 +311,7 @@ final class PersistentSteps implements AutoCloseable {
                 s.setTcpNoDelay(true);
                 DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
+                out.writeLong(token);
                 out.writeInt(partition);
                 out.flush();
                 double[] params = null;

@@ -110,7 +110,10 @@ public final class SparkBackend implements StepBackend {
             // every partition's task for the whole epoch: threads as for a step holding them all (bits do not depend on it)
             SumTree[] parts = persistent.step(order, epoch, from, to,
                     TaskThreads.forStep(configuredThreads, totalCores, executorCores, trainLayout.partitions()), params, holding);
-            if (parts != null) return sums(trainLayout.withSkippedEmpty(TreeReduce.onDriver(parts, trainLayout.groups()), holding));
+            if (parts != null) {
+                if (to >= trainLayout.rows()) persistent.endStage(); // the epoch's last batch: free the slots now
+                return sums(trainLayout.withSkippedEmpty(TreeReduce.onDriver(parts, trainLayout.groups()), holding));
+            }
         }
         if (persistent != null) persistent.endStage(); // a job needs the slots the stage holds
         describe(epoch, "step " + (step + 1)); // Spark UI: jobs grouped by epoch, each named by its epoch and step
