@@ -16,8 +16,10 @@
 #      from the source and the job finishes on the remaining worker
 #   7. the sharded optimizer step (train.sharded_optimizer = on) on 4 executors, one that owns a
 #      parameter slice killed (kill -9) mid-run: the same bits as the driver-side step on 1 executor
-# `scripts/cluster-test.sh [client|cluster|failtask|killed|shapes|lostworker|sharded ...]` runs only those
-# scenarios (2-4 and 6 compare with 1's SHA-256, so 1 runs with them); no argument: all of them.
+#   8. persistent steps (spark.sparktrain.persistentSteps=true): each epoch's steps in one barrier
+#      stage whose tasks, in the two executors' JVMs, talk to the driver over TCP; same params.bin
+# `scripts/cluster-test.sh [client|cluster|failtask|killed|shapes|lostworker|sharded|persistent ...]` runs only
+# those scenarios (2-4, 6 and 8 compare with 1's SHA-256, so 1 runs with them); no argument: all of them.
 # Output paths are absolute (this machine's disk stands in for HDFS). Every daemon is stopped on
 # exit (trap); every submit runs under `timeout`. Logs: target/cluster-test/*.log, target/cluster/.
 set -Eeuo pipefail
@@ -43,7 +45,7 @@ JOB=("$ROOT/conf/digits-mlp.conf" "data.path=$ROOT/data/digits.csv.gz" "train.ep
 # The test-only fault hooks are not in the product jar: runs that inject faults add this one.
 TOOLS_JAR="$ROOT/target/sparktrain-tools.jar"
 
-SCENARIOS=(client cluster failtask killed shapes lostworker sharded)
+SCENARIOS=(client cluster failtask killed shapes lostworker sharded persistent)
 ONLY=("$@")
 for s in "${ONLY[@]+"${ONLY[@]}"}"; do
   [[ " ${SCENARIOS[*]} " == *" $s "* ]] || { echo "cluster-test: unknown scenario '$s' (${SCENARIOS[*]})" >&2; exit 2; }
@@ -404,6 +406,18 @@ scenario_sharded() {
   same_as "$ref" "$OUT/shardlocal"
   timed "7. sharded step: 4 executors, slice owner $owner killed; local mode" $((SECONDS - t))
   say "7. sharded step: owner $owner killed mid-run, same params.bin as the driver-side step ($ref)"
+}
+
+# ---------------------------------------------------------------------------- 8. persistent steps
+scenario_persistent() {
+  t=$SECONDS
+  submit_client persistent --conf spark.sparktrain.persistentSteps=true -- "${JOB[@]}" "output.dir=$OUT/persistent"
+  grep -q "persistent steps on" "$OUT/persistent.log" || fail "persistent: the steps did not start in a barrier stage (log: $OUT/persistent.log)"
+  ! grep -q "persistent steps off" "$OUT/persistent.log" || fail "persistent: $(grep -m1 'persistent steps off' "$OUT/persistent.log")"
+  acc=$(check_result "$OUT/persistent")
+  same_as_reference "$OUT/persistent"
+  timed "8. persistent steps (val_acc $acc)" $((SECONDS - t))
+  say "8. persistent steps: one barrier stage per epoch on 2 executors, same params.bin"
 }
 
 # ---------------------------------------------------------------------------- run them

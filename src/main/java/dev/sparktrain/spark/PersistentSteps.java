@@ -103,7 +103,13 @@ final class PersistentSteps implements AutoCloseable {
         if (off) return null;
         try {
             if (stage != null && !stage.serves(order, epoch, threads)) endStage();
-            if (stage == null) stage = new Stage(order, epoch, threads);
+            if (stage == null) {
+                stage = new Stage(order, epoch, threads);
+                if (served == 0) {
+                    LOG.warn("sparktrain: persistent steps on (experimental): each epoch's steps run in one barrier stage of {} tasks",
+                            train.getNumPartitions());
+                }
+            }
             SumTree[] parts = stage.step(from, to, params, holding);
             served++;
             return parts;
