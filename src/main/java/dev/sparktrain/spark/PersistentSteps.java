@@ -7,6 +7,7 @@ import dev.sparktrain.data.SumTree;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Sequential;
 import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
@@ -329,7 +330,8 @@ final class PersistentSteps implements AutoCloseable {
                     for (int i = 0; i < d; i++) params[i] = in.readDouble();
                     SumTasks.Step step = new SumTasks.Step(model, loss, runKey, new SparkBackend.Weights(params, null), order, groups,
                             epoch, from, to, threads);
-                    step.sums(blocks.iterator()).writeTo(out);
+                    // through the task entry of the job path: an OutOfMemoryError becomes its one-line error there
+                    step.apply(TaskContext.get(), scala.jdk.javaapi.CollectionConverters.asScala(blocks.iterator())).writeTo(out);
                     out.flush();
                 }
             } catch (IOException e) {

@@ -31,6 +31,9 @@ public final class SparkTestContext {
             SparkConf conf = new SparkConf().setMaster(master).setAppName("sparktrain-tests")
                     .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
                     .set("spark.sql.shuffle.partitions", "4");
+            // -Dsparktrain.test.persistentSteps=true: the whole suite with persistent steps (same bits expected)
+            String persistent = System.getProperty("sparktrain.test.persistentSteps");
+            if (persistent != null) conf.set("spark.sparktrain.persistentSteps", persistent);
             jsc = new JavaSparkContext(conf);
             if (!hooked) {
                 Runtime.getRuntime().addShutdownHook(new Thread(SparkTestContext::stop));
