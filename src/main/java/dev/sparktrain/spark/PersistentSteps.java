@@ -34,8 +34,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Steps without a Spark job each ({@value #CONF}{@code =true}, experimental): one barrier stage
- * per epoch keeps a task on every training partition, and each step the driver sends the
+ * Steps without a Spark job each ({@value #CONF}: {@code auto}, the default, is on in local mode;
+ * {@code true} anywhere): one barrier stage per epoch keeps a task on every training partition, and each step the driver sends the
  * weights to the partitions holding the batch's rows over a TCP connection and reads back their
  * partial {@link SumTree}s. The task computes exactly what {@link SumTasks.Step} computes in the
  * job path and the driver merges the trees as {@link TreeReduce#onDriver} does, so the sums have
@@ -57,7 +57,11 @@ import java.util.concurrent.TimeUnit;
  * (Spark's own channel), and the mode stays off when Spark's network or I/O encryption is on.
  */
 final class PersistentSteps implements AutoCloseable {
-    /** Spark conf key: {@code true} computes training steps in a persistent barrier stage per epoch. */
+    /**
+     * Spark conf key: {@code auto} (default: on in local mode, where the link never leaves the
+     * machine, and quietly off where it cannot run), {@code true} (on anywhere; says why when it
+     * cannot run) or {@code false}.
+     */
     static final String CONF = "spark.sparktrain.persistentSteps";
     private static final Logger LOG = LoggerFactory.getLogger(PersistentSteps.class);
     private static final int STEP = 1;
@@ -77,12 +81,39 @@ final class PersistentSteps implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Asked for explicitly ({@code true}): say when it is on, and why it cannot run. */
+    private final boolean loud;
     private boolean off;
     private long served;
     /** The live stage, or null. */
     private Stage stage;
 
-    PersistentSteps(JavaSparkContext jsc, JavaRDD<PackedBlock> train, Sequential model, Loss loss, String runKey, RowGroups groups) {
+    /** Why the stage cannot run at all here (as opposed to a failure while it runs). */
+    private static final class NotHere extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotHere(String message) {
+            super(message);
+        }
+    }
+
+    /** The persistent steps {@link #CONF} asks for on this context, or null. */
+    static PersistentSteps of(JavaSparkContext jsc, JavaRDD<PackedBlock> train, Sequential model, Loss loss, String runKey,
+                              RowGroups groups) {
+        String v = jsc.getConf().get(CONF, "auto").strip().toLowerCase(java.util.Locale.ROOT);
+        String master = jsc.master();
+        boolean local = master.equals("local") || master.startsWith("local[");
+        return switch (v) {
+            case "true", "on" -> new PersistentSteps(jsc, train, model, loss, runKey, groups, true);
+            case "auto" -> local ? new PersistentSteps(jsc, train, model, loss, runKey, groups, false) : null;
+            case "false", "off" -> null;
+            default -> throw new dev.sparktrain.SparkTrainException(CONF + ": expected auto, true or false, got '" + v + "'");
+        };
+    }
+
+    private PersistentSteps(JavaSparkContext jsc, JavaRDD<PackedBlock> train, Sequential model, Loss loss, String runKey,
+                            RowGroups groups, boolean loud) {
+        this.loud = loud;
         this.jsc = jsc;
         this.train = train;
         this.model = model;
@@ -106,7 +137,7 @@ final class PersistentSteps implements AutoCloseable {
             if (stage != null && !stage.serves(order, epoch, threads)) endStage();
             if (stage == null) {
                 stage = new Stage(order, epoch, threads);
-                if (served == 0) {
+                if (served == 0 && loud) {
                     LOG.warn("sparktrain: persistent steps on (experimental): each epoch's steps run in one barrier stage of {} tasks",
                             train.getNumPartitions());
                 }
@@ -142,8 +173,12 @@ final class PersistentSteps implements AutoCloseable {
         if (stage != null) stage.abort();
         stage = null;
         off = true;
-        LOG.warn("sparktrain: persistent steps off for the rest of the run, steps run as jobs (same results): {}",
-                e.getMessage() == null ? e.toString() : e.getMessage());
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (e instanceof NotHere && !loud) {
+            LOG.info("sparktrain: steps run as jobs: {}", why);
+        } else {
+            LOG.warn("sparktrain: persistent steps off for the rest of the run, steps run as jobs (same results): {}", why);
+        }
     }
 
     /** One epoch's barrier stage: its job, its server socket and one connection per partition. */
@@ -167,13 +202,13 @@ final class PersistentSteps implements AutoCloseable {
             int n = train.getNumPartitions();
             for (String key : new String[] {"spark.network.crypto.enabled", "spark.ssl.enabled", "spark.io.encryption.enabled"}) {
                 if (jsc.getConf().getBoolean(key, false)) {
-                    throw new IOException(key + " is on, and the steps' link is plain TCP (not encrypted)");
+                    throw new NotHere(key + " is on, and the persistent steps' link is plain TCP (not encrypted)");
                 }
             }
             // Spark would retry a barrier stage short of slots for minutes (40 checks, 15 s apart) before failing it
             int slots = jsc.sc().maxNumConcurrentTasks(jsc.sc().resourceProfileManager().defaultResourceProfile());
             if (n > slots) {
-                throw new IOException("a step's barrier stage needs a free slot for each of the " + n
+                throw new NotHere("a step's barrier stage needs a free slot for each of the " + n
                         + " training partitions; there are " + slots);
             }
             String host = jsc.getConf().get("spark.driver.host", InetAddress.getLocalHost().getHostAddress());

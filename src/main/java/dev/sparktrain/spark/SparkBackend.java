@@ -38,7 +38,7 @@ public final class SparkBackend implements StepBackend {
     public static final int INLINE_MAX = 16_384;
     /** Spark conf key: where partial trees are merged: auto (default), driver or executors. */
     public static final String REDUCE_CONF = "spark.sparktrain.reduce";
-    /** Spark conf key: {@code true} runs each epoch's steps in one barrier stage, no job per step ({@link PersistentSteps}). */
+    /** Spark conf key: auto (default: on in local mode), true or false: each epoch's steps in one barrier stage ({@link PersistentSteps}). */
     public static final String PERSISTENT_STEPS_CONF = PersistentSteps.CONF;
 
     private final JavaSparkContext jsc;
@@ -88,8 +88,7 @@ public final class SparkBackend implements StepBackend {
         // local mode: one executor with every core; on a cluster only spark.executor.cores is sure
         executorCores = jsc.master().startsWith("local") ? totalCores : jsc.getConf().getInt("spark.executor.cores", 1);
         reduce = TreeReduce.Mode.parse(jsc.getConf().get(REDUCE_CONF, "auto"));
-        persistent = Boolean.parseBoolean(jsc.getConf().get(PersistentSteps.CONF, "false"))
-                ? new PersistentSteps(jsc, this.train, model, loss, runKey, trainLayout.groups()) : null;
+        persistent = PersistentSteps.of(jsc, this.train, model, loss, runKey, trainLayout.groups());
     }
 
     @Override

@@ -22,8 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * {@link PersistentSteps}: the training steps computed in one barrier stage per epoch (no job per
- * step) give the job path's bits, shuffled or not; and where the stage cannot run (more
- * partitions than slots) or a task fails, the run goes on through jobs with the same bits.
+ * step) give the job path's bits, shuffled or not; {@code auto} is on in local mode; and where the
+ * stage cannot run (more partitions than slots) or a task fails, the run goes on through jobs
+ * with the same bits.
  * {@code local[2,4]}: two slots.
  */
 class PersistentStepsTest {
@@ -50,8 +51,12 @@ class PersistentStepsTest {
     }
 
     private static Run persistent(int[] trainSizes, boolean shuffle, Map<String, String> more) {
+        return withMode("true", trainSizes, shuffle, more);
+    }
+
+    private static Run withMode(String mode, int[] trainSizes, boolean shuffle, Map<String, String> more) {
         Map<String, String> conf = new java.util.HashMap<>(more);
-        conf.put(PersistentSteps.CONF, "true");
+        conf.put(PersistentSteps.CONF, mode);
         conf.put(SparkBackend.REDUCE_CONF, "driver");
         return SparkTestContext.withConf(SameBitsBackendTest.jsc(), conf, () -> run(trainSizes, shuffle));
     }
@@ -66,6 +71,19 @@ class PersistentStepsTest {
                 assertEquals(STEPS, r.persistentSteps(), "every step served by the stage: " + Arrays.toString(sizes));
             }
         }
+    }
+
+    @Test
+    void autoIsOnInLocalModeAndFalseIsOff() {
+        SameBitsBackendTest.Result ref = SameBitsBackendTest.local(true);
+        Run auto = withMode("auto", new int[] {140, 160}, true, Map.of());
+        auto.result().assertSame(ref, "auto");
+        assertEquals(STEPS, auto.persistentSteps(), "auto: on in local mode");
+        Run off = withMode("false", new int[] {140, 160}, true, Map.of());
+        off.result().assertSame(ref, "false");
+        assertEquals(0, off.persistentSteps());
+        org.junit.jupiter.api.Assertions.assertThrows(dev.sparktrain.SparkTrainException.class,
+                () -> withMode("sometimes", new int[] {300}, true, Map.of()));
     }
 
     @Test

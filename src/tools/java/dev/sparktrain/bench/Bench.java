@@ -3,6 +3,7 @@ package dev.sparktrain.bench;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.data.EpochOrder;
 import dev.sparktrain.data.PackedBlock;
+import dev.sparktrain.spark.SparkBackend;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -35,6 +36,9 @@ public final class Bench {
         SparkConf conf = new SparkConf().setMaster(s.master()).setAppName("sparktrain-bench")
                 .set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false")
                 .set("spark.driver.host", System.getenv().getOrDefault("SPARK_LOCAL_IP", "127.0.0.1"));
+        // every figure as before persistent steps (a Spark job per step) unless the key is given;
+        // the float32 section measures persistent steps beside them
+        conf.set(SparkBackend.PERSISTENT_STEPS_CONF, "false");
         s.sparkConf().forEach(conf::set);
         try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
             jsc.setLogLevel("WARN");

@@ -76,6 +76,7 @@ final class Float32Section {
         ss.fig().put(key + "_cpu_ms", r.cpuMsPerStep(), "ms", what + ": process CPU time per step (all threads)");
         // the same epoch with each epoch's steps in one barrier stage (no Spark job per step)
         org.apache.spark.SparkConf live = ss.jsc().sc().conf();
+        String before = live.get(SparkBackend.PERSISTENT_STEPS_CONF, null);
         live.set(SparkBackend.PERSISTENT_STEPS_CONF, "true");
         try {
             TimedFit.Result p = ss.calm(() -> TimedFit.fit(ss, data32, n, m32, batch, mode.equals("shuffle"), 0, epochs));
@@ -83,7 +84,8 @@ final class Float32Section {
             ss.fig().put(pkey + "_epoch_s", p.epochSeconds(), "s", what + ", persistent steps: epoch");
             ss.fig().put(pkey + "_step_ms", p.stepMs(), "ms", what + ", persistent steps: step");
         } finally {
-            live.remove(SparkBackend.PERSISTENT_STEPS_CONF);
+            if (before == null) live.remove(SparkBackend.PERSISTENT_STEPS_CONF);
+            else live.set(SparkBackend.PERSISTENT_STEPS_CONF, before);
         }
     }
 

@@ -147,6 +147,7 @@ public final class ScaleBench {
                 .set("spark.executor.memory", k.get("executor.memory")).set("spark.jars", k.get("jars"))
                 // today's path at d = 1e7 on 16 tasks returns 1.3 GB: over the default 1g limit
                 .set("spark.driver.maxResultSize", "0")
+                .set(dev.sparktrain.spark.SparkBackend.PERSISTENT_STEPS_CONF, "false") // bytes and counts of the jobs path (a cluster: auto is off anyway)
                 // executors on one host would read each other's shuffle files from disk, hiding the
                 // transfer between hosts: fetch them over the (loopback) network as on a cluster
                 .set("spark.shuffle.readHostLocalDisk", "false")

@@ -54,7 +54,8 @@ public final class ShardedProbe {
             k.put(a.substring(0, eq), a.substring(eq + 1));
         }
         SparkConf conf = new SparkConf().setMaster(k.get("master")).setAppName("sparktrain sharded probe")
-                .set("spark.ui.enabled", "false");
+                .set("spark.ui.enabled", "false")
+                .set(dev.sparktrain.spark.SparkBackend.PERSISTENT_STEPS_CONF, "false"); // the driver-side path's jobs are what it times
         spark.forEach(conf::set);
         int features = Integer.parseInt(k.get("features"));
         int steps = Integer.parseInt(k.get("steps")), warm = Integer.parseInt(k.get("warm"));
