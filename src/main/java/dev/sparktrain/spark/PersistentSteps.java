@@ -69,6 +69,8 @@ final class PersistentSteps implements AutoCloseable {
     /** How long the stage may take to get every task connected, and a step to come back. */
     private static final int CONNECT_MS = 60_000;
     private static final int STEP_MS = 600_000;
+    /** How long a new connection has to send the stage's token. */
+    private static final int HANDSHAKE_MS = 5_000;
 
     private final JavaSparkContext jsc;
     private final JavaRDD<PackedBlock> train;
@@ -247,12 +249,15 @@ final class PersistentSteps implements AutoCloseable {
                     continue;
                 }
                 s.setTcpNoDelay(true);
-                s.setSoTimeout(STEP_MS);
+                s.setSoTimeout(HANDSHAKE_MS); // a stray connection that sends nothing must not hold the stage up
                 DataInputStream i = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
-                if (i.readLong() != token) { // not one of this stage's tasks: ignore it
+                try {
+                    if (i.readLong() != token) throw new IOException("not this stage's token");
+                } catch (IOException notOurs) { // not one of this stage's tasks: ignore it
                     s.close();
                     continue;
                 }
+                s.setSoTimeout(STEP_MS);
                 int p = i.readInt();
                 if (p < 0 || p >= n || links[p] != null) throw new IOException("unexpected partition " + p + " connected");
                 links[p] = s;
