@@ -21,7 +21,7 @@ public final class BCEWithLogitsLoss implements Loss {
     private final double[] posWeight;   // null = all ones
     private final double[] weight;      // null = all ones
     private final Reduction reduction;
-    /** The float32 model's form ({@link #forFloat32()}): float-accurate, without StrictMath's log1p or a branch per row. */
+    /** The float32 model's form ({@link #forFloat32()}): float-accurate polynomials, no branch per row. */
     private final boolean floatAccurate;
 
     public BCEWithLogitsLoss(Options o, int outputs) {
@@ -41,10 +41,10 @@ public final class BCEWithLogitsLoss implements Loss {
     }
 
     /**
-     * For float32 models: {@code log(1 + e)} (an intrinsic) instead of {@code log1p(e)} (StrictMath,
-     * half of a float32 logistic kernel's time), off by at most ~1e-16 absolute — below float
-     * resolution unless a term is itself below ~1e-9; and σ(x) picked by the sign of x without a
-     * branch (a random sign mispredicts on half the rows): the gradient is the exact form's, bit for bit.
+     * For float32 models: {@code exp} and {@code log1p} by {@link FloatMath}'s polynomials (good to
+     * ~1e-9 relative, far below float's 6e-8; the library calls were over a quarter of a float32
+     * logistic kernel's time), and σ(x) picked by the sign of x without a branch (a random sign
+     * mispredicts on half the rows).
      */
     @Override
     public Loss forFloat32() {
@@ -76,6 +76,7 @@ public final class BCEWithLogitsLoss implements Loss {
     public double sumAndGradient(double[] out, int n, int c, double[] y, int yOff, double[] sw, int swOff, double[] dOut) {
         LossSupport.checkWidth(name(), posWeight, c);
         LossSupport.checkWidth(name(), weight, c);
+        if (floatAccurate) return floatForm(out, n, c, y, yOff, sw, swOff, dOut);
         double total = 0;
         for (int r = 0, i = 0; r < n; r++) {
             final double wr = sw == null ? 1.0 : sw[swOff + r];
@@ -85,7 +86,7 @@ public final class BCEWithLogitsLoss implements Loss {
                 final double pw = posWeight == null ? 1.0 : posWeight[j];
                 final double w = weight == null ? 1.0 : weight[j];
                 final double e = Math.exp(-Math.abs(x));         // in (0, 1]: never overflows
-                final double tail = floatAccurate ? Math.log(1 + e) : Math.log1p(e);
+                final double tail = Math.log1p(e);
                 final double spPos = Math.max(x, 0) + tail;       // softplus(x)  = -log σ(-x)
                 final double spNeg = Math.max(-x, 0) + tail;      // softplus(-x) = -log σ(x)
                 final double term = w * ((1 - t) * spPos + pw * t * spNeg);
@@ -93,18 +94,52 @@ public final class BCEWithLogitsLoss implements Loss {
                 if (dOut != null) {
                     final double big = 1 / (1 + e);               // σ(|x|)
                     final double small = e * big;                 // σ(-|x|)
-                    final double sig;
-                    final double sigNeg;
-                    if (floatAccurate) {                          // the same pick by a mask from x's sign bit
-                        final long neg = Double.doubleToRawLongBits(x) >> 63;
-                        final long b = Double.doubleToRawLongBits(big);
-                        final long s = Double.doubleToRawLongBits(small);
-                        sig = Double.longBitsToDouble((b & ~neg) | (s & neg));
-                        sigNeg = Double.longBitsToDouble((s & ~neg) | (b & neg));
-                    } else {
-                        sig = x >= 0 ? big : small;               // σ(x)
-                        sigNeg = x >= 0 ? small : big;            // σ(-x)
-                    }
+                    final double sig = x >= 0 ? big : small;      // σ(x)
+                    final double sigNeg = x >= 0 ? small : big;   // σ(-x)
+                    final double g = w * ((1 - t) * sig - pw * t * sigNeg);
+                    dOut[i] = sw == null ? g : wr * g;
+                }
+            }
+        }
+        return total;
+    }
+
+    /** Scratch of the float form: e, log(1 + e) and 1/(1 + e) per element. */
+    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[3][0]);
+
+    /**
+     * The same terms and gradient as above, in passes over the chunk: exp, then log1p by
+     * {@link FloatMath#log1pUnit} and σ(|x|) (plain arithmetic, which the JIT vectorizes), then
+     * the terms; σ(x) is picked by x's sign bit, not a branch (a random sign mispredicts on half the
+     * rows). {@code e} and σ are the exact form's, so the gradient is its bits; the loss differs by
+     * log1pUnit's 1e-9 relative. Half the time of one pass calling the library for each.
+     */
+    private double floatForm(double[] out, int n, int c, double[] y, int yOff, double[] sw, int swOff, double[] dOut) {
+        int len = n * c;
+        double[][] scratch = SCRATCH.get();
+        if (scratch[0].length < len) for (int k = 0; k < 3; k++) scratch[k] = new double[len];
+        final double[] e = scratch[0];
+        final double[] tail = scratch[1];
+        final double[] big = scratch[2];
+        for (int i = 0; i < len; i++) e[i] = Math.exp(-Math.abs(out[i])); // in (0, 1]: never overflows
+        for (int i = 0; i < len; i++) tail[i] = FloatMath.log1pUnit(e[i]);
+        if (dOut != null) for (int i = 0; i < len; i++) big[i] = 1 / (1 + e[i]); // σ(|x|)
+        double total = 0;
+        for (int r = 0, i = 0; r < n; r++) {
+            final double wr = sw == null ? 1.0 : sw[swOff + r];
+            for (int j = 0; j < c; j++, i++) {
+                final double x = out[i];
+                final double t = y[yOff + i];
+                final double pw = posWeight == null ? 1.0 : posWeight[j];
+                final double w = weight == null ? 1.0 : weight[j];
+                final double term = w * ((1 - t) * (Math.max(x, 0) + tail[i]) + pw * t * (Math.max(-x, 0) + tail[i]));
+                total += sw == null ? term : wr * term;
+                if (dOut != null) {
+                    final long neg = Double.doubleToRawLongBits(x) >> 63; // all ones when x < 0 (or -0.0)
+                    final long b = Double.doubleToRawLongBits(big[i]);
+                    final long s = Double.doubleToRawLongBits(e[i] * big[i]); // σ(-|x|)
+                    final double sig = Double.longBitsToDouble((b & ~neg) | (s & neg));
+                    final double sigNeg = Double.longBitsToDouble((s & ~neg) | (b & neg));
                     final double g = w * ((1 - t) * sig - pw * t * sigNeg);
                     dOut[i] = sw == null ? g : wr * g;
                 }

@@ -84,13 +84,7 @@ public final class Linear implements Layer {
         // dW (col-major in×out) += X(col-major in×n) · dY(col-major out×n)ᵀ
         if (out == 1) blas.dgemv("N", in, n, 1.0, x, xOff, in, dY, 0, 1, 1.0, grad, off, 1);
         else blas.dgemm("N", "T", in, out, n, 1.0, x, xOff, in, dY, 0, out, 1.0, grad, off, in);
-        if (bias) {
-            int b = off + in * out;
-            for (int r = 0; r < n; r++) {
-                int ro = r * out;
-                for (int j = 0; j < out; j++) grad[b + j] += dY[ro + j];
-            }
-        }
+        if (bias) biasGradient(dY, n, grad, off + in * out);
         if (dX != null) {
             // dX (col-major in×n) = W(col-major in×out) · dY(col-major out×n)
             blas.dgemm("N", "N", in, n, out, 1.0, params, off, in, dY, 0, out, 0.0, dX, 0, in);
@@ -115,14 +109,29 @@ public final class Linear implements Layer {
         BLAS blas = BLAS.getInstance();
         if (out == 1) blas.sgemv("N", in, n, 1f, x, xOff, in, dY, 0, 1, 1f, grad, off, 1);
         else blas.sgemm("N", "T", in, out, n, 1f, x, xOff, in, dY, 0, out, 1f, grad, off, in);
-        if (bias) {
-            int b = off + in * out;
-            for (int r = 0; r < n; r++) {
-                int ro = r * out;
-                for (int j = 0; j < out; j++) grad[b + j] += dY[ro + j];
-            }
-        }
+        if (bias) biasGradient(dY, n, grad, off + in * out);
         if (dX != null) blas.sgemm("N", "N", in, n, out, 1f, params, off, in, dY, 0, out, 0f, dX, 0, in);
+    }
+
+    /**
+     * {@code grad[b + j] += Σ_r dY[r, j]}, the rows added in order one by one as a loop over rows
+     * would, but in a register: the same bits, without a load and a store per row.
+     */
+    private void biasGradient(double[] dY, int n, double[] grad, int b) {
+        for (int j = 0; j < out; j++) {
+            double acc = grad[b + j];
+            for (int r = 0, i = j; r < n; r++, i += out) acc += dY[i];
+            grad[b + j] = acc;
+        }
+    }
+
+    /** {@link #biasGradient(double[], int, double[], int)} in float. */
+    private void biasGradient(float[] dY, int n, float[] grad, int b) {
+        for (int j = 0; j < out; j++) {
+            float acc = grad[b + j];
+            for (int r = 0, i = j; r < n; r++, i += out) acc += dY[i];
+            grad[b + j] = acc;
+        }
     }
 
     /**

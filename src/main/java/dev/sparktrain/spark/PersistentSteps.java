@@ -24,6 +24,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -131,20 +132,22 @@ final class PersistentSteps implements AutoCloseable {
 
     /**
      * The partial trees of partitions {@code holding} for batch [from, to) of {@code epoch}, in that
-     * order, or null when this mode is off (the caller runs the job path).
+     * order, or null when this mode is off (the caller runs the job path). Each holding task computes
+     * with {@code threads} threads, as the job path's task would: the stage's other tasks wait on
+     * their sockets, so the cores a contiguous batch leaves idle are free for the partitions it holds.
      */
     SumTree[] step(EpochOrder order, int epoch, long from, long to, int threads, double[] params, int[] holding) {
         if (off) return null;
         try {
-            if (stage != null && !stage.serves(order, epoch, threads)) endStage();
+            if (stage != null && !stage.serves(order, epoch)) endStage();
             if (stage == null) {
-                stage = new Stage(order, epoch, threads);
+                stage = new Stage(order, epoch);
                 if (served == 0 && loud) {
                     LOG.warn("sparktrain: persistent steps on (experimental): each epoch's steps run in one barrier stage of {} tasks",
                             train.getNumPartitions());
                 }
             }
-            SumTree[] parts = stage.step(from, to, params, holding);
+            SumTree[] parts = stage.step(from, to, threads, params, holding);
             served++;
             return parts;
         } catch (IOException | RuntimeException e) {
@@ -183,11 +186,17 @@ final class PersistentSteps implements AutoCloseable {
         }
     }
 
+    /** The weights as the worker reads them back: d big-endian doubles. */
+    private static byte[] bigEndian(double[] params) {
+        ByteBuffer b = ByteBuffer.allocate(params.length * Double.BYTES);
+        b.asDoubleBuffer().put(params);
+        return b.array();
+    }
+
     /** One epoch's barrier stage: its job, its server socket and one connection per partition. */
     private final class Stage {
         final EpochOrder order;
         final int epoch;
-        final int threads;
         final String group = "sparktrain-persistent-" + UUID.randomUUID();
         /** What a task sends first: it travels to the tasks inside the stage's closure, through Spark's own channel. */
         final long token = new java.security.SecureRandom().nextLong();
@@ -197,10 +206,9 @@ final class PersistentSteps implements AutoCloseable {
         final DataInputStream[] in;
         final Socket[] links;
 
-        Stage(EpochOrder order, int epoch, int threads) throws IOException {
+        Stage(EpochOrder order, int epoch) throws IOException {
             this.order = order;
             this.epoch = epoch;
-            this.threads = threads;
             int n = train.getNumPartitions();
             for (String key : new String[] {"spark.network.crypto.enabled", "spark.ssl.enabled", "spark.io.encryption.enabled"}) {
                 if (jsc.getConf().getBoolean(key, false)) {
@@ -215,7 +223,7 @@ final class PersistentSteps implements AutoCloseable {
             }
             String host = jsc.getConf().get("spark.driver.host", InetAddress.getLocalHost().getHostAddress());
             server = new ServerSocket(0, n, InetAddress.getByName(host));
-            Worker worker = new Worker(host, server.getLocalPort(), token, model, loss, runKey, groups, order, epoch, threads);
+            Worker worker = new Worker(host, server.getLocalPort(), token, model, loss, runKey, groups, order, epoch);
             String description = "sparktrain epoch " + (epoch + 1) + " (persistent steps)";
             job = submitter.submit(() -> {
                 jsc.setJobGroup(group, description, true);
@@ -267,18 +275,20 @@ final class PersistentSteps implements AutoCloseable {
             }
         }
 
-        boolean serves(EpochOrder o, int e, int t) {
-            return o == order && e == epoch && t == threads;
+        boolean serves(EpochOrder o, int e) {
+            return o == order && e == epoch;
         }
 
-        SumTree[] step(long from, long to, double[] params, int[] holding) throws IOException {
+        SumTree[] step(long from, long to, int threads, double[] params, int[] holding) throws IOException {
+            byte[] weights = bigEndian(params); // encoded once for every holding partition
             for (int p : holding) {
                 DataOutputStream o = out[p];
                 o.writeInt(STEP);
                 o.writeLong(from);
                 o.writeLong(to);
+                o.writeInt(threads);
                 o.writeInt(params.length);
-                for (double v : params) o.writeDouble(v);
+                o.write(weights);
                 o.flush();
             }
             SumTree[] parts = new SumTree[holding.length];
@@ -346,7 +356,7 @@ final class PersistentSteps implements AutoCloseable {
      * partial tree ({@link SumTasks.Step#sums}, the job path's own computation) until told to end.
      */
     private record Worker(String host, int port, long token, Sequential model, Loss loss, String runKey, RowGroups groups, EpochOrder order,
-                          int epoch, int threads)
+                          int epoch)
             implements scala.Function1<scala.collection.Iterator<PackedBlock>, scala.collection.Iterator<Integer>>, Serializable {
 
         @Override
@@ -361,13 +371,19 @@ final class PersistentSteps implements AutoCloseable {
                 out.writeLong(token);
                 out.writeInt(partition);
                 out.flush();
-                double[] params = null;
+                byte[] raw = new byte[0];
+                double[] params = new double[0];
                 while (in.readInt() == STEP) {
                     long from = in.readLong();
                     long to = in.readLong();
+                    int threads = in.readInt();
                     int d = in.readInt();
-                    if (params == null || params.length != d) params = new double[d];
-                    for (int i = 0; i < d; i++) params[i] = in.readDouble();
+                    if (params.length != d) {
+                        raw = new byte[Math.multiplyExact(d, Double.BYTES)];
+                        params = new double[d];
+                    }
+                    in.readFully(raw);
+                    ByteBuffer.wrap(raw).asDoubleBuffer().get(params);
                     SumTasks.Step step = new SumTasks.Step(model, loss, runKey, new SparkBackend.Weights(params, null), order, groups,
                             epoch, from, to, threads);
                     // through the task entry of the job path: an OutOfMemoryError becomes its one-line error there

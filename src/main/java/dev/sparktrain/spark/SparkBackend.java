@@ -106,9 +106,9 @@ public final class SparkBackend implements StepBackend {
         int[] holding = trainLayout.holding(order.shuffled(), from, to);
         boolean onExecutors = reduce.onExecutors(model.paramCount(), holding.length);
         if (persistent != null && !onExecutors) {
-            // every partition's task for the whole epoch: threads as for a step holding them all (bits do not depend on it)
+            // threads as the job path's task would have (bits do not depend on it): the tasks not holding rows only wait
             SumTree[] parts = persistent.step(order, epoch, from, to,
-                    TaskThreads.forStep(configuredThreads, totalCores, executorCores, trainLayout.partitions()), params, holding);
+                    TaskThreads.forStep(configuredThreads, totalCores, executorCores, holding.length), params, holding);
             if (parts != null) {
                 if (to >= trainLayout.rows()) persistent.endStage(); // the epoch's last batch: free the slots now
                 return sums(trainLayout.withSkippedEmpty(TreeReduce.onDriver(parts, trainLayout.groups()), holding));
