@@ -16,7 +16,7 @@
 #      from the source and the job finishes on the remaining worker
 #   7. the sharded optimizer step (train.sharded_optimizer = on) on 4 executors, one that owns a
 #      parameter slice killed (kill -9) mid-run: the same bits as the driver-side step on 1 executor
-#   8. persistent steps (spark.sparktrain.persistentSteps=true): each epoch's steps in one barrier
+#   8. persistent steps (spark.sparktrain.persistentSteps=true): the steps in a barrier
 #      stage whose tasks, in the two executors' JVMs, talk to the driver over TCP; same params.bin
 # `scripts/cluster-test.sh [client|cluster|failtask|killed|shapes|lostworker|sharded|persistent ...]` runs only
 # those scenarios (2-4, 6 and 8 compare with 1's SHA-256, so 1 runs with them); no argument: all of them.
@@ -417,7 +417,7 @@ scenario_persistent() {
   acc=$(check_result "$OUT/persistent")
   same_as_reference "$OUT/persistent"
   timed "8. persistent steps (val_acc $acc)" $((SECONDS - t))
-  say "8. persistent steps: one barrier stage per epoch on 2 executors, same params.bin"
+  say "8. persistent steps: the steps in barrier stages on 2 executors, same params.bin"
 }
 
 # ---------------------------------------------------------------------------- run them

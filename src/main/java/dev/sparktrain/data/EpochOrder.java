@@ -18,14 +18,23 @@ public final class EpochOrder implements java.io.Serializable {
     private final long key;
 
     public EpochOrder(long n, boolean shuffle, long seed, int epoch) {
+        this(n, shuffle, mix(seed ^ 0x9E3779B97F4A7C15L * (epoch + 1L)));
+    }
+
+    /** The order whose {@link #size}, {@link #shuffled} and {@link #key} these are: what a task is told instead of the object. */
+    public static EpochOrder ofKey(long n, boolean shuffled, long key) {
+        return new EpochOrder(n, shuffled, key);
+    }
+
+    private EpochOrder(long n, boolean shuffle, long key) {
         this.n = n;
         this.shuffle = shuffle && n > 1;
         int bits = Math.max(2, 64 - Long.numberOfLeadingZeros(Math.max(1, n - 1)));
         if ((bits & 1) == 1) bits++;
         this.halfBits = bits / 2;
         this.halfMask = (1L << halfBits) - 1;
-        long k = mix(seed ^ 0x9E3779B97F4A7C15L * (epoch + 1L));
-        this.key = k;
+        this.key = key;
+        long k = key;
         for (int r = 0; r < ROUNDS; r++) {
             k = mix(k + r + 1);
             keys[r] = k;

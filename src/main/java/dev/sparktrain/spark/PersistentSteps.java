@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Steps without a Spark job each ({@value #CONF}: {@code auto}, the default, is on in local mode;
- * {@code true} anywhere): one barrier stage per epoch keeps a task on every training partition, and each step the driver sends the
+ * {@code true} anywhere): one barrier stage keeps a task on every training partition, and each step the driver sends the
  * weights to the partitions holding the batch's rows over a TCP connection and reads back their
  * partial {@link SumTree}s. The task computes exactly what {@link SumTasks.Step} computes in the
  * job path and the driver merges the trees as {@link TreeReduce#onDriver} does, so the sums have
@@ -49,9 +49,10 @@ import java.util.concurrent.TimeUnit;
  * failure costs nothing but speed: any error (the barrier stage cannot get a slot for every
  * partition, a task or a connection fails, a timeout) ends the stage and turns the mode off for the
  * rest of the run with one logged line, and the step is computed by a job, with the same bits.
- * While an epoch's stage is up it holds a slot per training partition: other jobs would wait, so
- * the stage ends with the epoch's last batch, before validation, and whenever a step runs the
- * job path.
+ * While the stage is up it holds a slot per training partition and other jobs would wait, so it
+ * ends before each of the run's own jobs (validation, a step through the job path, the end of the
+ * run) and, through a Spark listener, as soon as any other job starts; the next step starts a new
+ * one. Between those it serves every epoch: a step names its epoch and order.
  *
  * <p>The link is plain TCP from the tasks to a port the driver opens on {@code spark.driver.host}:
  * a task proves it belongs to the stage with a random token it got inside the stage's closure
@@ -88,8 +89,20 @@ final class PersistentSteps implements AutoCloseable {
     private final boolean loud;
     private boolean off;
     private long served;
-    /** The live stage, or null. */
-    private Stage stage;
+    private int stages;
+    /** The live stage, or null (read by {@link #guard} on Spark's listener thread). */
+    private volatile Stage stage;
+    /** Ends the stage when another job starts, which would otherwise wait for its slots for ever. */
+    private final org.apache.spark.scheduler.SparkListener guard = new org.apache.spark.scheduler.SparkListener() {
+        @Override
+        public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+            Stage s = stage;
+            java.util.Properties p = start.properties();
+            String group = p == null ? null : p.getProperty("spark.jobGroup.id");
+            if (s != null && !s.group.equals(group)) s.preempt();
+        }
+    };
+    private boolean guarding;
 
     /** Why the stage cannot run at all here (as opposed to a failure while it runs). */
     private static final class NotHere extends IOException {
@@ -130,6 +143,11 @@ final class PersistentSteps implements AutoCloseable {
         return served;
     }
 
+    /** Barrier stages started so far. */
+    int stages() {
+        return stages;
+    }
+
     /**
      * The partial trees of partitions {@code holding} for batch [from, to) of {@code epoch}, in that
      * order, or null when this mode is off (the caller runs the job path). Each holding task computes
@@ -139,15 +157,20 @@ final class PersistentSteps implements AutoCloseable {
     SumTree[] step(EpochOrder order, int epoch, long from, long to, int threads, double[] params, int[] holding) {
         if (off) return null;
         try {
-            if (stage != null && !stage.serves(order, epoch)) endStage();
+            if (stage != null && (stage.preempted || !stage.serves(order))) endStage(); // preempted: another job took the slots
             if (stage == null) {
+                if (!guarding) {
+                    jsc.sc().addSparkListener(guard);
+                    guarding = true;
+                }
                 stage = new Stage(order, epoch);
+                stages++;
                 if (served == 0 && loud) {
-                    LOG.warn("sparktrain: persistent steps on (experimental): each epoch's steps run in one barrier stage of {} tasks",
+                    LOG.warn("sparktrain: persistent steps on (experimental): training steps run in a barrier stage of {} tasks, not a job each",
                             train.getNumPartitions());
                 }
             }
-            SumTree[] parts = stage.step(from, to, threads, params, holding);
+            SumTree[] parts = stage.step(order, epoch, from, to, threads, params, holding);
             served++;
             return parts;
         } catch (IOException | RuntimeException e) {
@@ -156,11 +179,12 @@ final class PersistentSteps implements AutoCloseable {
         }
     }
 
-    /** Ends the epoch's stage (its tasks finish), so that other jobs can have the slots. */
+    /** Ends the stage (its tasks finish), so that other jobs can have the slots. */
     void endStage() {
         if (stage == null) return;
         Stage s = stage;
         stage = null;
+        if (s.preempted) return; // already closed by the guard
         try {
             s.end();
         } catch (IOException | RuntimeException e) {
@@ -171,6 +195,7 @@ final class PersistentSteps implements AutoCloseable {
     @Override
     public void close() {
         endStage();
+        if (guarding) jsc.sc().removeSparkListener(guard);
         submitter.shutdownNow();
     }
 
@@ -193,10 +218,12 @@ final class PersistentSteps implements AutoCloseable {
         return b.array();
     }
 
-    /** One epoch's barrier stage: its job, its server socket and one connection per partition. */
+    /** The barrier stage: its job, its server socket and one connection per partition. */
     private final class Stage {
-        final EpochOrder order;
-        final int epoch;
+        final long rows;
+        final boolean shuffled;
+        /** Set by the {@link #guard} when another job started: the stage's sockets are closed. */
+        volatile boolean preempted;
         final String group = "sparktrain-persistent-" + UUID.randomUUID();
         /** What a task sends first: it travels to the tasks inside the stage's closure, through Spark's own channel. */
         final long token = new java.security.SecureRandom().nextLong();
@@ -206,9 +233,9 @@ final class PersistentSteps implements AutoCloseable {
         final DataInputStream[] in;
         final Socket[] links;
 
-        Stage(EpochOrder order, int epoch) throws IOException {
-            this.order = order;
-            this.epoch = epoch;
+        Stage(EpochOrder order, int firstEpoch) throws IOException {
+            this.rows = order.size();
+            this.shuffled = order.shuffled();
             int n = train.getNumPartitions();
             for (String key : new String[] {"spark.network.crypto.enabled", "spark.ssl.enabled", "spark.io.encryption.enabled"}) {
                 if (jsc.getConf().getBoolean(key, false)) {
@@ -223,8 +250,8 @@ final class PersistentSteps implements AutoCloseable {
             }
             String host = jsc.getConf().get("spark.driver.host", InetAddress.getLocalHost().getHostAddress());
             server = new ServerSocket(0, n, InetAddress.getByName(host));
-            Worker worker = new Worker(host, server.getLocalPort(), token, model, loss, runKey, groups, order, epoch);
-            String description = "sparktrain epoch " + (epoch + 1) + " (persistent steps)";
+            Worker worker = new Worker(host, server.getLocalPort(), token, model, loss, runKey, groups, rows, shuffled);
+            String description = "sparktrain epoch " + (firstEpoch + 1) + " onwards (persistent steps)";
             job = submitter.submit(() -> {
                 jsc.setJobGroup(group, description, true);
                 return train.rdd().barrier().mapPartitions(worker, false, scala.reflect.ClassTag$.MODULE$.apply(Integer.class))
@@ -275,15 +302,19 @@ final class PersistentSteps implements AutoCloseable {
             }
         }
 
-        boolean serves(EpochOrder o, int e) {
-            return o == order && e == epoch;
+        /** Any epoch of the run: a step names its epoch and order. */
+        boolean serves(EpochOrder o) {
+            return o.size() == rows && o.shuffled() == shuffled;
         }
 
-        SumTree[] step(long from, long to, int threads, double[] params, int[] holding) throws IOException {
+        SumTree[] step(EpochOrder order, int epoch, long from, long to, int threads, double[] params, int[] holding)
+                throws IOException {
             byte[] weights = bigEndian(params); // encoded once for every holding partition
             for (int p : holding) {
                 DataOutputStream o = out[p];
                 o.writeInt(STEP);
+                o.writeInt(epoch);
+                o.writeLong(order.key());
                 o.writeLong(from);
                 o.writeLong(to);
                 o.writeInt(threads);
@@ -323,6 +354,12 @@ final class PersistentSteps implements AutoCloseable {
             closeAll();
         }
 
+        /** From the listener thread: the tasks see their sockets close and end; the next step starts a new stage. */
+        void preempt() {
+            preempted = true;
+            abort();
+        }
+
         private String jobFailure() {
             try {
                 job.get(0, TimeUnit.MILLISECONDS);
@@ -355,8 +392,8 @@ final class PersistentSteps implements AutoCloseable {
      * The barrier task: connects to the driver, then answers each step with its partition's
      * partial tree ({@link SumTasks.Step#sums}, the job path's own computation) until told to end.
      */
-    private record Worker(String host, int port, long token, Sequential model, Loss loss, String runKey, RowGroups groups, EpochOrder order,
-                          int epoch)
+    private record Worker(String host, int port, long token, Sequential model, Loss loss, String runKey, RowGroups groups, long rows,
+                          boolean shuffled)
             implements scala.Function1<scala.collection.Iterator<PackedBlock>, scala.collection.Iterator<Integer>>, Serializable {
 
         @Override
@@ -373,7 +410,11 @@ final class PersistentSteps implements AutoCloseable {
                 out.flush();
                 byte[] raw = new byte[0];
                 double[] params = new double[0];
+                EpochOrder order = null;
                 while (in.readInt() == STEP) {
+                    int epoch = in.readInt();
+                    long key = in.readLong();
+                    if (order == null || order.key() != key) order = EpochOrder.ofKey(rows, shuffled, key);
                     long from = in.readLong();
                     long to = in.readLong();
                     int threads = in.readInt();

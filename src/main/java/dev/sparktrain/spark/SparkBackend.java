@@ -38,7 +38,7 @@ public final class SparkBackend implements StepBackend {
     public static final int INLINE_MAX = 16_384;
     /** Spark conf key: where partial trees are merged: auto (default), driver or executors. */
     public static final String REDUCE_CONF = "spark.sparktrain.reduce";
-    /** Spark conf key: auto (default: on in local mode), true or false: each epoch's steps in one barrier stage ({@link PersistentSteps}). */
+    /** Spark conf key: auto (default: on in local mode), true or false: the steps in a barrier stage, not a job each ({@link PersistentSteps}). */
     public static final String PERSISTENT_STEPS_CONF = PersistentSteps.CONF;
 
     private final JavaSparkContext jsc;
@@ -110,7 +110,6 @@ public final class SparkBackend implements StepBackend {
             SumTree[] parts = persistent.step(order, epoch, from, to,
                     TaskThreads.forStep(configuredThreads, totalCores, executorCores, holding.length), params, holding);
             if (parts != null) {
-                if (to >= trainLayout.rows()) persistent.endStage(); // the epoch's last batch: free the slots now
                 return sums(trainLayout.withSkippedEmpty(TreeReduce.onDriver(parts, trainLayout.groups()), holding));
             }
         }
@@ -142,10 +141,15 @@ public final class SparkBackend implements StepBackend {
         return persistent == null ? 0 : persistent.served();
     }
 
+    /** Barrier stages the persistent steps started so far. */
+    int persistentStages() {
+        return persistent == null ? 0 : persistent.stages();
+    }
+
     @Override
     public StepSums validationSums(double[] params) {
-        if (persistent != null) persistent.endStage(); // the epoch's steps are done; validation needs the slots
         if (validation == null || validationGroups.rows() == 0) return null;
+        if (persistent != null) persistent.endStage(); // validation needs the slots
         jsc.setJobDescription("sparktrain epoch " + (lastEpoch + 1) + " validation");
         Weights weights = Weights.of(jsc, params);
         try {

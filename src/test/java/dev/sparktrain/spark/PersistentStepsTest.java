@@ -21,10 +21,10 @@ import static dev.sparktrain.spark.SameBitsBackendTest.VAL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * {@link PersistentSteps}: the training steps computed in one barrier stage per epoch (no job per
- * step) give the job path's bits, shuffled or not; {@code auto} is on in local mode; and where the
- * stage cannot run (more partitions than slots) or a task fails, the run goes on through jobs
- * with the same bits.
+ * {@link PersistentSteps}: the training steps computed in a barrier stage (no job per step) give
+ * the job path's bits, shuffled or not; without validation one stage serves every epoch until
+ * another job needs the slots; {@code auto} is on in local mode; and where the stage cannot run
+ * (more partitions than slots) or a task fails, the run goes on through jobs with the same bits.
  * {@code local[2,4]}: two slots.
  */
 class PersistentStepsTest {
@@ -71,6 +71,60 @@ class PersistentStepsTest {
                 assertEquals(STEPS, r.persistentSteps(), "every step served by the stage: " + Arrays.toString(sizes));
             }
         }
+    }
+
+    /**
+     * Without validation one stage serves all three epochs; a job started between epochs (from a
+     * listener, on the training thread: it would wait for the stage's slots for ever) ends the stage
+     * through the guard, and the next epoch starts a new one, with the same bits throughout.
+     */
+    @Test
+    void oneStageServesEveryEpochUntilAnotherJobEndsIt() {
+        var jsc = SameBitsBackendTest.jsc();
+        PackedBlock[] local = {PackedBlock.dense(0, N, D, 1, Arrays.copyOf(ROWS[0], N * D), Arrays.copyOf(ROWS[1], N))};
+        long[] ref = trainWithoutValidation(new dev.sparktrain.train.LocalBackend(MODEL, crossEntropy(), local,
+                new PackedBlock[0], SameBitsBackendTest.BATCH), null);
+        for (boolean otherJob : new boolean[] {false, true}) {
+            dev.sparktrain.train.TrainListener listener = !otherJob ? null : new dev.sparktrain.train.TrainListener() {
+                @Override
+                public void afterEpoch(dev.sparktrain.train.EpochStats s, double[] p) {
+                    assertEquals(4L, jsc.parallelize(Arrays.asList(1, 2, 3, 4), 2).count());
+                }
+            };
+            int[] stages = new int[1];
+            long[] served = new long[1];
+            long[] bits = SparkTestContext.withConf(jsc, Map.of(PersistentSteps.CONF, "true", SparkBackend.REDUCE_CONF, "driver"), () -> {
+                JavaRDD<PackedBlock> train = Blocks.fromArrays(jsc, Arrays.copyOf(ROWS[0], N * D), Arrays.copyOf(ROWS[1], N), D, 1,
+                        SameBitsBackendTest.scaled(new int[] {140, 160}));
+                try (SparkBackend b = new SparkBackend(jsc, train, null, MODEL, crossEntropy(), SameBitsBackendTest.BATCH)) {
+                    long[] w = trainWithoutValidation(b, listener);
+                    stages[0] = b.persistentStages();
+                    served[0] = b.persistentSteps();
+                    return w;
+                } finally {
+                    train.unpersist(false);
+                }
+            });
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ref, bits, "weights, another job between epochs: " + otherJob);
+            assertEquals(STEPS, served[0], "every step served by a stage");
+            assertEquals(otherJob ? 3 : 1, stages[0], "stages: one per epoch when a job ends each, else one");
+        }
+    }
+
+    private static Loss crossEntropy() {
+        return Losses.create("CrossEntropyLoss", Options.empty("loss"), 3);
+    }
+
+    /** {@link SameBitsBackendTest#train}'s run (3 epochs, Adam), shuffled, without validation: the final weights' bits. */
+    private static long[] trainWithoutValidation(dev.sparktrain.train.StepBackend backend, dev.sparktrain.train.TrainListener l) {
+        double[] p = MODEL.initParams(4);
+        var opt = dev.sparktrain.optim.Optimizers.create("Adam", new Options("optimizer", Map.of("lr", 0.01, "weight_decay", 0.001)),
+                dev.sparktrain.optim.GroupSpec.all(p.length));
+        var trainer = new dev.sparktrain.train.Trainer(opt, null, null,
+                new dev.sparktrain.train.TrainSettings(3, SameBitsBackendTest.BATCH, true, 17, null));
+        if (l != null) trainer.listen(l);
+        trainer.fit(p, backend);
+        return SameBitsBackendTest.bits(p);
     }
 
     @Test

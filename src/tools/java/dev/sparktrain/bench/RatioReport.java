@@ -78,6 +78,9 @@ final class RatioReport {
         fig.ratio("ratio_logreg_full_step_f32_over_f64", "st32_logreg_full_" + Session.tag(ss.s().firstMode()) + "_step_ms",
                 "st64_logreg_full_" + Session.tag(ss.s().firstMode()) + "_step_ms", "<= 0.6", 0.6, true,
                 "logistic full-batch step, float32 / float64");
+        fig.ratio("ratio_logreg_full_step_f32_over_f64_persistent", "st32p_logreg_full_" + Session.tag(ss.s().firstMode()) + "_step_ms",
+                "st64p_logreg_full_" + Session.tag(ss.s().firstMode()) + "_step_ms", "<= 0.6", 0.6, true,
+                "logistic full-batch step, float32 / float64, persistent steps");
         for (String mode : ss.s().modes()) {
             String t = Session.tag(mode);
             for (long batch : ss.batchList(ss.s().float32Batches())) {
