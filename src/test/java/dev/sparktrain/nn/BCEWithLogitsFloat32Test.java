@@ -5,20 +5,20 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 /**
- * The float32 models' BCEWithLogitsLoss ({@link Loss#forFloat32()}): the exact form's gradient bit
- * for bit (the same exp and σ, in other loops), and each loss term within ~1e-9 relative of the
- * exact one ({@link FloatMath#log1pUnit}; float resolution is 6e-8) — and different, so the float
- * form is what runs.
+ * The float32 models' BCEWithLogitsLoss ({@link Loss#forFloat32()}): each gradient element and loss
+ * term within a few 1e-9 relative of the exact form's ({@link FloatMath}; float resolution is
+ * 6e-8), where the exact exp has not underflowed — and different, so the float form is what runs.
  */
 class BCEWithLogitsFloat32Test {
-    private static final double REL = 2e-9;
+    private static final double REL = 5e-9;
+    /** Past |x| = 745 the exact e^-|x| is 0 and the float form's ~5e-324. */
+    private static final double ABS = 1e-300;
 
     @Test
     void sameGradientBitsAndTheLossToFloatAccuracy() {
@@ -39,16 +39,20 @@ class BCEWithLogitsFloat32Test {
         double[] g2 = new double[out.length];
         double l1 = exact.sumAndGradient(out, n, 2, y, 0, g1);
         double l2 = fast.sumAndGradient(out, n, 2, y, 0, g2);
-        assertArrayEquals(g1, g2, 0.0, "gradient: the exact form's bits");
+        int differ = 0;
+        for (int i = 0; i < out.length; i++) {
+            assertEquals(g1[i], g2[i], REL * Math.abs(g1[i]) + ABS, "gradient " + i + " at x = " + out[i]);
+            if (g1[i] != g2[i]) differ++;
+        }
+        assertTrue(differ > out.length / 10, "the float form is another formula: " + differ + " gradients differ");
         assertEquals(l1, l2, REL * Math.abs(l1), "loss sum");
-        assertNotEquals(l1, l2, "the float form computes log1p another way");
         Loss one = Losses.create("BCEWithLogitsLoss", Options.empty("l"), 1);
         for (int i = 0; i < out.length; i++) { // term by term
             double[] x = {out[i]};
             double[] t = {y[i]};
             double a = one.sumAndGradient(x, 1, 1, t, 0, null);
             double b = one.forFloat32().sumAndGradient(x, 1, 1, t, 0, null);
-            assertEquals(a, b, REL * Math.abs(a), "term " + i + " at x = " + out[i]);
+            assertEquals(a, b, REL * Math.abs(a) + ABS, "term " + i + " at x = " + out[i]);
         }
     }
 
