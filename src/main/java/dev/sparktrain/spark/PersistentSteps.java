@@ -6,8 +6,6 @@ import dev.sparktrain.data.RowGroups;
 import dev.sparktrain.data.SumTree;
 import dev.sparktrain.nn.Loss;
 import dev.sparktrain.nn.Sequential;
-import org.apache.spark.BarrierTaskContext;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
@@ -18,16 +16,11 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,8 +59,9 @@ final class PersistentSteps implements AutoCloseable {
      */
     static final String CONF = "spark.sparktrain.persistentSteps";
     private static final Logger LOG = LoggerFactory.getLogger(PersistentSteps.class);
-    private static final int STEP = 1;
-    private static final int END = 0;
+    /** The messages the driver sends a task: a step, or the end of the stage. */
+    static final int STEP = 1;
+    static final int END = 0;
     /** How long the stage may take to get every task connected, and a step to come back. */
     private static final int CONNECT_MS = 60_000;
     private static final int STEP_MS = 600_000;
@@ -92,14 +86,21 @@ final class PersistentSteps implements AutoCloseable {
     private int stages;
     /** The live stage, or null (read by {@link #guard} on Spark's listener thread). */
     private volatile Stage stage;
-    /** Ends the stage when another job starts, which would otherwise wait for its slots for ever. */
+    /**
+     * Ends the stage when another job starts after it, which would otherwise wait for its slots (for
+     * ever, if the training thread itself submitted it). Spark delivers job starts in submission
+     * order, so a job whose start comes before the stage's own is older: it is not waiting on the
+     * stage's slots (it was scheduled first), and it is left alone.
+     */
     private final org.apache.spark.scheduler.SparkListener guard = new org.apache.spark.scheduler.SparkListener() {
         @Override
         public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
             Stage s = stage;
+            if (s == null) return;
             java.util.Properties p = start.properties();
             String group = p == null ? null : p.getProperty("spark.jobGroup.id");
-            if (s != null && !s.group.equals(group)) s.preempt();
+            if (s.group.equals(group)) s.started = true;
+            else if (s.started) s.preempt();
         }
     };
     private boolean guarding;
@@ -163,8 +164,10 @@ final class PersistentSteps implements AutoCloseable {
                     jsc.sc().addSparkListener(guard);
                     guarding = true;
                 }
-                stage = new Stage(order, epoch);
+                Stage s = new Stage(order);
+                stage = s; // the guard watches it from here
                 stages++;
+                s.start(epoch);
                 if (served == 0 && loud) {
                     LOG.warn("sparktrain: persistent steps on (experimental): training steps run in a barrier stage of {} tasks, not a job each",
                             train.getNumPartitions());
@@ -174,6 +177,10 @@ final class PersistentSteps implements AutoCloseable {
             served++;
             return parts;
         } catch (IOException | RuntimeException e) {
+            if (stage != null && stage.preempted) { // another job took the slots: this step runs as a job, the next starts a stage
+                stage = null;
+                return null;
+            }
             turnOff(e);
             return null;
         }
@@ -222,18 +229,22 @@ final class PersistentSteps implements AutoCloseable {
     private final class Stage {
         final long rows;
         final boolean shuffled;
-        /** Set by the {@link #guard} when another job started: the stage's sockets are closed. */
+        /** Set by the {@link #guard}: the stage's own job has started (later job starts are newer jobs). */
+        volatile boolean started;
+        /** Set by the {@link #guard} when another job started after it: the stage's sockets are closed. */
         volatile boolean preempted;
         final String group = "sparktrain-persistent-" + UUID.randomUUID();
         /** What a task sends first: it travels to the tasks inside the stage's closure, through Spark's own channel. */
         final long token = new java.security.SecureRandom().nextLong();
         final ServerSocket server;
-        final Future<?> job;
+        final String host;
         final DataOutputStream[] out;
         final DataInputStream[] in;
         final Socket[] links;
+        Future<?> job;
 
-        Stage(EpochOrder order, int firstEpoch) throws IOException {
+        /** Checks that the stage can run here and opens its server socket; {@link #start} launches it. */
+        Stage(EpochOrder order) throws IOException {
             this.rows = order.size();
             this.shuffled = order.shuffled();
             int n = train.getNumPartitions();
@@ -248,18 +259,23 @@ final class PersistentSteps implements AutoCloseable {
                 throw new NotHere("a step's barrier stage needs a free slot for each of the " + n
                         + " training partitions; there are " + slots);
             }
-            String host = jsc.getConf().get("spark.driver.host", InetAddress.getLocalHost().getHostAddress());
+            host = jsc.getConf().get("spark.driver.host", InetAddress.getLocalHost().getHostAddress());
             server = new ServerSocket(0, n, InetAddress.getByName(host));
-            Worker worker = new Worker(host, server.getLocalPort(), token, model, loss, runKey, groups, rows, shuffled);
+            out = new DataOutputStream[n];
+            in = new DataInputStream[n];
+            links = new Socket[n];
+        }
+
+        /** Submits the barrier job and waits for every task to connect. */
+        void start(int firstEpoch) throws IOException {
+            int n = links.length;
+            PersistentStepsWorker worker = new PersistentStepsWorker(host, server.getLocalPort(), token, model, loss, runKey, groups, rows, shuffled);
             String description = "sparktrain epoch " + (firstEpoch + 1) + " onwards (persistent steps)";
             job = submitter.submit(() -> {
                 jsc.setJobGroup(group, description, true);
                 return train.rdd().barrier().mapPartitions(worker, false, scala.reflect.ClassTag$.MODULE$.apply(Integer.class))
                         .count();
             });
-            out = new DataOutputStream[n];
-            in = new DataInputStream[n];
-            links = new Socket[n];
             try {
                 connect(n);
             } catch (IOException | RuntimeException e) {
@@ -350,7 +366,7 @@ final class PersistentSteps implements AutoCloseable {
         }
 
         void abort() {
-            jsc.cancelJobGroup(group);
+            jsc.cancelJobGroup(group); // harmless before the job exists
             closeAll();
         }
 
@@ -385,56 +401,6 @@ final class PersistentSteps implements AutoCloseable {
             } catch (IOException ignored) {
                 // as above
             }
-        }
-    }
-
-    /**
-     * The barrier task: connects to the driver, then answers each step with its partition's
-     * partial tree ({@link SumTasks.Step#sums}, the job path's own computation) until told to end.
-     */
-    private record Worker(String host, int port, long token, Sequential model, Loss loss, String runKey, RowGroups groups, long rows,
-                          boolean shuffled)
-            implements scala.Function1<scala.collection.Iterator<PackedBlock>, scala.collection.Iterator<Integer>>, Serializable {
-
-        @Override
-        public scala.collection.Iterator<Integer> apply(scala.collection.Iterator<PackedBlock> it) {
-            List<PackedBlock> blocks = new ArrayList<>();
-            while (it.hasNext()) blocks.add(it.next());
-            int partition = BarrierTaskContext.get().partitionId();
-            try (Socket s = new Socket(host, port)) {
-                s.setTcpNoDelay(true);
-                DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
-                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
-                out.writeLong(token);
-                out.writeInt(partition);
-                out.flush();
-                byte[] raw = new byte[0];
-                double[] params = new double[0];
-                EpochOrder order = null;
-                while (in.readInt() == STEP) {
-                    int epoch = in.readInt();
-                    long key = in.readLong();
-                    if (order == null || order.key() != key) order = EpochOrder.ofKey(rows, shuffled, key);
-                    long from = in.readLong();
-                    long to = in.readLong();
-                    int threads = in.readInt();
-                    int d = in.readInt();
-                    if (params.length != d) {
-                        raw = new byte[Math.multiplyExact(d, Double.BYTES)];
-                        params = new double[d];
-                    }
-                    in.readFully(raw);
-                    ByteBuffer.wrap(raw).asDoubleBuffer().get(params);
-                    SumTasks.Step step = new SumTasks.Step(model, loss, runKey, new SparkBackend.Weights(params, null), order, groups,
-                            epoch, from, to, threads);
-                    // through the task entry of the job path: an OutOfMemoryError becomes its one-line error there
-                    step.apply(TaskContext.get(), scala.jdk.javaapi.CollectionConverters.asScala(blocks.iterator())).writeTo(out);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("persistent steps: partition " + partition + " lost the driver: " + e.getMessage(), e);
-            }
-            return scala.jdk.javaapi.CollectionConverters.asScala(Collections.<Integer>emptyIterator());
         }
     }
 }
