@@ -105,10 +105,11 @@ public final class SparkBackend implements StepBackend {
     public StepSums batchSums(double[] params, EpochOrder order, int epoch, int step, long from, long to) {
         int[] holding = trainLayout.holding(order.shuffled(), from, to);
         boolean onExecutors = reduce.onExecutors(model.paramCount(), holding.length);
+        // the cores left to each task that computes (bits do not depend on it); a persistent stage's other tasks only wait
+        int threads = TaskThreads.forStep(configuredThreads, totalCores, executorCores,
+                onExecutors ? trainLayout.partitions() : holding.length);
         if (persistent != null && !onExecutors) {
-            // threads as the job path's task would have (bits do not depend on it): the tasks not holding rows only wait
-            SumTree[] parts = persistent.step(order, epoch, from, to,
-                    TaskThreads.forStep(configuredThreads, totalCores, executorCores, holding.length), params, holding);
+            SumTree[] parts = persistent.step(order, epoch, from, to, threads, params, holding);
             if (parts != null) {
                 return sums(trainLayout.withSkippedEmpty(TreeReduce.onDriver(parts, trainLayout.groups()), holding));
             }
@@ -117,8 +118,6 @@ public final class SparkBackend implements StepBackend {
         describe(epoch, "step " + (step + 1)); // Spark UI: jobs grouped by epoch, each named by its epoch and step
         Weights weights = Weights.of(jsc, params);
         try {
-            int threads = TaskThreads.forStep(configuredThreads, totalCores, executorCores,
-                    onExecutors ? trainLayout.partitions() : holding.length);
             SumTasks.Step task = new SumTasks.Step(model, loss, runKey, weights, order, trainLayout.groups(), epoch, from, to,
                     threads);
             String what = "epoch " + (epoch + 1) + " step " + (step + 1);
