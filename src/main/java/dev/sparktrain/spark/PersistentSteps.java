@@ -106,7 +106,7 @@ final class PersistentSteps implements AutoCloseable {
     private boolean guarding;
 
     /** Why the stage cannot run at all here (as opposed to a failure while it runs). */
-    private static final class NotHere extends IOException {
+    static final class NotHere extends IOException {
         private static final long serialVersionUID = 1L;
 
         NotHere(String message) {
@@ -218,6 +218,21 @@ final class PersistentSteps implements AutoCloseable {
         }
     }
 
+    /** Why a barrier stage of {@code n} tasks with a plain TCP link cannot run on this context, as a {@link NotHere}. */
+    static void checkCanRun(JavaSparkContext jsc, int n) throws IOException {
+        for (String key : new String[] {"spark.network.crypto.enabled", "spark.ssl.enabled", "spark.io.encryption.enabled"}) {
+            if (jsc.getConf().getBoolean(key, false)) {
+                throw new NotHere(key + " is on, and the persistent steps' link is plain TCP (not encrypted)");
+            }
+        }
+        // Spark would retry a barrier stage short of slots for minutes (40 checks, 15 s apart) before failing it
+        int slots = jsc.sc().maxNumConcurrentTasks(jsc.sc().resourceProfileManager().defaultResourceProfile());
+        if (n > slots) {
+            throw new NotHere("a step's barrier stage needs a free slot for each of the " + n
+                    + " training partitions; there are " + slots);
+        }
+    }
+
     /** The weights as the worker reads them back: d big-endian doubles. */
     private static byte[] bigEndian(double[] params) {
         ByteBuffer b = ByteBuffer.allocate(params.length * Double.BYTES);
@@ -248,17 +263,7 @@ final class PersistentSteps implements AutoCloseable {
             this.rows = order.size();
             this.shuffled = order.shuffled();
             int n = train.getNumPartitions();
-            for (String key : new String[] {"spark.network.crypto.enabled", "spark.ssl.enabled", "spark.io.encryption.enabled"}) {
-                if (jsc.getConf().getBoolean(key, false)) {
-                    throw new NotHere(key + " is on, and the persistent steps' link is plain TCP (not encrypted)");
-                }
-            }
-            // Spark would retry a barrier stage short of slots for minutes (40 checks, 15 s apart) before failing it
-            int slots = jsc.sc().maxNumConcurrentTasks(jsc.sc().resourceProfileManager().defaultResourceProfile());
-            if (n > slots) {
-                throw new NotHere("a step's barrier stage needs a free slot for each of the " + n
-                        + " training partitions; there are " + slots);
-            }
+            checkCanRun(jsc, n);
             host = jsc.getConf().get("spark.driver.host", InetAddress.getLocalHost().getHostAddress());
             server = new ServerSocket(0, n, InetAddress.getByName(host));
             out = new DataOutputStream[n];

@@ -77,13 +77,15 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
     private final SparseNeeds.Picks validationPicks;
     private final LongAccumulator gatheredValues;
     private final LongAccumulator scatteredValues;
+    /** Steps without a job each (null: off), {@link PersistentShards}. */
+    private final PersistentShards persistent;
 
     /** One slice's values sent to a partition: slice {@code k}'s whole values or its values at the partition's picks. */
     record SliceValues(int k, double[] values) implements java.io.Serializable {
     }
 
     /** What the driver decided about the pending gradient. */
-    private record Update(double norm, List<Map<String, Object>> hypers) implements java.io.Serializable {
+    record Update(double norm, List<Map<String, Object>> hypers) implements java.io.Serializable {
     }
 
     /**
@@ -111,6 +113,7 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         picks = SparseNeeds.of(base.trainBlocks(), base.model(), bounds, "training blocks");
         JavaRDD<PackedBlock> v = base.validationBlocks();
         validationPicks = v == null ? null : SparseNeeds.of(v, base.model(), bounds, "validation blocks");
+        persistent = PersistentShards.of(jsc, new ShardStageHost(this, base));
     }
 
     /** Whether values travel only where partitions need them (CSR input, a linear first layer). */
@@ -148,6 +151,20 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
 
     @Override
     public ShardedSums batch(EpochOrder order, int epoch, int step, long from, long to) {
+        if (persistent != null) {
+            ShardedSums s = persistent.batch(order, epoch, step, from, to);
+            if (s != null) return s;
+        }
+        return jobBatch(order, epoch, step, from, to);
+    }
+
+    /** {steps served by persistent sharded stages, stages started, stages failed} so far. */
+    public long[] persistentSteps() {
+        return persistent == null ? new long[3] : new long[] {persistent.served(), persistent.stages(), persistent.failures()};
+    }
+
+    /** The batch through a job of three stages. */
+    ShardedSums jobBatch(EpochOrder order, int epoch, int step, long from, long to) {
         applyPending();
         base.describe(epoch, "step " + (step + 1)); // as the driver-side step names it (test hooks match it)
         int parts = base.trainBlocks().getNumPartitions();
@@ -176,13 +193,26 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
 
     @Override
     public void step(double stepNorm, List<Map<String, Object>> hypers) {
-        pending = new Update(stepNorm, List.copyOf(hypers));
+        decide(ShardStage.Decision.update(stepNorm, hypers));
     }
 
     @Override
     public void skip() {
-        stale.add(withGradient.rdd());
-        withGradient = null;
+        decide(ShardStage.Decision.SKIP);
+    }
+
+    private void decide(ShardStage.Decision d) {
+        if (persistent == null || !persistent.decide(d)) jobDecide(d);
+    }
+
+    /** The job path takes a decision about its pending gradient. */
+    void jobDecide(ShardStage.Decision d) {
+        if (d.kind() == ShardStageWorker.UPDATE) {
+            pending = new Update(d.norm(), d.hypers());
+        } else if (d.kind() == ShardStageWorker.SKIP) {
+            stale.add(withGradient.rdd());
+            withGradient = null;
+        }
     }
 
     @Override
@@ -244,6 +274,7 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
 
     @Override
     public void close() {
+        if (persistent != null) persistent.close();
         dropStale();
         if (withGradient != null) withGradient.unpersist(false);
         state.unpersist(false);
@@ -253,7 +284,8 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
     }
 
     /** The decided update becomes the next state (lazily: the next job computes it). */
-    private void applyPending() {
+    void applyPending() {
+        if (persistent != null) persistent.settle(); // a persistent stage hands its state back first
         if (pending == null) {
             if (withGradient != null) stale.add(withGradient.rdd());
             withGradient = null;
@@ -269,6 +301,36 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         pending = null;
     }
 
+    /** The state after every applied update (a persistent stage starts from it). */
+    JavaRDD<Shard> state() {
+        return state;
+    }
+
+    /** A persistent stage's output (any partitioning) becomes the state: kept, replicated, computed now. */
+    void adopt(JavaRDD<Shard> output) {
+        JavaRDD<Shard> next = output.mapToPair(s -> new Tuple2<>(s.index(), s)).partitionBy(new HashPartitioner(bounds.length - 1))
+                .values();
+        stale.add(state.rdd());
+        state = keep(next);
+        base.describe(base.lastEpoch(), "sharded state kept");
+        Spark.call("keeping the sharded state", () -> state.count());
+        output.unpersist(false);
+        dropStale();
+    }
+
+    SparseNeeds.Picks picks() {
+        return picks;
+    }
+
+    SliceNorm norm() {
+        return norm;
+    }
+
+    /** {gathered, scattered} values counters. */
+    LongAccumulator[] counters() {
+        return new LongAccumulator[] {gatheredValues, scatteredValues};
+    }
+
     private JavaRDD<Shard> keep(JavaRDD<Shard> rdd) {
         rdd.setName("sparktrain sharded state"); // scripts/cluster-test.sh finds the owners by it
         rdd.persist(stateLevel);
@@ -276,7 +338,7 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         return rdd;
     }
 
-    private static Shard updated(Shard s, Update u, SliceNorm n) {
+    static Shard updated(Shard s, Update u, SliceNorm n) {
         Shard m = s.mutableCopy();
         double[] g = m.grad();
         n.clip(g, m.from(), m.to(), u.norm());
@@ -338,13 +400,13 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
     }
 
     /** An owner's picks, by the partition they belong to. */
-    private static Map<Integer, int[]> byPartition(Iterator<Tuple2<Integer, int[]>> owned) {
+    static Map<Integer, int[]> byPartition(Iterator<Tuple2<Integer, int[]>> owned) {
         Map<Integer, int[]> at = new HashMap<>();
         owned.forEachRemaining(t -> at.put(t._1(), t._2()));
         return at;
     }
 
-    private static <T> Iterator<T> single(T t) {
+    static <T> Iterator<T> single(T t) {
         return Collections.singletonList(t).iterator();
     }
 
@@ -362,7 +424,7 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         return w;
     }
 
-    private static double[] report(Shard s, SliceNorm n) {
+    static double[] report(Shard s, SliceNorm n) {
         double[] partials = n.partials(s.grad(), s.from(), s.to());
         double[] r = new double[1 + BatchKernel.STATS + partials.length];
         r[0] = s.index();
@@ -371,7 +433,7 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         return r;
     }
 
-    private ShardedSums sums(List<double[]> reports) {
+    ShardedSums sums(List<double[]> reports) {
         int k = bounds.length - 1;
         double[][] byShard = new double[k][];
         for (double[] r : reports) byShard[(int) r[0]] = r;

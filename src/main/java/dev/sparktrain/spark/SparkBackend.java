@@ -200,6 +200,15 @@ public final class SparkBackend implements StepBackend {
         return new SumTasks.Step(model, loss, runKey, weights, order, trainLayout.groups(), epoch, from, to, threads);
     }
 
+    /** The threads of each task when {@code computing} tasks compute a step at once. */
+    int stepThreads(int computing) {
+        return TaskThreads.forStep(configuredThreads, totalCores, executorCores, computing);
+    }
+
+    String runKey() {
+        return runKey;
+    }
+
     SumTasks.Eval evalTask(Weights weights) {
         return new SumTasks.Eval(model, loss, runKey, weights, validationGroups);
     }

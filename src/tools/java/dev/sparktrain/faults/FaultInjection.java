@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  * </ul>
  * {@code <where>} names the Spark job as its description does: {@code epoch3.step2} (epoch 3,
  * step 2 of that epoch, both 1-based: the job "sparktrain epoch 3 step 2"), {@code epoch3.validation}
- * (that epoch's validation pass), or {@code *} (every sparktrain step and validation job).
+ * (that epoch's validation pass), {@code *} (every sparktrain step and validation job), or
+ * {@code persistent.step4} (the 4th step a task of a persistent stage computes, counted per task attempt).
  * {@code <partition>} is a partition index or {@code *}; {@code <attempt>} the attempt number
  * (0 = first try) or {@code *} (every attempt: the job fails).
  *
@@ -49,7 +50,12 @@ public final class FaultInjection implements TaskHooks {
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultInjection.class);
     private static final AtomicInteger INJECTED = new AtomicInteger();
-    private static final Pattern WHERE = Pattern.compile("\\*|epoch([1-9][0-9]*)\\.(?:step([1-9][0-9]*)|(validation))");
+    private static final Pattern WHERE = Pattern.compile(
+            "\\*|epoch([1-9][0-9]*)\\.(?:step([1-9][0-9]*)|(validation))|persistent\\.step([1-9][0-9]*)");
+    /** The job field of a {@code persistent.stepN} entry: any persistent stage. */
+    private static final String PERSISTENT = "(persistent";
+    /** Hooked calls so far per task attempt: a persistent stage's task computes one step per call. */
+    private static final java.util.Map<Long, AtomicInteger> CALLS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** For {@link java.util.ServiceLoader}: the state is static (one counter per JVM). */
     public FaultInjection() {
@@ -65,10 +71,12 @@ public final class FaultInjection implements TaskHooks {
     }
 
     /** One entry of a spec: which job (its description, or null for any), partition (-1 any), attempt or mode. */
-    record Entry(String job, int partition, int attempt, String mode) {
-        boolean matches(String description, int p, int a) {
-            return (job == null ? description != null && description.startsWith("sparktrain epoch ") : job.equals(description))
-                    && (partition < 0 || partition == p) && (attempt < 0 || attempt == a);
+    record Entry(String job, int partition, int attempt, String mode, int call) {
+        boolean matches(String description, int p, int a, int calls) {
+            boolean where = job == null ? description != null && description.startsWith("sparktrain epoch ")
+                    : job.equals(PERSISTENT) ? description != null && description.contains(PERSISTENT) && calls == call
+                    : job.equals(description);
+            return where && (partition < 0 || partition == p) && (attempt < 0 || attempt == a);
         }
     }
 
@@ -86,17 +94,18 @@ public final class FaultInjection implements TaskHooks {
                 throw new SparkTrainException(key + ": entry '" + e + "' is not " + form
                         + " (where = epochE.stepS, epochE.validation or *)");
             }
-            String job = m.group(1) == null ? null
+            String job = m.group(4) != null ? PERSISTENT : m.group(1) == null ? null
                     : "sparktrain epoch " + m.group(1) + (m.group(3) != null ? " validation" : " step " + m.group(2));
+            int call = m.group(4) == null ? -1 : Integer.parseInt(m.group(4));
             int partition = number(key, e, f[1]);
             if (fail) {
-                out.add(new Entry(job, partition, number(key, e, f[2]), null));
+                out.add(new Entry(job, partition, number(key, e, f[2]), null, call));
             } else {
                 String mode = f[2].strip();
                 if (!mode.equals("loss") && !mode.equals("grad")) {
                     throw new SparkTrainException(key + ": entry '" + e + "': expected loss or grad, got '" + mode + "'");
                 }
-                out.add(new Entry(job, partition, -1, mode));
+                out.add(new Entry(job, partition, -1, mode, call));
             }
         }
         return out;
@@ -160,9 +169,10 @@ public final class FaultInjection implements TaskHooks {
         String job = ctx.getLocalProperty("spark.job.description");
         int p = ctx.partitionId();
         int a = ctx.attemptNumber();
+        int calls = CALLS.computeIfAbsent(ctx.taskAttemptId(), k -> new AtomicInteger()).incrementAndGet();
         if (nonFinite != null) {
             for (Entry e : parse(NONFINITE, nonFinite)) {
-                if (!e.matches(job, p, a)) continue;
+                if (!e.matches(job, p, a, calls)) continue;
                 int d = sums.length - BatchKernel.STATS;
                 if (e.mode().equals("loss")) sums[d + BatchKernel.LOSS] = Double.NaN;
                 else sums[0] = Double.POSITIVE_INFINITY;
@@ -172,7 +182,7 @@ public final class FaultInjection implements TaskHooks {
         }
         if (fail != null) {
             for (Entry e : parse(FAIL_TASK, fail)) {
-                if (!e.matches(job, p, a)) continue;
+                if (!e.matches(job, p, a, calls)) continue;
                 INJECTED.incrementAndGet();
                 String msg = "test hook " + FAIL_TASK + ": injected failure in " + job + ", partition " + p + ", attempt " + a;
                 LOG.warn(msg);
