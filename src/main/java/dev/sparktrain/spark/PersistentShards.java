@@ -233,6 +233,10 @@ final class PersistentShards implements AutoCloseable {
         try {
             s.start(input, host.worker(s.host(), s.port(), s.token, order), submitter,
                     "sparktrain epoch " + (epoch + 1) + " onwards (persistent sharded steps)");
+            if (stages == 1 && loud) {
+                LOG.warn("sparktrain: persistent sharded steps on: the sharded step runs in a barrier stage of {} tasks that keep "
+                        + "the slices and exchange them directly, not three jobs a step", host.partitions());
+            }
             return true;
         } catch (IOException | RuntimeException e) {
             fail(e);

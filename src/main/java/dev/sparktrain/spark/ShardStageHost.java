@@ -29,16 +29,16 @@ record ShardStageHost(ShardedStep step, SparkBackend base) implements Persistent
         SparseNeeds.Picks picks = step.picks();
         JavaRDD<ShardStageWorker.Input> own;
         if (picks == null) {
-            own = owners.mapPartitions(it -> ShardedStep.single(new ShardStageWorker.Input(it.hasNext() ? it.next() : null, null, null, null)),
+            own = owners.mapPartitions(it -> SliceGather.single(new ShardStageWorker.Input(it.hasNext() ? it.next() : null, null, null, null)),
                     true);
         } else {
             JavaRDD<Map<Integer, int[]>> ownerPicks = picks.byOwner().partitionBy(new HashPartitioner(parts)).values()
-                    .mapPartitions(it -> ShardedStep.single(ShardedStep.byPartition(it)), true);
-            own = owners.zipPartitions(ownerPicks, (a, b) -> ShardedStep.single(
+                    .mapPartitions(it -> SliceGather.single(SliceGather.byPartition(it)), true);
+            own = owners.zipPartitions(ownerPicks, (a, b) -> SliceGather.single(
                     new ShardStageWorker.Input(a.hasNext() ? a.next() : null, b.next(), null, null)));
             own = own.zipPartitions(picks.perPartition(), (a, c) -> {
                 ShardStageWorker.Input i = a.next();
-                return ShardedStep.single(new ShardStageWorker.Input(i.shard(), i.picks(), c.next(), null));
+                return SliceGather.single(new ShardStageWorker.Input(i.shard(), i.picks(), c.next(), null));
             });
         }
         JavaRDD<PackedBlock> blocks = picks == null ? base.trainBlocks() : picks.blocks();
@@ -46,7 +46,7 @@ record ShardStageHost(ShardedStep step, SparkBackend base) implements Persistent
             ShardStageWorker.Input i = a.next();
             List<PackedBlock> list = new ArrayList<>();
             bs.forEachRemaining(list::add);
-            return ShardedStep.single(new ShardStageWorker.Input(i.shard(), i.picks(), i.compact(), list));
+            return SliceGather.single(new ShardStageWorker.Input(i.shard(), i.picks(), i.compact(), list));
         });
     }
 

@@ -143,12 +143,12 @@ record ShardStageWorker(String driverHost, int driverPort, long token, Sequentia
         double[] w = null;
         CompactPartition c = input.compact();
         if (holds) {
-            List<ShardedStep.SliceValues> got = new ArrayList<>(bounds.length - 1);
+            List<SliceGather.SliceValues> got = new ArrayList<>(bounds.length - 1);
             for (int k = 0; k + 1 < bounds.length; k++) {
                 PeerMesh.Message m = mesh.takeSlice(seq, PEER_MS);
-                got.add(new ShardedStep.SliceValues(m.from(), m.values()));
+                got.add(new SliceGather.SliceValues(m.from(), m.values()));
             }
-            w = ShardedStep.assemble(got.iterator(), c == null ? bounds : c.cut());
+            w = SliceGather.assemble(got.iterator(), c == null ? bounds : c.cut());
         }
         Sequential m = CompactPartition.model(c, model);
         SumTasks.Step task = new SumTasks.Step(m, loss, runKey, null, order, groups, epoch, from, to, threads).withWeights(m, w);

@@ -23,8 +23,6 @@ import scala.Tuple2;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -80,10 +78,6 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
     /** Steps without a job each (null: off), {@link PersistentShards}. */
     private final PersistentShards persistent;
 
-    /** One slice's values sent to a partition: slice {@code k}'s whole values or its values at the partition's picks. */
-    record SliceValues(int k, double[] values) implements java.io.Serializable {
-    }
-
     /** What the driver decided about the pending gradient. */
     record Update(double norm, List<Map<String, Object>> hypers) implements java.io.Serializable {
     }
@@ -113,7 +107,9 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         picks = SparseNeeds.of(base.trainBlocks(), base.model(), bounds, "training blocks");
         JavaRDD<PackedBlock> v = base.validationBlocks();
         validationPicks = v == null ? null : SparseNeeds.of(v, base.model(), bounds, "validation blocks");
-        persistent = PersistentShards.of(jsc, new ShardStageHost(this, base));
+        // a persistent stage's task p owns slice p: it needs a partition for each slice
+        persistent = bounds.length - 1 <= base.trainBlocks().getNumPartitions() ? PersistentShards.of(jsc, new ShardStageHost(this, base))
+                : null;
     }
 
     /** Whether values travel only where partitions need them (CSR input, a linear first layer). */
@@ -170,16 +166,16 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         int parts = base.trainBlocks().getNumPartitions();
         int[] holding = base.holding(order, from, to);
         GradientSlices grads = new GradientSlices(base.stepTask(null, order, epoch, from, to), bounds, scatteredValues);
-        JavaPairRDD<Integer, SliceValues> weights = picks == null ? gather(holding, parts, gatheredValues)
-                : gatherPicked(holding, parts, picks, gatheredValues);
+        JavaPairRDD<Integer, SliceGather.SliceValues> weights = picks == null ? SliceGather.gather(state, holding, parts, gatheredValues)
+                : SliceGather.gatherPicked(state, holding, parts, picks, gatheredValues);
         JavaRDD<PackedBlock> blocks = picks == null ? base.trainBlocks() : picks.blocks();
         JavaPairRDD<Integer, Tuple2<Integer, SumTree>> scattered = blocks
-                .zipPartitions(assembled(weights, picks), grads)
+                .zipPartitions(SliceGather.assembled(weights, picks, bounds), grads)
                 .mapToPair(t -> t)
                 .partitionBy(new HashPartitioner(bounds.length - 1));
         JavaRDD<Tuple2<int[], SumTree>> trees = picks == null
                 ? scattered.values().map(t -> new Tuple2<>(null, t._2()))
-                : picks.byOwner().values().zipPartitions(scattered.values(), ShardedStep::withIndices);
+                : picks.byOwner().values().zipPartitions(scattered.values(), SliceGather::withIndices);
         withGradient = state.zipPartitions(trees, new OwnerSums(base.loss().reduction()))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         SliceNorm n = norm;
@@ -256,11 +252,11 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         int parts = v.getNumPartitions();
         int[] all = new int[parts];
         for (int i = 0; i < parts; i++) all[i] = i;
-        JavaPairRDD<Integer, SliceValues> weights = validationPicks == null ? gather(all, parts, null)
-                : gatherPicked(all, parts, validationPicks, null);
+        JavaPairRDD<Integer, SliceGather.SliceValues> weights = validationPicks == null ? SliceGather.gather(state, all, parts, null)
+                : SliceGather.gatherPicked(state, all, parts, validationPicks, null);
         SumTasks.Eval eval = base.evalTask(null);
         JavaRDD<PackedBlock> blocks = validationPicks == null ? v : validationPicks.blocks();
-        List<SumTree> trees = Spark.call("validation", () -> blocks.zipPartitions(assembled(weights, validationPicks), (bs, ws) -> {
+        List<SumTree> trees = Spark.call("validation", () -> blocks.zipPartitions(SliceGather.assembled(weights, validationPicks, bounds), (bs, ws) -> {
             Tuple2<CompactPartition, double[]> w = ws.next();
             return List.of(eval.withWeights(CompactPartition.model(w._1(), eval.model()), w._2()).apply(TaskContext.get(),
                     scala.jdk.javaapi.CollectionConverters.asScala(bs))).iterator();
@@ -345,83 +341,6 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         m.optimizer().setHypers(u.hypers());
         m.optimizer().step(m.params(), g);
         return m.withoutGradient();
-    }
-
-    /**
-     * Each holding partition's copy of every slice: (partition, slice k). One record per (slice,
-     * partition), so a record's size does not grow with the slice count. Counts the values into
-     * {@code sent} (null: no count).
-     */
-    private JavaPairRDD<Integer, SliceValues> gather(int[] targets, int parts, LongAccumulator sent) {
-        return state.flatMapToPair(s -> {
-            List<Tuple2<Integer, SliceValues>> out = new ArrayList<>(targets.length);
-            SliceValues one = new SliceValues(s.index(), s.params());
-            for (int p : targets) out.add(new Tuple2<>(p, one));
-            if (sent != null) sent.add((long) targets.length * s.params().length);
-            return out.iterator();
-        }).partitionBy(new HashPartitioner(parts));
-    }
-
-    /** Each target partition's needed values of every slice: (partition, slice k's values at its picks). */
-    private JavaPairRDD<Integer, SliceValues> gatherPicked(int[] targets, int parts, SparseNeeds.Picks picks, LongAccumulator sent) {
-        return state.zipPartitions(picks.byOwner().values(), (shards, owned) -> {
-            Shard s = shards.next();
-            Map<Integer, int[]> at = byPartition(owned);
-            List<Tuple2<Integer, SliceValues>> out = new ArrayList<>(targets.length);
-            for (int p : targets) {
-                SliceValues one = new SliceValues(s.index(), SparseNeeds.values(s.params(), at.get(p)));
-                if (sent != null) sent.add(one.values().length);
-                out.add(new Tuple2<>(p, one));
-            }
-            return out.iterator();
-        }).mapToPair(t -> t).partitionBy(new HashPartitioner(parts));
-    }
-
-    /**
-     * Per partition, one element: its compact view (null: dense) and the weights assembled from what
-     * it received, dense or compact (null: nothing).
-     */
-    private JavaRDD<Tuple2<CompactPartition, double[]>> assembled(JavaPairRDD<Integer, SliceValues> weights, SparseNeeds.Picks picks) {
-        int[] b = bounds;
-        if (picks == null) return weights.values().mapPartitions(ws -> single(new Tuple2<>(null, assemble(ws, b))), true);
-        return picks.perPartition().zipPartitions(weights.values(), (ps, ws) -> {
-            CompactPartition c = ps.next();
-            return single(new Tuple2<>(c, assemble(ws, c.cut())));
-        });
-    }
-
-    /** An owner's trees with the indices of the partitions they come from. */
-    private static Iterator<Tuple2<int[], SumTree>> withIndices(Iterator<Tuple2<Integer, int[]>> owned,
-                                                                 Iterator<Tuple2<Integer, SumTree>> trees) {
-        Map<Integer, int[]> at = byPartition(owned);
-        List<Tuple2<int[], SumTree>> out = new ArrayList<>();
-        trees.forEachRemaining(t -> out.add(new Tuple2<>(at.get(t._1()), t._2())));
-        return out.iterator();
-    }
-
-    /** An owner's picks, by the partition they belong to. */
-    static Map<Integer, int[]> byPartition(Iterator<Tuple2<Integer, int[]>> owned) {
-        Map<Integer, int[]> at = new HashMap<>();
-        owned.forEachRemaining(t -> at.put(t._1(), t._2()));
-        return at;
-    }
-
-    static <T> Iterator<T> single(T t) {
-        return Collections.singletonList(t).iterator();
-    }
-
-    /**
-     * The weights from the slices a partition received, slice k at [bounds[k], bounds[k+1]) (the
-     * slices' bounds, or a compact view's cut), or null when it received none (it holds no rows of the batch).
-     */
-    static double[] assemble(Iterator<SliceValues> slices, int[] bounds) {
-        if (!slices.hasNext()) return null;
-        double[] w = new double[bounds[bounds.length - 1]];
-        while (slices.hasNext()) {
-            SliceValues one = slices.next();
-            System.arraycopy(one.values(), 0, w, bounds[one.k()], one.values().length);
-        }
-        return w;
     }
 
     static double[] report(Shard s, SliceNorm n) {

@@ -69,7 +69,7 @@ class CompactPartitionTest {
         assertEquals(t == 0 ? out : 0, c.cut()[0], what);
         for (PackedBlock b : c.blocks()) assertEquals(Math.max(t, 1), b.features(), what);
 
-        double[] weights = ShardedStep.assemble(gathered(params, picks, bounds).iterator(), c.cut());
+        double[] weights = SliceGather.assemble(gathered(params, picks, bounds).iterator(), c.cut());
         for (int k = 0; k + 1 < bounds.length; k++) {
             for (int i = 0; i + BatchKernel.STATS < picks[k].length; i++) {
                 assertEquals(params[picks[k][i]], weights[c.cut()[k] + i], what + ": the compact weights are the picked values");
@@ -89,13 +89,13 @@ class CompactPartitionTest {
     }
 
     /** What the owners send a partition: per slice, the values at its picks. */
-    private static List<ShardedStep.SliceValues> gathered(double[] params, int[][] picks, int[] bounds) {
-        List<ShardedStep.SliceValues> out = new java.util.ArrayList<>();
+    private static List<SliceGather.SliceValues> gathered(double[] params, int[][] picks, int[] bounds) {
+        List<SliceGather.SliceValues> out = new java.util.ArrayList<>();
         for (int k = picks.length - 1; k >= 0; k--) { // in any order, as the shuffle delivers them
             double[] slice = Arrays.copyOfRange(params, bounds[k], bounds[k + 1]);
             int[] rel = new int[picks[k].length];
             for (int i = 0; i + BatchKernel.STATS < rel.length; i++) rel[i] = picks[k][i] - bounds[k];
-            out.add(new ShardedStep.SliceValues(k, SparseNeeds.values(slice, rel)));
+            out.add(new SliceGather.SliceValues(k, SparseNeeds.values(slice, rel)));
         }
         return out;
     }

@@ -31,7 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * scheduler spends on it serially). Per step (median): wall time, the job (start to end event),
  * each stage (submitted to completed), the driver's time outside the job, and the tasks' own
  * time by phase: the parts docs/SCALING.md ("The fixed cost, taken apart") projects from.
- * {@code timeline=1} also prints the last run's final 60 job, stage and task events.
+ * {@code timeline=1} also prints the last run's final 60 job, stage and task events. The path
+ * {@code persistent} is the sharded step in one persistent barrier stage (no job per step): only
+ * its step time means something there.
  *
  * <pre>java ... ShardedProbe master=local[2] parts=2,8,32,128 steps=20 warm=5 model=mlp features=16 [timeline=1] [spark.*=...]</pre>
  */
@@ -107,12 +109,15 @@ public final class ShardedProbe {
     private static double[] run(JavaSparkContext jsc, Timeline tl, JavaRDD<PackedBlock> data, BenchModel m, String path,
                                 int warm, int steps) {
         jsc.sc().conf().set(SparkBackend.REDUCE_CONF, "driver");
+        boolean persistent = path.equals("persistent");
+        jsc.sc().conf().set(SparkBackend.PERSISTENT_STEPS_CONF, String.valueOf(persistent));
         double[] params = m.net().initParams(42);
         Trainer trainer = new Trainer(m.adam(1e-3), null, m.clip(1.0), new TrainSettings(warm + steps, 0, false, 42, null));
         List<Double> stepMs = new ArrayList<>();
         SparkBackend spark = new SparkBackend(jsc, data, null, m.net(), m.loss(), 0);
         int parts = data.getNumPartitions();
-        try (StepBackend sb = path.equals("sharded") ? new ShardedStep(spark, params, trainer.optimizer(),
+        long[] served = null;
+        try (StepBackend sb = !path.equals("driver") ? new ShardedStep(spark, params, trainer.optimizer(),
                 new SliceNorm(m.clip(1.0), m.net().paramCount()), parts) : spark) {
             if (sb instanceof ShardedStep sh) System.out.printf(Locale.ROOT, "  (%d slices%s)%n", sh.bounds().length - 1,
                     sh.sparse() ? ", sparse travel" : "");
@@ -124,10 +129,22 @@ public final class ShardedProbe {
                 }
             }));
             trainer.fit(params, sb);
+            if (sb instanceof ShardedStep sh) served = sh.persistentSteps();
+        }
+        if (persistent) {
+            System.out.printf(Locale.ROOT, "  (%d of %d steps served by %d stage(s), %d failed)%n", served[0], warm + steps, served[1],
+                    served[2]);
         }
         TaskMetricsListener.drain(jsc.sc());
-        List<double[]> jobs = tl.jobs(path.equals("sharded") ? 3 : 1); // the steps' jobs, not the final parameter fetch
         double step = Stats.median(stepMs.subList(warm, stepMs.size()).stream().mapToDouble(Double::doubleValue).toArray());
+        if (persistent) {
+            double[] r = new double[11];
+            java.util.Arrays.fill(r, Double.NaN);
+            r[0] = parts;
+            r[1] = step;
+            return r;
+        }
+        List<double[]> jobs = tl.jobs(path.equals("sharded") ? 3 : 1); // the steps' jobs, not the final parameter fetch
         double[] med = new double[Timeline.COLUMNS];
         for (int c = 0; c < med.length; c++) {
             final int col = c;
