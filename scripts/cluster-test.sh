@@ -18,7 +18,10 @@
 #      parameter slice killed (kill -9) mid-run: the same bits as the driver-side step on 1 executor
 #   8. persistent steps (spark.sparktrain.persistentSteps=true): the steps in a barrier
 #      stage whose tasks, in the two executors' JVMs, talk to the driver over TCP; same params.bin
-# `scripts/cluster-test.sh [client|cluster|failtask|killed|shapes|lostworker|sharded|persistent ...]` runs only
+#   9. the sharded step in one barrier stage (persistentSteps=true, sharded_optimizer=on) on 4
+#      executors whose tasks keep the slices and exchange them directly; one executor killed
+#      (kill -9) mid-stage: the stage's steps are replayed through jobs; the driver-side step's bits
+# `scripts/cluster-test.sh [client|cluster|failtask|killed|shapes|lostworker|sharded|persistent|shardedstage ...]` runs only
 # those scenarios (2-4, 6 and 8 compare with 1's SHA-256, so 1 runs with them); no argument: all of them.
 # Output paths are absolute (this machine's disk stands in for HDFS). Every daemon is stopped on
 # exit (trap); every submit runs under `timeout`. Logs: target/cluster-test/*.log, target/cluster/.
@@ -45,7 +48,7 @@ JOB=("$ROOT/conf/digits-mlp.conf" "data.path=$ROOT/data/digits.csv.gz" "train.ep
 # The test-only fault hooks are not in the product jar: runs that inject faults add this one.
 TOOLS_JAR="$ROOT/target/sparktrain-tools.jar"
 
-SCENARIOS=(client cluster failtask killed shapes lostworker sharded persistent)
+SCENARIOS=(client cluster failtask killed shapes lostworker sharded persistent shardedstage)
 ONLY=("$@")
 for s in "${ONLY[@]+"${ONLY[@]}"}"; do
   [[ " ${SCENARIOS[*]} " == *" $s "* ]] || { echo "cluster-test: unknown scenario '$s' (${SCENARIOS[*]})" >&2; exit 2; }
@@ -54,7 +57,7 @@ want() { # scenario: asked for (or everything is); 1 (client, the reference) whe
   local s
   [ ${#ONLY[@]} = 0 ] && return 0
   for s in "${ONLY[@]}"; do
-    [ "$s" = "$1" ] || { [ "$1" = client ] && [ "$s" != shapes ] && [ "$s" != sharded ]; } && return 0
+    [ "$s" = "$1" ] || { [ "$1" = client ] && [ "$s" != shapes ] && [ "$s" != sharded ] && [ "$s" != shardedstage ]; } && return 0
   done
   return 1
 }
@@ -418,6 +421,36 @@ scenario_persistent() {
   same_as_reference "$OUT/persistent"
   timed "8. persistent steps (val_acc $acc)" $((SECONDS - t))
   say "8. persistent steps: the steps in barrier stages on 2 executors, same params.bin"
+}
+
+# ---------------------------------------------------------------------------- 9. sharded step in one stage
+# One barrier stage on 4 one-core executors keeps a slice in each task (8 partitions would need 8
+# slots: 4 here). Without validation and with no checkpoint before the end, one stage serves the
+# whole run, so the executor of worker 2 killed in epoch 2 dies inside it: the stage fails, its
+# steps are replayed through jobs from its replicated starting state, and the run goes on
+# (through jobs, or a new stage once 4 slots are back). Same params.bin as the driver-side step.
+STAGE_EPOCHS=60 # ~0.05 s an epoch in the stage: the kill lands well before the end
+STAGE_JOB=("${SHARD_JOB[@]}" "train.epochs=$STAGE_EPOCHS" "data.validation_fraction=0" "checkpoint.every=1000")
+scenario_shardedstage() {
+  local ref victim replayed
+  t=$SECONDS
+  wait_until 60 "no application on the cluster" no_active_apps
+  submit_client stageref --conf spark.cores.max=1 -- "${STAGE_JOB[@]}" "data.partitions=1" "train.sharded_optimizer=off" \
+    "output.dir=$OUT/stageref"
+  check_saved "$OUT/stageref"
+  ref=$(sha "$OUT/stageref")
+  submit_client_bg shardstage --conf spark.cores.max=4 --conf spark.sparktrain.persistentSteps=true "${STAGE_JOB[@]}" \
+    "data.partitions=4" "train.sharded_optimizer=on" "output.dir=$OUT/shardstage"
+  wait_for_line "$OUT/shardstage.log" "^epoch +1/$STAGE_EPOCHS " "$RUN_TIMEOUT" "$BG_PID"
+  grep -q "persistent sharded steps on" "$OUT/shardstage.log" || fail "shardstage: the sharded step did not start in a barrier stage"
+  sleep 1
+  victim=$(ps -o pid= --ppid "$(cat "$ROOT/target/cluster/pids/worker-2.pid")" | head -1 | tr -d ' ')
+  [ -n "$victim" ] || fail "shardstage: no executor process under worker 2"
+  killed_executor_run_ends_same shardstage "$victim" "Lost executor" "$ref"
+  replayed=$(grep -c "persistent sharded stage failed" "$OUT/shardstage.log" || true)
+  [ "$replayed" -ge 1 ] || fail "shardstage: the killed executor did not fail a stage (log: $OUT/shardstage.log)"
+  timed "9. sharded step in one stage: 4 executors, one killed mid-stage" $((SECONDS - t))
+  say "9. sharded step in one stage: an executor killed mid-stage, its steps replayed through jobs, same params.bin ($ref)"
 }
 
 # ---------------------------------------------------------------------------- run them

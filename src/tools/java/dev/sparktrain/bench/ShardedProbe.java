@@ -71,8 +71,9 @@ public final class ShardedProbe {
                     + "%d steps after %d warm-up (medians, ms)%n", k.get("master"), csr ? "csr: linear(32768 x P, 2) on "
                     + ScaleCase.CSR_NNZ + " non-zeros a row (one 65536-value slice per partition)" : BenchModel.mlp(features).text(),
                     perPart, steps, warm);
-            System.out.printf(Locale.ROOT, "%-8s %6s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s%n", "path", "tasks", "step",
-                    "job", "driver", "stage1", "stage2", "stage3", "gaps", "task_run", "task_deser", "shuf_wr");
+            System.out.printf(Locale.ROOT, "%-10s %6s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s%n", "path", "tasks", "step",
+                    "job", "driver", "stage1", "stage2", "stage3", "gaps", "task_run", "task_deser", "shuf_wr", "drv_cpu");
+            List<PersistentProjection.Row> projected = new ArrayList<>();
             for (String path : k.get("paths").split(",")) {
                 for (String ps : k.get("parts").split(",")) {
                     int parts = Integer.parseInt(ps.trim());
@@ -83,8 +84,18 @@ public final class ShardedProbe {
                     try {
                         double[] r = run(jsc, tl, data, m, path.trim(), warm, steps);
                         if (k.get("timeline").equals("1")) tl.printLast(60);
-                        System.out.printf(Locale.ROOT, "%-8s %6.0f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f%n",
-                                path, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10]);
+                        System.out.printf(Locale.ROOT, "%-10s %6.0f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f%n",
+                                path, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11]);
+                        System.out.printf(Locale.ROOT, "FIGURE probe_%s_p%d_driver_cpu_ms %.3f ms%n", path, parts, r[11]);
+                        if (r.length > 12) {
+                            System.out.printf(Locale.ROOT, "FIGURE probe_%s_p%d_process_cpu_ms %.3f ms%n", path, parts, r[12]);
+                            projected.add(new PersistentProjection.Row(parts, r[12], r[11]));
+                            if (!csr && parts > 1) { // dense: every slice to every task, every tree slice to its owner
+                                double moved = 2.0 * 8 * m.net().paramCount() * (parts - 1);
+                                System.out.printf(Locale.ROOT, "FIGURE probe_%s_p%d_cpu_ns_per_byte_moved %.3f ns (%.1f MB a step)%n", path,
+                                        parts, (r[12] - r[11]) * 1e6 / moved, moved / 1e6);
+                            }
+                        }
                         System.out.printf(Locale.ROOT, "FIGURE probe_%s_p%d_step_ms %.3f ms%n", path, parts, r[1]);
                         System.out.printf(Locale.ROOT, "FIGURE probe_%s_p%d_job_ms %.3f ms%n", path, parts, r[2]);
                     } finally {
@@ -92,6 +103,8 @@ public final class ShardedProbe {
                     }
                 }
             }
+            // the csr model: each partition touches rows × non-zeros columns of 2 outputs (at most); dense models: no sparse figure
+            PersistentProjection.print(projected, csr ? 2.0 * perPart * ScaleCase.CSR_NNZ : Double.NaN, 0.2);
         }
     }
 
@@ -104,7 +117,8 @@ public final class ShardedProbe {
 
     /**
      * Medians over the timed steps: {tasks per stage, step, job, the driver's time outside the job,
-     * stage 1, 2, 3, gaps between stages, the tasks' run, deserialize and shuffle write times summed}.
+     * stage 1, 2, 3, gaps between stages, the tasks' run, deserialize and shuffle write times summed,
+     * the training thread's CPU}.
      */
     private static double[] run(JavaSparkContext jsc, Timeline tl, JavaRDD<PackedBlock> data, BenchModel m, String path,
                                 int warm, int steps) {
@@ -114,6 +128,12 @@ public final class ShardedProbe {
         double[] params = m.net().initParams(42);
         Trainer trainer = new Trainer(m.adam(1e-3), null, m.clip(1.0), new TrainSettings(warm + steps, 0, false, 42, null));
         List<Double> stepMs = new ArrayList<>();
+        // the training thread's CPU per step: the driver's own work (for the persistent stage, all of it: no scheduler thread runs)
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long[] lastCpu = {mx.getCurrentThreadCpuTime(), os.getProcessCpuTime()};
+        List<Double> cpuMs = new ArrayList<>();
+        List<Double> processMs = new ArrayList<>();
         SparkBackend spark = new SparkBackend(jsc, data, null, m.net(), m.loss(), 0);
         int parts = data.getNumPartitions();
         long[] served = null;
@@ -123,6 +143,11 @@ public final class ShardedProbe {
                     sh.sparse() ? ", sparse travel" : "");
             trainer.listen(StatsOnly.afterEachEpoch(st -> {
                 stepMs.add(st.seconds() * 1e3);
+                long now = mx.getCurrentThreadCpuTime(), proc = os.getProcessCpuTime();
+                cpuMs.add((now - lastCpu[0]) / 1e6);
+                processMs.add((proc - lastCpu[1]) / 1e6);
+                lastCpu[0] = now;
+                lastCpu[1] = proc;
                 if (stepMs.size() == warm) {
                     TaskMetricsListener.drain(jsc.sc());
                     tl.clear();
@@ -137,11 +162,14 @@ public final class ShardedProbe {
         }
         TaskMetricsListener.drain(jsc.sc());
         double step = Stats.median(stepMs.subList(warm, stepMs.size()).stream().mapToDouble(Double::doubleValue).toArray());
+        double cpu = Stats.median(cpuMs.subList(warm, cpuMs.size()).stream().mapToDouble(Double::doubleValue).toArray());
         if (persistent) {
-            double[] r = new double[11];
+            double[] r = new double[13];
             java.util.Arrays.fill(r, Double.NaN);
             r[0] = parts;
             r[1] = step;
+            r[11] = cpu;
+            r[12] = Stats.median(processMs.subList(warm, processMs.size()).stream().mapToDouble(Double::doubleValue).toArray());
             return r;
         }
         List<double[]> jobs = tl.jobs(path.equals("sharded") ? 3 : 1); // the steps' jobs, not the final parameter fetch
@@ -152,7 +180,7 @@ public final class ShardedProbe {
         }
         double job = med[1];
         // the driver's time outside the job: building RDDs, the update, cleaning up
-        return new double[] {med[0], step, job, step - job, med[2], med[3], med[4], med[5], med[6], med[7], med[8]};
+        return new double[] {med[0], step, job, step - job, med[2], med[3], med[4], med[5], med[6], med[7], med[8], cpu};
     }
 
     /**
