@@ -256,18 +256,25 @@ scenario_killed() {
 # partitions hold rows and their partial sums meet (64-row batches make one group: one busy task).
 SHAPE_EPOCHS=16
 SHAPE_JOB=("${JOB[@]}" "train.epochs=$SHAPE_EPOCHS" "train.batch_size=600")
-# params.bin matches its model.json, and the run did all $SHAPE_EPOCHS epochs
+# params.bin matches its model.json, and the run did all $2 epochs (default $SHAPE_EPOCHS)
 check_saved() {
+  local n=${2:-$SHAPE_EPOCHS}
   [ -f "$1/model.json" ] && [ "$(sha "$1")" = "$(jq -r .params_sha256 "$1/model.json")" ] || fail "$1: no model or params.bin does not match model.json"
-  jq -e --argjson n "$SHAPE_EPOCHS" '.history | length == $n' "$1/model.json" >/dev/null || fail "$1: not $SHAPE_EPOCHS epochs"
+  jq -e --argjson n "$n" '.history | length == $n' "$1/model.json" >/dev/null || fail "$1: not $n epochs"
+}
+# the driver-side step on one core, one partition: run $1 of the job args that follow (its SHA-256 is the reference)
+reference_run() {
+  local name=$1; shift
+  submit_client "$name" --conf spark.cores.max=1 -- "$@" "data.partitions=1" "train.sharded_optimizer=off" "output.dir=$OUT/$name"
 }
 same_as() { [ "$(sha "$2")" = "$1" ] || fail "$2/params.bin: SHA-256 $(sha "$2") differs from the 1-executor run's $1"; }
-# run $1 (in the background): its executor process $2 killed; it finishes, the driver reports $3, params.bin has SHA-256 $4
+# run $1 (in the background): its executor process $2 killed; it finishes, the driver reports $3, params.bin has
+# SHA-256 $4 (after $5 epochs, default $SHAPE_EPOCHS)
 killed_executor_run_ends_same() {
   kill -9 "$2"
   wait "$BG_PID" || fail "$1: exit status $? (log: $OUT/$1.log)"
   grep -q "$3" "$OUT/$1.log" || fail "$1: the driver did not report '$3'"
-  check_saved "$OUT/$1"
+  check_saved "$OUT/$1" "${5:-}"
   same_as "$4" "$OUT/$1"
 }
 executors_of_app() { # executors (live or finished) the Workers ran for application $1
@@ -381,8 +388,7 @@ scenario_sharded() {
   local ref owner victim
   t=$SECONDS
   wait_until 60 "no application on the cluster" no_active_apps
-  submit_client shardref --conf spark.cores.max=1 -- "${SHARD_JOB[@]}" "data.partitions=1" "train.sharded_optimizer=off" \
-    "output.dir=$OUT/shardref"
+  reference_run shardref "${SHARD_JOB[@]}"
   check_saved "$OUT/shardref"
   ref=$(sha "$OUT/shardref")
   submit_client_bg sharded4 --conf spark.cores.max=4 --conf spark.ui.port=$UI_PORT "${SHARD_JOB[@]}" "data.partitions=8" \
@@ -435,9 +441,8 @@ scenario_shardedstage() {
   local ref victim replayed
   t=$SECONDS
   wait_until 60 "no application on the cluster" no_active_apps
-  submit_client stageref --conf spark.cores.max=1 -- "${STAGE_JOB[@]}" "data.partitions=1" "train.sharded_optimizer=off" \
-    "output.dir=$OUT/stageref"
-  check_saved "$OUT/stageref"
+  reference_run stageref "${STAGE_JOB[@]}"
+  check_saved "$OUT/stageref" "$STAGE_EPOCHS"
   ref=$(sha "$OUT/stageref")
   submit_client_bg shardstage --conf spark.cores.max=4 --conf spark.sparktrain.persistentSteps=true "${STAGE_JOB[@]}" \
     "data.partitions=4" "train.sharded_optimizer=on" "output.dir=$OUT/shardstage"
@@ -446,7 +451,7 @@ scenario_shardedstage() {
   sleep 1
   victim=$(ps -o pid= --ppid "$(cat "$ROOT/target/cluster/pids/worker-2.pid")" | head -1 | tr -d ' ')
   [ -n "$victim" ] || fail "shardstage: no executor process under worker 2"
-  killed_executor_run_ends_same shardstage "$victim" "Lost executor" "$ref"
+  killed_executor_run_ends_same shardstage "$victim" "Lost executor" "$ref" "$STAGE_EPOCHS"
   replayed=$(grep -c "persistent sharded stage failed" "$OUT/shardstage.log" || true)
   [ "$replayed" -ge 1 ] || fail "shardstage: the killed executor did not fail a stage (log: $OUT/shardstage.log)"
   timed "9. sharded step in one stage: 4 executors, one killed mid-stage" $((SECONDS - t))

@@ -122,7 +122,8 @@ final class PeerMesh implements Closeable {
         trees.add(m);
     }
 
-    void sendSlice(int to, int seq, double[] values) throws IOException {
+    /** Sends slice values to a task; {@code encoded} is {@code Wire.encode(values)} (null: encoded here). */
+    void sendSlice(int to, int seq, double[] values, byte[] encoded) throws IOException {
         if (to == self) {
             slices.add(new Message(SLICE, seq, self, values, null, null));
             return;
@@ -130,7 +131,7 @@ final class PeerMesh implements Closeable {
         DataOutputStream o = out[to];
         o.writeInt(SLICE);
         o.writeInt(seq);
-        Wire.writeDoubles(o, values);
+        Wire.writeEncoded(o, encoded != null ? encoded : Wire.encode(values));
         o.flush();
     }
 

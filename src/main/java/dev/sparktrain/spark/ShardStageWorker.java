@@ -130,9 +130,11 @@ record ShardStageWorker(String driverHost, int driverPort, long token, Sequentia
         int p = BarrierTaskContext.get().partitionId();
         if (shard != null) {
             long sent = 0;
+            byte[] whole = null; // dense: the same slice for every holding partition, encoded once
             for (int h : holding) {
                 double[] v = input.picks() == null ? shard.params() : SparseNeeds.values(shard.params(), input.picks().get(h));
-                mesh.sendSlice(h, seq, v);
+                if (input.picks() == null && whole == null && h != p) whole = Wire.encode(v);
+                mesh.sendSlice(h, seq, v, input.picks() == null ? whole : null);
                 sent += v.length;
             }
             gathered.add(sent);

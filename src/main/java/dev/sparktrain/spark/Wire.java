@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.Map;
 
 /**
  * What the persistent sharded stage sends over its links, written field by field (never Java
- * serialization: nothing on a socket becomes an object by its own say): arrays of doubles in bulk,
+ * serialization: nothing on a socket becomes an object by its own say): arrays of doubles in bulk
+ * (little-endian),
  * and the optimizer's param groups' hyper-parameters with their exact types, so an owner's
  * {@code setHypers} sees what the driver's optimizer holds.
  */
@@ -20,10 +22,22 @@ final class Wire {
     }
 
     static void writeDoubles(DataOutputStream out, double[] v) throws IOException {
-        out.writeInt(v.length);
-        ByteBuffer b = ByteBuffer.allocate(v.length * Double.BYTES);
+        writeEncoded(out, encode(v));
+    }
+
+    /**
+     * The values as {@link #writeEncoded} sends them: little-endian, the byte order of the machines
+     * Spark runs on, so encoding is a plain copy (a slice sent to many peers is encoded once).
+     */
+    static byte[] encode(double[] v) {
+        ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(v.length, Double.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
         b.asDoubleBuffer().put(v);
-        out.write(b.array());
+        return b.array();
+    }
+
+    static void writeEncoded(DataOutputStream out, byte[] encoded) throws IOException {
+        out.writeInt(encoded.length / Double.BYTES);
+        out.write(encoded);
     }
 
     static double[] readDoubles(DataInputStream in) throws IOException {
@@ -32,7 +46,7 @@ final class Wire {
         byte[] raw = new byte[Math.multiplyExact(n, Double.BYTES)];
         in.readFully(raw);
         double[] v = new double[n];
-        ByteBuffer.wrap(raw).asDoubleBuffer().get(v);
+        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(v);
         return v;
     }
 
