@@ -114,14 +114,8 @@ final class PersistentShards implements AutoCloseable {
 
     /** The mode {@link PersistentSteps#CONF} asks for on this context, or null. */
     static PersistentShards of(JavaSparkContext jsc, Host host) {
-        String v = jsc.getConf().get(PersistentSteps.CONF, "auto").strip().toLowerCase(java.util.Locale.ROOT);
-        String master = jsc.master();
-        boolean local = master.equals("local") || master.startsWith("local[");
-        return switch (v) {
-            case "true", "on" -> new PersistentShards(jsc, host, true);
-            case "auto" -> local ? new PersistentShards(jsc, host, false) : null;
-            default -> null; // "false"; anything else is refused by PersistentSteps.of, which the backend ran first
-        };
+        Boolean loud = PersistentSteps.requested(jsc);
+        return loud == null ? null : new PersistentShards(jsc, host, loud);
     }
 
     long served() {

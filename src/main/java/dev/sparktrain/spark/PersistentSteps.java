@@ -117,12 +117,22 @@ final class PersistentSteps implements AutoCloseable {
     /** The persistent steps {@link #CONF} asks for on this context, or null. */
     static PersistentSteps of(JavaSparkContext jsc, JavaRDD<PackedBlock> train, Sequential model, Loss loss, String runKey,
                               RowGroups groups) {
+        Boolean loud = requested(jsc);
+        return loud == null ? null : new PersistentSteps(jsc, train, model, loss, runKey, groups, loud);
+    }
+
+    /**
+     * What {@value #CONF} asks for on this context: null (off: {@code false}, or {@code auto} off
+     * local mode), false ({@code auto} in local mode: quiet when it cannot run) or true ({@code true}:
+     * says when it is on and why it cannot run). Both persistent modes read it here.
+     */
+    static Boolean requested(JavaSparkContext jsc) {
         String v = jsc.getConf().get(CONF, "auto").strip().toLowerCase(java.util.Locale.ROOT);
         String master = jsc.master();
         boolean local = master.equals("local") || master.startsWith("local[");
         return switch (v) {
-            case "true", "on" -> new PersistentSteps(jsc, train, model, loss, runKey, groups, true);
-            case "auto" -> local ? new PersistentSteps(jsc, train, model, loss, runKey, groups, false) : null;
+            case "true", "on" -> true;
+            case "auto" -> local ? false : null;
             case "false", "off" -> null;
             default -> throw new dev.sparktrain.SparkTrainException(CONF + ": expected auto, true or false, got '" + v + "'");
         };
@@ -382,30 +392,40 @@ final class PersistentSteps implements AutoCloseable {
         }
 
         private String jobFailure() {
-            try {
-                job.get(0, TimeUnit.MILLISECONDS);
-                return "it finished";
-            } catch (java.util.concurrent.ExecutionException e) {
-                Throwable c = e.getCause();
-                return c.getMessage() == null ? c.toString() : c.getMessage().lines().findFirst().orElse("");
-            } catch (Exception e) {
-                return e.toString();
-            }
+            return PersistentSteps.jobFailure(job);
         }
 
         private void closeAll() {
-            for (Socket s : links) {
-                try {
-                    if (s != null) s.close();
-                } catch (IOException ignored) {
-                    // the stage is over either way
-                }
-            }
+            PersistentSteps.closeAll(links, server);
+        }
+    }
+
+    /** Why a barrier stage's job ended: the first line of its failure, or "it finished". */
+    static String jobFailure(Future<?> job) {
+        try {
+            job.get(0, TimeUnit.MILLISECONDS);
+            return "it finished";
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            return c.getMessage() == null ? c.toString() : c.getMessage().lines().findFirst().orElse("");
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    /** Closes a stage's links and its server socket, whatever state they are in. */
+    static void closeAll(Socket[] links, ServerSocket server) {
+        for (Socket s : links) {
             try {
-                server.close();
+                if (s != null) s.close();
             } catch (IOException ignored) {
-                // as above
+                // the stage is over either way
             }
+        }
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // as above
         }
     }
 }

@@ -227,29 +227,10 @@ final class ShardStage {
     }
 
     private String jobFailure() {
-        try {
-            job.get(0, TimeUnit.MILLISECONDS);
-            return "it finished";
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable c = e.getCause();
-            return c.getMessage() == null ? c.toString() : c.getMessage().lines().findFirst().orElse("");
-        } catch (Exception e) {
-            return e.toString();
-        }
+        return PersistentSteps.jobFailure(job);
     }
 
     private void closeAll() {
-        for (Socket s : links) {
-            try {
-                if (s != null) s.close();
-            } catch (IOException ignored) {
-                // the stage is over either way
-            }
-        }
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // as above
-        }
+        PersistentSteps.closeAll(links, server);
     }
 }

@@ -153,7 +153,8 @@ record ShardStageWorker(String driverHost, int driverPort, long token, Sequentia
             w = SliceGather.assemble(got.iterator(), c == null ? bounds : c.cut());
         }
         Sequential m = CompactPartition.model(c, model);
-        SumTasks.Step task = new SumTasks.Step(m, loss, runKey, null, order, groups, epoch, from, to, threads).withWeights(m, w);
+        SumTasks.Step task = new SumTasks.Step(m, loss, runKey, new SparkBackend.Weights(w, null), order, groups, epoch, from, to,
+                threads);
         // through the task's apply: an out-of-memory error becomes its one line, as in the job path
         SumTree tree = task.apply(TaskContext.get(), scala.jdk.javaapi.CollectionConverters.asScala(input.blocks().iterator()));
         SumTree[] cut = tree.sliced(c == null ? bounds : c.cut(), BatchKernel.STATS);
