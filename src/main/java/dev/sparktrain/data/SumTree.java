@@ -8,7 +8,6 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.io.ObjectInput;
 import java.io.ObjectOutput;
-import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Map;
 
@@ -155,7 +154,7 @@ public final class SumTree extends FixedTree<double[]> implements Externalizable
         readFrom(in);
     }
 
-    /** This tree's leaf count and final nodes, big-endian (Spark's task results; the persistent steps' replies). */
+    /** This tree's leaf count and final nodes, values as {@link DoubleBytes} (Spark's task results; the persistent links). */
     public void writeTo(DataOutput out) throws IOException {
         out.writeLong(leaves);
         out.writeInt(nodes.size());
@@ -164,9 +163,7 @@ public final class SumTree extends FixedTree<double[]> implements Externalizable
             out.writeLong(e.getKey());
             out.writeInt(v.length);
             try {
-                ByteBuffer bytes = ByteBuffer.allocate(v.length * Double.BYTES);
-                bytes.asDoubleBuffer().put(v);
-                out.write(bytes.array());
+                out.write(DoubleBytes.encode(v));
             } catch (OutOfMemoryError oom) {
                 throw outOfMemory("sending", oom, nodes.size(), v.length, "--executor-memory (--driver-memory in local mode)");
             }
@@ -188,7 +185,7 @@ public final class SumTree extends FixedTree<double[]> implements Externalizable
                 byte[] raw = new byte[len * Double.BYTES];
                 in.readFully(raw);
                 double[] v = len == 0 ? EMPTY : new double[len];
-                ByteBuffer.wrap(raw).asDoubleBuffer().get(v);
+                DoubleBytes.decode(raw, v);
                 nodes.put(k, v);
             } catch (OutOfMemoryError oom) {
                 throw outOfMemory("receiving", oom, n, len, "--driver-memory (or --executor-memory with spark.sparktrain.reduce=executors)");

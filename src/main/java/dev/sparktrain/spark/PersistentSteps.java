@@ -1,5 +1,6 @@
 package dev.sparktrain.spark;
 
+import dev.sparktrain.data.DoubleBytes;
 import dev.sparktrain.data.EpochOrder;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.data.RowGroups;
@@ -20,7 +21,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -243,13 +243,6 @@ final class PersistentSteps implements AutoCloseable {
         }
     }
 
-    /** The weights as the worker reads them back: d big-endian doubles. */
-    private static byte[] bigEndian(double[] params) {
-        ByteBuffer b = ByteBuffer.allocate(params.length * Double.BYTES);
-        b.asDoubleBuffer().put(params);
-        return b.array();
-    }
-
     /** The barrier stage: its job, its server socket and one connection per partition. */
     private final class Stage {
         final long rows;
@@ -340,7 +333,7 @@ final class PersistentSteps implements AutoCloseable {
 
         SumTree[] step(EpochOrder order, int epoch, long from, long to, int threads, double[] params, int[] holding)
                 throws IOException {
-            byte[] weights = bigEndian(params); // encoded once for every holding partition
+            byte[] weights = DoubleBytes.encode(params); // encoded once for every holding partition
             for (int p : holding) {
                 DataOutputStream o = out[p];
                 o.writeInt(STEP);

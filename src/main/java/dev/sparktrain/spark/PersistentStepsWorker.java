@@ -1,5 +1,6 @@
 package dev.sparktrain.spark;
 
+import dev.sparktrain.data.DoubleBytes;
 import dev.sparktrain.data.EpochOrder;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.data.RowGroups;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -57,7 +57,7 @@ record PersistentStepsWorker(String host, int port, long token, Sequential model
                     params = new double[d];
                 }
                 in.readFully(raw);
-                ByteBuffer.wrap(raw).asDoubleBuffer().get(params);
+                DoubleBytes.decode(raw, params);
                 SumTasks.Step step = new SumTasks.Step(model, loss, runKey, new SparkBackend.Weights(params, null), order, groups,
                         epoch, from, to, threads);
                 // through the task entry of the job path: an OutOfMemoryError becomes its one-line error there

@@ -1,10 +1,9 @@
 package dev.sparktrain.spark;
 
+import dev.sparktrain.data.DoubleBytes;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +29,7 @@ final class Wire {
      * Spark runs on, so encoding is a plain copy (a slice sent to many peers is encoded once).
      */
     static byte[] encode(double[] v) {
-        ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(v.length, Double.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
-        b.asDoubleBuffer().put(v);
-        return b.array();
+        return DoubleBytes.encode(v);
     }
 
     static void writeEncoded(DataOutputStream out, byte[] encoded) throws IOException {
@@ -46,7 +43,7 @@ final class Wire {
         byte[] raw = new byte[Math.multiplyExact(n, Double.BYTES)];
         in.readFully(raw);
         double[] v = new double[n];
-        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(v);
+        DoubleBytes.decode(raw, v);
         return v;
     }
 

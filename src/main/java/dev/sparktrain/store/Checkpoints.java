@@ -1,5 +1,6 @@
 package dev.sparktrain.store;
 
+import dev.sparktrain.data.DoubleBytes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparktrain.SparkTrainException;
@@ -118,7 +119,7 @@ public final class Checkpoints {
                         blobs.add(b);
                         continue;
                     }
-                    byte[] bytes = ModelIO.toBytes(enc.blobs.get(i));
+                    byte[] bytes = DoubleBytes.encode(enc.blobs.get(i));
                     out.write(bytes);
                     b.put("offset", offset);
                     b.put("count", enc.blobs.get(i).length);
@@ -229,7 +230,7 @@ public final class Checkpoints {
                     if (from[i] >= 0 && ((Number) b.get("to")).longValue() != from[i] + count) {
                         throw new SparkTrainException(where + ": blob '" + b.get("name") + "' in " + file + ": from + count != to");
                     }
-                    blobs.add(ModelIO.fromBytes(bytes));
+                    blobs.add(DoubleBytes.decode(bytes));
                     pos.put(file, off + bytes.length);
                 }
             } finally {

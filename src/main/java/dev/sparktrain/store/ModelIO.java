@@ -1,5 +1,6 @@
 package dev.sparktrain.store;
 
+import dev.sparktrain.data.DoubleBytes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -12,8 +13,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -42,7 +41,7 @@ public final class ModelIO {
     }
 
     public static void save(String dir, Map<String, Object> description, double[] params, Configuration conf) {
-        byte[] bin = toBytes(params);
+        byte[] bin = DoubleBytes.encode(params);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format", FORMAT);
         json.put("version", VERSION);
@@ -94,7 +93,7 @@ public final class ModelIO {
             if (!sha256(bin).equals(json.get("params_sha256"))) {
                 throw new SparkTrainException(dir + "/params.bin: checksum mismatch; the file is corrupt");
             }
-            return new Saved(json, fromBytes(bin));
+            return new Saved(json, DoubleBytes.decode(bin));
         } catch (IOException e) {
             throw new SparkTrainException("cannot read the model in " + dir + ": " + e.getMessage(), e);
         }
@@ -109,19 +108,6 @@ public final class ModelIO {
     public static FileSystem fileSystem(Path dir, Configuration conf) throws IOException {
         FileSystem fs = dir.getFileSystem(conf);
         return fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
-    }
-
-    static byte[] toBytes(double[] params) {
-        ByteBuffer b = ByteBuffer.allocate(8 * params.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.asDoubleBuffer().put(params);
-        return b.array();
-    }
-
-    /** The inverse of {@link #toBytes}: raw little-endian float64 to doubles. */
-    static double[] fromBytes(byte[] bin) {
-        double[] v = new double[bin.length / 8];
-        ByteBuffer.wrap(bin).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(v);
-        return v;
     }
 
     static String sha256(byte[] bytes) {

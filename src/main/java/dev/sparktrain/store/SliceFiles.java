@@ -1,5 +1,6 @@
 package dev.sparktrain.store;
 
+import dev.sparktrain.data.DoubleBytes;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.train.SliceWriter;
 import org.apache.hadoop.conf.Configuration;
@@ -81,7 +82,7 @@ final class SliceFiles implements SliceWriter {
     }
 
     private static Written array(FSDataOutputStream out, double[] values, long[] at) throws IOException {
-        byte[] bytes = ModelIO.toBytes(values);
+        byte[] bytes = DoubleBytes.encode(values);
         out.write(bytes);
         Written w = new Written(at[0], values.length, ModelIO.sha256(bytes));
         at[0] += bytes.length;

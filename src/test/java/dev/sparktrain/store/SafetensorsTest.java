@@ -1,5 +1,6 @@
 package dev.sparktrain.store;
 
+import dev.sparktrain.data.DoubleBytes;
 import dev.sparktrain.SparkTrainException;
 import dev.sparktrain.nn.Activation;
 import dev.sparktrain.nn.Dropout;
@@ -56,7 +57,7 @@ class SafetensorsTest {
         assertTrue(header.startsWith("{\"__metadata__\":{"), header);
         assertTrue(header.contains("\"0.weight\":{\"dtype\":\"F64\",\"shape\":[4,5],\"data_offsets\":[0,160]}"), header);
         // the flat vector's order is the state_dict's: the data is params.bin's bytes
-        assertArrayEquals(ModelIO.toBytes(p), Arrays.copyOfRange(b, 8 + (int) n, b.length));
+        assertArrayEquals(DoubleBytes.encode(p), Arrays.copyOfRange(b, 8 + (int) n, b.length));
     }
 
     @Test
