@@ -61,11 +61,11 @@ final class PersistentShards implements AutoCloseable {
         ShardedSums jobBatch(EpochOrder order, int epoch, int step, long from, long to);
 
         /** Hands a decision to the job path. */
-        void jobDecide(ShardStage.Decision d);
+        void jobDecide(StepDecision d);
     }
 
     /** A step a stage served, with the decision sent before it and the scalars it gave. */
-    private record Logged(EpochOrder order, int epoch, int step, long from, long to, ShardStage.Decision before,
+    private record Logged(EpochOrder order, int epoch, int step, long from, long to, StepDecision before,
                           ShardedSums sums) {
     }
 
@@ -86,7 +86,7 @@ final class PersistentShards implements AutoCloseable {
     /** The live stage was aborted (the guard, mid-decision): its steps are to be replayed. */
     private boolean lost;
     /** The decision about the last served step, and whether it is still owed. */
-    private ShardStage.Decision decision = ShardStage.Decision.NONE;
+    private StepDecision decision = StepDecision.NOTHING;
     private boolean owes;
     private int seq;
     private boolean off;
@@ -136,16 +136,16 @@ final class PersistentShards implements AutoCloseable {
         try {
             settleLocked(stage != null && !serves(order));
             if (off) return null;
-            ShardStage.Decision before = decision;
+            StepDecision before = decision;
             boolean fresh = stage == null;
             if (fresh && !start(order, epoch)) return null;
-            if (fresh) before = ShardStage.Decision.NONE;
+            if (fresh) before = StepDecision.NOTHING;
             int[] holding = host.holding(order, from, to);
             try {
                 double[][] reports = stage.step(seq++, epoch, order.key(), from, to, host.threads(holding.length), holding, before);
                 ShardedSums sums = host.sums(reports);
                 log.add(new Logged(order, epoch, step, from, to, before, sums));
-                decision = ShardStage.Decision.NONE;
+                decision = StepDecision.NOTHING;
                 owes = true;
                 served++;
                 return sums;
@@ -160,7 +160,7 @@ final class PersistentShards implements AutoCloseable {
     }
 
     /** Takes the decision about the last step if the stage served it (false: the job path's). */
-    boolean decide(ShardStage.Decision d) {
+    boolean decide(StepDecision d) {
         lock.lock();
         try {
             if (!owes) return false;
@@ -197,7 +197,7 @@ final class PersistentShards implements AutoCloseable {
             ended = null;
             host.adopt(out);
             log.clear();
-            decision = ShardStage.Decision.NONE;
+            decision = StepDecision.NOTHING;
         }
         if (lost) replay(owes ? null : decision);
     }
@@ -277,7 +277,7 @@ final class PersistentShards implements AutoCloseable {
      * Replays the lost stage's steps through jobs from its starting state, checking each step's
      * scalars, then hands {@code last} (null: still owed) to the job path.
      */
-    private void replay(ShardStage.Decision last) {
+    private void replay(StepDecision last) {
         lost = false;
         for (Logged l : log) {
             host.jobDecide(l.before());
@@ -291,7 +291,7 @@ final class PersistentShards implements AutoCloseable {
         log.clear();
         if (last != null) host.jobDecide(last);
         else owes = false; // the decision to come goes to the job path
-        decision = ShardStage.Decision.NONE;
+        decision = StepDecision.NOTHING;
     }
 
     @Override

@@ -13,8 +13,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -30,24 +28,6 @@ final class ShardStage {
     private static final int CONNECT_MS = 60_000;
     private static final int STEP_MS = 600_000;
     private static final int HANDSHAKE_MS = 5_000;
-
-    /** What the driver decided about the last step's gradient, sent with the next step or the end. */
-    record Decision(int kind, double norm, List<Map<String, Object>> hypers) {
-        static final Decision NONE = new Decision(ShardStageWorker.NONE, 0, null);
-        static final Decision SKIP = new Decision(ShardStageWorker.SKIP, 0, null);
-
-        static Decision update(double norm, List<Map<String, Object>> hypers) {
-            return new Decision(ShardStageWorker.UPDATE, norm, List.copyOf(hypers));
-        }
-
-        void writeTo(DataOutputStream o) throws IOException {
-            o.writeInt(kind);
-            if (kind == ShardStageWorker.UPDATE) {
-                o.writeDouble(norm);
-                Wire.writeHypers(o, hypers);
-            }
-        }
-    }
 
     private final JavaSparkContext jsc;
     final String group = "sparktrain-sharded-" + UUID.randomUUID();
@@ -154,7 +134,7 @@ final class ShardStage {
     }
 
     /** One step: every task's report, by partition (an owner's scalars and norm partials; empty for the others). */
-    double[][] step(int seq, int epoch, long orderKey, long from, long to, int threads, int[] holding, Decision d)
+    double[][] step(int seq, int epoch, long orderKey, long from, long to, int threads, int[] holding, StepDecision d)
             throws IOException {
         for (DataOutputStream o : out) {
             o.writeInt(ShardStageWorker.STEP);
@@ -180,7 +160,7 @@ final class ShardStage {
     }
 
     /** Ends the stage with the last decision applied; returns its output (the owners' shards, cached). */
-    JavaRDD<Shard> end(Decision d) throws IOException {
+    JavaRDD<Shard> end(StepDecision d) throws IOException {
         try {
             for (DataOutputStream o : out) {
                 o.writeInt(ShardStageWorker.END);

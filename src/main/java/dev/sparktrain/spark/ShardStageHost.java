@@ -88,7 +88,7 @@ record ShardStageHost(ShardedStep step, SparkBackend base) implements Persistent
     }
 
     @Override
-    public void jobDecide(ShardStage.Decision d) {
+    public void jobDecide(StepDecision d) {
         step.jobDecide(d);
     }
 }

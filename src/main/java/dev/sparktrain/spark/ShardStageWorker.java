@@ -50,9 +50,6 @@ record ShardStageWorker(String driverHost, int driverPort, long token, Sequentia
         implements scala.Function1<scala.collection.Iterator<ShardStageWorker.Input>, scala.collection.Iterator<Shard>>, Serializable {
     static final int STEP = 1;
     static final int END = 0;
-    static final int NONE = 0;
-    static final int UPDATE = 1;
-    static final int SKIP = 2;
     /** How long a task waits for a peer's slice or tree: a step's compute, with room to spare. */
     private static final long PEER_MS = 600_000;
 
@@ -115,13 +112,10 @@ record ShardStageWorker(String driverHost, int driverPort, long token, Sequentia
     }
 
     private Shard decided(Shard shard, DataInputStream in) throws IOException {
-        int kind = in.readInt();
-        if (kind == NONE) return shard;
-        double stepNorm = kind == UPDATE ? in.readDouble() : 0;
-        List<Map<String, Object>> hypers = kind == UPDATE ? Wire.readHypers(in) : null;
-        if (shard == null) return null;
-        if (kind == SKIP) return shard.withoutGradient();
-        return ShardedStep.updated(shard, new ShardedStep.Update(stepNorm, hypers), norm);
+        StepDecision d = StepDecision.readFrom(in);
+        if (d.kind() == StepDecision.NONE || shard == null) return shard;
+        if (d.kind() == StepDecision.SKIP) return shard.withoutGradient();
+        return ShardedStep.updated(shard, d, norm);
     }
 
     /** Returns the owner's shard with this step's gradient (null: this task owns no slice). */

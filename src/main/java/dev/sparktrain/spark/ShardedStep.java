@@ -69,7 +69,8 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
     private JavaRDD<Shard> state;
     /** The state with the last batch's gradient, before the driver's decision. */
     private JavaRDD<Shard> withGradient;
-    private Update pending;
+    /** The driver's update of the gradient in {@code withGradient} (null: none decided). */
+    private StepDecision pending;
     /** The training and validation partitions' picks ({@link SparseNeeds}), or null: every partition needs every value. */
     private final SparseNeeds.Picks picks;
     private final SparseNeeds.Picks validationPicks;
@@ -77,10 +78,6 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
     private final LongAccumulator scatteredValues;
     /** Steps without a job each (null: off), {@link PersistentShards}. */
     private final PersistentShards persistent;
-
-    /** What the driver decided about the pending gradient. */
-    record Update(double norm, List<Map<String, Object>> hypers) implements java.io.Serializable {
-    }
 
     /**
      * @param params    the starting parameters (the driver's; they go out once, here)
@@ -189,23 +186,23 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
 
     @Override
     public void step(double stepNorm, List<Map<String, Object>> hypers) {
-        decide(ShardStage.Decision.update(stepNorm, hypers));
+        decide(StepDecision.update(stepNorm, hypers));
     }
 
     @Override
     public void skip() {
-        decide(ShardStage.Decision.SKIP);
+        decide(StepDecision.SKIPPED);
     }
 
-    private void decide(ShardStage.Decision d) {
+    private void decide(StepDecision d) {
         if (persistent == null || !persistent.decide(d)) jobDecide(d);
     }
 
     /** The job path takes a decision about its pending gradient. */
-    void jobDecide(ShardStage.Decision d) {
-        if (d.kind() == ShardStageWorker.UPDATE) {
-            pending = new Update(d.norm(), d.hypers());
-        } else if (d.kind() == ShardStageWorker.SKIP) {
+    void jobDecide(StepDecision d) {
+        if (d.isUpdate()) {
+            pending = d;
+        } else if (d.kind() == StepDecision.SKIP) {
             stale.add(withGradient.rdd());
             withGradient = null;
         }
@@ -287,7 +284,7 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
             withGradient = null;
             return;
         }
-        Update u = pending;
+        StepDecision u = pending;
         SliceNorm n = norm;
         JavaRDD<Shard> next = withGradient.map(s -> updated(s, u, n));
         stale.add(state.rdd());
@@ -334,7 +331,7 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         return rdd;
     }
 
-    static Shard updated(Shard s, Update u, SliceNorm n) {
+    static Shard updated(Shard s, StepDecision u, SliceNorm n) {
         Shard m = s.mutableCopy();
         double[] g = m.grad();
         n.clip(g, m.from(), m.to(), u.norm());
