@@ -225,7 +225,7 @@ final class PersistentShards implements AutoCloseable {
         seq = 0;
         stages++;
         try {
-            s.start(input, host.worker(s.host(), s.port(), s.token, order), submitter,
+            s.start(input, host.worker(s.host(), s.port(), s.token(), order), submitter,
                     "sparktrain epoch " + (epoch + 1) + " onwards (persistent sharded steps)");
             if (stages == 1 && loud) {
                 LOG.warn("sparktrain: persistent sharded steps on: the sharded step runs in a barrier stage of {} tasks that keep "

@@ -12,15 +12,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,11 +55,6 @@ final class PersistentSteps implements AutoCloseable {
     /** The messages the driver sends a task: a step, or the end of the stage. */
     static final int STEP = 1;
     static final int END = 0;
-    /** How long the stage may take to get every task connected, and a step to come back. */
-    private static final int CONNECT_MS = 60_000;
-    private static final int STEP_MS = 600_000;
-    /** How long a new connection has to send the stage's token. */
-    private static final int HANDSHAKE_MS = 5_000;
 
     private final JavaSparkContext jsc;
     private final JavaRDD<PackedBlock> train;
@@ -243,7 +231,7 @@ final class PersistentSteps implements AutoCloseable {
         }
     }
 
-    /** The barrier stage: its job, its server socket and one connection per partition. */
+    /** The barrier stage: its job and its control links, one per partition. */
     private final class Stage {
         final long rows;
         final boolean shuffled;
@@ -252,32 +240,20 @@ final class PersistentSteps implements AutoCloseable {
         /** Set by the {@link #guard} when another job started after it: the stage's sockets are closed. */
         volatile boolean preempted;
         final String group = "sparktrain-persistent-" + UUID.randomUUID();
-        /** What a task sends first: it travels to the tasks inside the stage's closure, through Spark's own channel. */
-        final long token = new java.security.SecureRandom().nextLong();
-        final ServerSocket server;
-        final String host;
-        final DataOutputStream[] out;
-        final DataInputStream[] in;
-        final Socket[] links;
+        final ControlLinks links;
         Future<?> job;
 
         /** Checks that the stage can run here and opens its server socket; {@link #start} launches it. */
         Stage(EpochOrder order) throws IOException {
             this.rows = order.size();
             this.shuffled = order.shuffled();
-            int n = train.getNumPartitions();
-            checkCanRun(jsc, n);
-            host = jsc.getConf().get("spark.driver.host", InetAddress.getLocalHost().getHostAddress());
-            server = new ServerSocket(0, n, InetAddress.getByName(host));
-            out = new DataOutputStream[n];
-            in = new DataInputStream[n];
-            links = new Socket[n];
+            links = new ControlLinks(jsc, train.getNumPartitions());
         }
 
         /** Submits the barrier job and waits for every task to connect. */
         void start(int firstEpoch) throws IOException {
-            int n = links.length;
-            PersistentStepsWorker worker = new PersistentStepsWorker(host, server.getLocalPort(), token, model, loss, runKey, groups, rows, shuffled);
+            PersistentStepsWorker worker = new PersistentStepsWorker(links.host, links.port(), links.token, model, loss, runKey, groups,
+                    rows, shuffled);
             String description = "sparktrain epoch " + (firstEpoch + 1) + " onwards (persistent steps)";
             job = submitter.submit(() -> {
                 jsc.setJobGroup(group, description, true);
@@ -285,44 +261,10 @@ final class PersistentSteps implements AutoCloseable {
                         .count();
             });
             try {
-                connect(n);
+                links.accept(job, (p, in) -> { });
             } catch (IOException | RuntimeException e) {
                 abort();
                 throw e;
-            }
-        }
-
-        private void connect(int n) throws IOException {
-            long deadline = System.currentTimeMillis() + CONNECT_MS;
-            server.setSoTimeout(200);
-            for (int connected = 0; connected < n; ) {
-                if (job.isDone()) throw new IOException("the barrier stage ended before every partition connected: " + jobFailure());
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IOException("only " + connected + " of " + n + " partitions' tasks started within "
-                            + CONNECT_MS / 1000 + " s (a barrier stage needs a free slot for each)");
-                }
-                Socket s;
-                try {
-                    s = server.accept();
-                } catch (SocketTimeoutException e) {
-                    continue;
-                }
-                s.setTcpNoDelay(true);
-                s.setSoTimeout(HANDSHAKE_MS); // a stray connection that sends nothing must not hold the stage up
-                DataInputStream i = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
-                try {
-                    if (i.readLong() != token) throw new IOException("not this stage's token");
-                } catch (IOException notOurs) { // not one of this stage's tasks: ignore it
-                    s.close();
-                    continue;
-                }
-                s.setSoTimeout(STEP_MS);
-                int p = i.readInt();
-                if (p < 0 || p >= n || links[p] != null) throw new IOException("unexpected partition " + p + " connected");
-                links[p] = s;
-                in[p] = i;
-                out[p] = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
-                connected++;
             }
         }
 
@@ -335,7 +277,7 @@ final class PersistentSteps implements AutoCloseable {
                 throws IOException {
             byte[] weights = DoubleBytes.encode(params); // encoded once for every holding partition
             for (int p : holding) {
-                DataOutputStream o = out[p];
+                DataOutputStream o = links.out[p];
                 o.writeInt(STEP);
                 o.writeInt(epoch);
                 o.writeLong(order.key());
@@ -350,75 +292,37 @@ final class PersistentSteps implements AutoCloseable {
             for (int i = 0; i < holding.length; i++) {
                 parts[i] = new SumTree();
                 try {
-                    parts[i].readFrom(in[holding[i]]);
+                    parts[i].readFrom(links.in[holding[i]]);
                 } catch (IOException e) {
-                    throw new IOException("partition " + holding[i] + "'s task did not answer (" + e + "): "
-                            + (job.isDone() ? jobFailure() : "the stage is still running"), e);
+                    throw ControlLinks.lost(holding[i], e, job);
                 }
             }
             return parts;
         }
 
         void end() throws IOException {
-            for (DataOutputStream o : out) {
+            for (DataOutputStream o : links.out) {
                 o.writeInt(END);
                 o.flush();
             }
             try {
-                job.get(CONNECT_MS, TimeUnit.MILLISECONDS);
+                job.get(ControlLinks.CONNECT_MS, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 throw new IOException("the barrier stage did not end cleanly: " + e.getMessage(), e);
             } finally {
-                closeAll();
+                links.close();
             }
         }
 
         void abort() {
             jsc.cancelJobGroup(group); // harmless before the job exists
-            closeAll();
+            links.close();
         }
 
         /** From the listener thread: the tasks see their sockets close and end; the next step starts a new stage. */
         void preempt() {
             preempted = true;
             abort();
-        }
-
-        private String jobFailure() {
-            return PersistentSteps.jobFailure(job);
-        }
-
-        private void closeAll() {
-            PersistentSteps.closeAll(links, server);
-        }
-    }
-
-    /** Why a barrier stage's job ended: the first line of its failure, or "it finished". */
-    static String jobFailure(Future<?> job) {
-        try {
-            job.get(0, TimeUnit.MILLISECONDS);
-            return "it finished";
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable c = e.getCause();
-            return c.getMessage() == null ? c.toString() : c.getMessage().lines().findFirst().orElse("");
-        } catch (Exception e) {
-            return e.toString();
-        }
-    }
-
-    /** Closes a stage's links and its server socket, whatever state they are in. */
-    static void closeAll(Socket[] links, ServerSocket server) {
-        for (Socket s : links) {
-            try {
-                if (s != null) s.close();
-            } catch (IOException ignored) {
-                // the stage is over either way
-            }
-        }
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // as above
         }
     }
 }
