@@ -43,6 +43,8 @@ final class PeerMesh implements Closeable {
     private Socket[] outgoing;
     private final java.util.List<Socket> incoming = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private volatile boolean closing;
+    /** Bytes written to the outgoing links (Spark's task metrics do not see them: they are not a shuffle). */
+    private final java.util.concurrent.atomic.LongAdder bytesOut = new java.util.concurrent.atomic.LongAdder();
 
     /** Listens on {@code host} (the executor's address as Spark advertises it). */
     PeerMesh(int self, int tasks, long token, String host) throws IOException {
@@ -53,6 +55,33 @@ final class PeerMesh implements Closeable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /** Bytes this task has written to its peers so far (headers included). */
+    long bytesSent() {
+        return bytesOut.sum();
+    }
+
+    /** Counts the bytes that reach the socket (under the buffer). */
+    private static final class Counted extends java.io.FilterOutputStream {
+        private final java.util.concurrent.atomic.LongAdder count;
+
+        Counted(java.io.OutputStream out, java.util.concurrent.atomic.LongAdder count) {
+            super(out);
+            this.count = count;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count.increment();
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count.add(len);
+        }
     }
 
     /** Connects to every other task at {@code hosts[j]:ports[j]} and accepts their connections. */
@@ -68,7 +97,7 @@ final class PeerMesh implements Closeable {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(hosts[j], ports[j]), timeoutMs);
             outgoing[j] = s;
-            out[j] = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
+            out[j] = new DataOutputStream(new BufferedOutputStream(new Counted(s.getOutputStream(), bytesOut), 1 << 16));
             out[j].writeLong(token);
             out[j].writeInt(self);
             out[j].flush();

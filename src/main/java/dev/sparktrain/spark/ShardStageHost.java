@@ -54,7 +54,7 @@ record ShardStageHost(ShardedStep step, SparkBackend base) implements Persistent
     public ShardStageWorker worker(String host, int port, long token, EpochOrder order) {
         LongAccumulator[] c = step.counters();
         return new ShardStageWorker(host, port, token, base.model(), base.loss(), base.runKey(), base.trainGroups(), order.size(),
-                order.shuffled(), step.bounds(), step.norm(), c[0], c[1]);
+                order.shuffled(), step.bounds(), step.norm(), c[0], c[1], c[2]);
     }
 
     @Override

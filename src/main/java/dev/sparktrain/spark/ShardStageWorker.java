@@ -46,7 +46,7 @@ import java.util.Map;
  */
 record ShardStageWorker(String driverHost, int driverPort, long token, Sequential model, Loss loss, String runKey,
                         RowGroups groups, long rows, boolean shuffled, int[] bounds, SliceNorm norm, LongAccumulator gathered,
-                        LongAccumulator scattered)
+                        LongAccumulator scattered, LongAccumulator linkBytes)
         implements scala.Function1<scala.collection.Iterator<ShardStageWorker.Input>, scala.collection.Iterator<Shard>>, Serializable {
     static final int STEP = 1;
     static final int END = 0;
@@ -102,6 +102,7 @@ record ShardStageWorker(String driverHost, int driverPort, long token, Sequentia
                 out.flush();
             }
             shard = decided(shard, in);
+            linkBytes.add(mesh.bytesSent()); // a lost stage's attempt does not count (Spark drops failed tasks' updates)
             out.writeInt(0); // the decision is applied: the driver may close the links
             out.flush();
         } catch (IOException e) {

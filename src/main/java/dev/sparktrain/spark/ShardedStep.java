@@ -76,6 +76,7 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
     private final SparseNeeds.Picks validationPicks;
     private final LongAccumulator gatheredValues;
     private final LongAccumulator scatteredValues;
+    private final LongAccumulator linkBytes;
     /** Steps without a job each (null: off), {@link PersistentShards}. */
     private final PersistentShards persistent;
 
@@ -101,6 +102,7 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         state = keep(jsc.parallelize(first, first.size()));
         gatheredValues = jsc.sc().longAccumulator("sparktrain sharded values gathered");
         scatteredValues = jsc.sc().longAccumulator("sparktrain sharded values scattered");
+        linkBytes = jsc.sc().longAccumulator("sparktrain sharded stage bytes between tasks");
         picks = SparseNeeds.of(base.trainBlocks(), base.model(), bounds, "training blocks");
         JavaRDD<PackedBlock> v = base.validationBlocks();
         validationPicks = v == null ? null : SparseNeeds.of(v, base.model(), bounds, "validation blocks");
@@ -120,6 +122,14 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
      */
     public long[] valuesSent() {
         return new long[] {gatheredValues.value(), scatteredValues.value()};
+    }
+
+    /**
+     * Bytes the persistent stages' tasks wrote to each other (headers included; stages that
+     * ended cleanly): their traffic is not a shuffle, so Spark's task metrics do not count it.
+     */
+    public long stageBytesSent() {
+        return linkBytes.value();
     }
 
     /** Slices [bounds[k], bounds[k+1]). */
@@ -319,9 +329,9 @@ public final class ShardedStep implements StepBackend, ShardedUpdates {
         return norm;
     }
 
-    /** {gathered, scattered} values counters. */
+    /** {gathered, scattered} values counters, and the persistent stages' link bytes. */
     LongAccumulator[] counters() {
-        return new LongAccumulator[] {gatheredValues, scatteredValues};
+        return new LongAccumulator[] {gatheredValues, scatteredValues, linkBytes};
     }
 
     private JavaRDD<Shard> keep(JavaRDD<Shard> rdd) {

@@ -71,6 +71,11 @@ public final class ShardedProbe {
                     + "%d steps after %d warm-up (medians, ms)%n", k.get("master"), csr ? "csr: linear(32768 x P, 2) on "
                     + ScaleCase.CSR_NNZ + " non-zeros a row (one 65536-value slice per partition)" : BenchModel.mlp(features).text(),
                     perPart, steps, warm);
+            if (perPart < dev.sparktrain.data.RowGroups.MIN_ROWS) { // the backend re-cuts blocks to its row groups
+                System.out.printf(Locale.ROOT, "  (note: under %d rows a partition, the row groups put the rows in fewer partitions than P:"
+                        + " fewer tasks compute, and the links carry fewer bytes than a step of P computing partitions)%n",
+                        dev.sparktrain.data.RowGroups.MIN_ROWS);
+            }
             System.out.printf(Locale.ROOT, "%-10s %6s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s%n", "path", "tasks", "step",
                     "job", "driver", "stage1", "stage2", "stage3", "gaps", "task_run", "task_deser", "shuf_wr", "drv_cpu");
             List<PersistentProjection.Row> projected = new ArrayList<>();
@@ -90,10 +95,14 @@ public final class ShardedProbe {
                         if (r.length > 12) {
                             System.out.printf(Locale.ROOT, "FIGURE probe_%s_p%d_process_cpu_ms %.3f ms%n", path, parts, r[12]);
                             projected.add(new PersistentProjection.Row(parts, r[12], r[11]));
+                            // counted on the links (Spark's task metrics do not see them)
+                            System.out.printf(Locale.ROOT, "FIGURE probe_%s_p%d_link_bytes_per_step %.0f bytes%n", path, parts, r[13]);
                             if (!csr && parts > 1) { // dense: every slice to every task, every tree slice to its owner
-                                double moved = 2.0 * 8 * m.net().paramCount() * (parts - 1);
+                                double model = 2.0 * 8 * m.net().paramCount() * (parts - 1);
+                                System.out.printf(Locale.ROOT, "FIGURE probe_%s_p%d_link_bytes_over_model %.4f x (model: 2 x 8d x (P-1))%n",
+                                        path, parts, r[13] / model);
                                 System.out.printf(Locale.ROOT, "FIGURE probe_%s_p%d_cpu_ns_per_byte_moved %.3f ns (%.1f MB a step)%n", path,
-                                        parts, (r[12] - r[11]) * 1e6 / moved, moved / 1e6);
+                                        parts, (r[12] - r[11]) * 1e6 / r[13], r[13] / 1e6);
                             }
                         }
                         System.out.printf(Locale.ROOT, "FIGURE probe_%s_p%d_step_ms %.3f ms%n", path, parts, r[1]);
@@ -137,6 +146,7 @@ public final class ShardedProbe {
         SparkBackend spark = new SparkBackend(jsc, data, null, m.net(), m.loss(), 0);
         int parts = data.getNumPartitions();
         long[] served = null;
+        long linkBytes = 0;
         try (StepBackend sb = !path.equals("driver") ? new ShardedStep(spark, params, trainer.optimizer(),
                 new SliceNorm(m.clip(1.0), m.net().paramCount()), parts) : spark) {
             if (sb instanceof ShardedStep sh) System.out.printf(Locale.ROOT, "  (%d slices%s)%n", sh.bounds().length - 1,
@@ -154,7 +164,10 @@ public final class ShardedProbe {
                 }
             }));
             trainer.fit(params, sb);
-            if (sb instanceof ShardedStep sh) served = sh.persistentSteps();
+            if (sb instanceof ShardedStep sh) {
+                served = sh.persistentSteps();
+                linkBytes = sh.stageBytesSent();
+            }
         }
         if (persistent) {
             System.out.printf(Locale.ROOT, "  (%d of %d steps served by %d stage(s), %d failed)%n", served[0], warm + steps, served[1],
@@ -164,8 +177,9 @@ public final class ShardedProbe {
         double step = Stats.median(stepMs.subList(warm, stepMs.size()).stream().mapToDouble(Double::doubleValue).toArray());
         double cpu = Stats.median(cpuMs.subList(warm, cpuMs.size()).stream().mapToDouble(Double::doubleValue).toArray());
         if (persistent) {
-            double[] r = new double[13];
+            double[] r = new double[14];
             java.util.Arrays.fill(r, Double.NaN);
+            r[13] = served[0] > 0 ? (double) linkBytes / served[0] : Double.NaN; // every step of a clean stage, warm-up included
             r[0] = parts;
             r[1] = step;
             r[11] = cpu;
