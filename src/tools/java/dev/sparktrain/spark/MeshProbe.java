@@ -58,7 +58,9 @@ public final class MeshProbe {
         }
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
+            long c0 = System.nanoTime();
             for (PeerMesh m : mesh) m.connect(hosts, ports, 60_000);
+            double connectMs = (System.nanoTime() - c0) / 1e6;
             long wall0 = 0, cpu0 = 0, bytes0 = 0;
             for (int s = 0; s < warm + steps; s++) {
                 if (s == warm) {
@@ -83,6 +85,8 @@ public final class MeshProbe {
             System.out.printf(Locale.ROOT, "%6d %12.1f %10.2f %10.2f %12.3f%n", n, bytes / 1e6, wall, cpu, cpu * 1e6 / bytes);
             System.out.printf(Locale.ROOT, "FIGURE mesh_p%d_cpu_ns_per_byte %.3f ns (%.1f MB a step)%n", n, cpu * 1e6 / bytes, bytes / 1e6);
             System.out.printf(Locale.ROOT, "FIGURE mesh_p%d_wall_ms %.2f ms%n", n, wall);
+            System.out.printf(Locale.ROOT, "FIGURE mesh_p%d_connect_ms %.1f ms (%d links, %d reader threads)%n", n, connectMs,
+                    n * (n - 1), n * (n - 1));
         } finally {
             pool.shutdownNow();
             for (PeerMesh m : mesh) m.close();
