@@ -1,9 +1,9 @@
 package dev.sparktrain.store;
 
-import dev.sparktrain.data.DoubleBytes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.data.DoubleBytes;
 import dev.sparktrain.train.SliceWriter;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;

@@ -1,10 +1,10 @@
 package dev.sparktrain.store;
 
-import dev.sparktrain.data.DoubleBytes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.data.DoubleBytes;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;

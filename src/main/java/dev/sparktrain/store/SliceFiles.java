@@ -1,7 +1,7 @@
 package dev.sparktrain.store;
 
-import dev.sparktrain.data.DoubleBytes;
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.data.DoubleBytes;
 import dev.sparktrain.train.SliceWriter;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;

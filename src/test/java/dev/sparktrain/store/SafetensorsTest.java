@@ -1,7 +1,7 @@
 package dev.sparktrain.store;
 
-import dev.sparktrain.data.DoubleBytes;
 import dev.sparktrain.SparkTrainException;
+import dev.sparktrain.data.DoubleBytes;
 import dev.sparktrain.nn.Activation;
 import dev.sparktrain.nn.Dropout;
 import dev.sparktrain.nn.Linear;
