@@ -121,15 +121,7 @@ final class ControlLinks implements Closeable {
     /** Closes every link and the server socket, whatever state they are in. */
     @Override
     public void close() {
-        for (Socket s : links) closeQuietly(s);
-        closeQuietly(server);
-    }
-
-    private static void closeQuietly(Closeable c) {
-        try {
-            if (c != null) c.close();
-        } catch (IOException ignored) {
-            // the stage is over either way
-        }
+        for (Socket s : links) PeerMesh.closeQuietly(s);
+        PeerMesh.closeQuietly(server);
     }
 }

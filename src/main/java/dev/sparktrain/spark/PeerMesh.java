@@ -1,5 +1,6 @@
 package dev.sparktrain.spark;
 
+import dev.sparktrain.data.DoubleBytes;
 import dev.sparktrain.data.SumTree;
 
 import java.io.BufferedInputStream;
@@ -7,7 +8,9 @@ import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -15,6 +18,7 @@ import java.net.Socket;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The links between the tasks of a persistent sharded stage ({@link ShardStageWorker}): one
@@ -44,7 +48,7 @@ final class PeerMesh implements Closeable {
     private final java.util.List<Socket> incoming = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private volatile boolean closing;
     /** Bytes written to the outgoing links (Spark's task metrics do not see them: they are not a shuffle). */
-    private final java.util.concurrent.atomic.LongAdder bytesOut = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
 
     /** Listens on {@code host} (the executor's address as Spark advertises it). */
     PeerMesh(int self, int tasks, long token, String host) throws IOException {
@@ -63,10 +67,10 @@ final class PeerMesh implements Closeable {
     }
 
     /** Counts the bytes that reach the socket (under the buffer). */
-    private static final class Counted extends java.io.FilterOutputStream {
-        private final java.util.concurrent.atomic.LongAdder count;
+    private static final class Counted extends FilterOutputStream {
+        private final LongAdder count;
 
-        Counted(java.io.OutputStream out, java.util.concurrent.atomic.LongAdder count) {
+        Counted(OutputStream out, LongAdder count) {
             super(out);
             this.count = count;
         }
@@ -151,7 +155,7 @@ final class PeerMesh implements Closeable {
         trees.add(m);
     }
 
-    /** Sends slice values to a task; {@code encoded} is {@code Wire.encode(values)} (null: encoded here). */
+    /** Sends slice values to a task; {@code encoded} is {@code DoubleBytes.encode(values)} (null: encoded here). */
     void sendSlice(int to, int seq, double[] values, byte[] encoded) throws IOException {
         if (to == self) {
             slices.add(new Message(SLICE, seq, self, values, null, null));
@@ -160,7 +164,7 @@ final class PeerMesh implements Closeable {
         DataOutputStream o = out[to];
         o.writeInt(SLICE);
         o.writeInt(seq);
-        Wire.writeEncoded(o, encoded != null ? encoded : Wire.encode(values));
+        Wire.writeEncoded(o, encoded != null ? encoded : DoubleBytes.encode(values));
         o.flush();
     }
 
@@ -210,7 +214,8 @@ final class PeerMesh implements Closeable {
         }
     }
 
-    private static void closeQuietly(Closeable c) {
+    /** Closes {@code c} (null: nothing) when a stage or a link is over either way. */
+    static void closeQuietly(Closeable c) {
         try {
             if (c != null) c.close();
         } catch (IOException ignored) {

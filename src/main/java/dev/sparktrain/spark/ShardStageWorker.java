@@ -1,5 +1,6 @@
 package dev.sparktrain.spark;
 
+import dev.sparktrain.data.DoubleBytes;
 import dev.sparktrain.data.EpochOrder;
 import dev.sparktrain.data.PackedBlock;
 import dev.sparktrain.data.RowGroups;
@@ -128,7 +129,7 @@ record ShardStageWorker(String driverHost, int driverPort, long token, Sequentia
             byte[] whole = null; // dense: the same slice for every holding partition, encoded once
             for (int h : holding) {
                 double[] v = input.picks() == null ? shard.params() : SparseNeeds.values(shard.params(), input.picks().get(h));
-                if (input.picks() == null && whole == null && h != p) whole = Wire.encode(v);
+                if (input.picks() == null && whole == null && h != p) whole = DoubleBytes.encode(v);
                 mesh.sendSlice(h, seq, v, input.picks() == null ? whole : null);
                 sent += v.length;
             }

@@ -21,17 +21,10 @@ final class Wire {
     }
 
     static void writeDoubles(DataOutputStream out, double[] v) throws IOException {
-        writeEncoded(out, encode(v));
+        writeEncoded(out, DoubleBytes.encode(v));
     }
 
-    /**
-     * The values as {@link #writeEncoded} sends them: little-endian, the byte order of the machines
-     * Spark runs on, so encoding is a plain copy (a slice sent to many peers is encoded once).
-     */
-    static byte[] encode(double[] v) {
-        return DoubleBytes.encode(v);
-    }
-
+    /** Values {@link DoubleBytes#encode}d once (a slice sent to many peers), with their count. */
     static void writeEncoded(DataOutputStream out, byte[] encoded) throws IOException {
         out.writeInt(encoded.length / Double.BYTES);
         out.write(encoded);

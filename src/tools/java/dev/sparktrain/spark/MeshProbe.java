@@ -1,5 +1,6 @@
 package dev.sparktrain.spark;
 
+import dev.sparktrain.data.DoubleBytes;
 import dev.sparktrain.data.SumTree;
 
 import java.lang.management.ManagementFactory;
@@ -97,7 +98,7 @@ public final class MeshProbe {
     private static void step(PeerMesh m, int self, int n, int slice, int seq) throws Exception {
         double[] mine = new double[slice];
         Arrays.fill(mine, seq + self);
-        byte[] encoded = Wire.encode(mine); // once for every peer, as an owner does
+        byte[] encoded = DoubleBytes.encode(mine); // once for every peer, as an owner does
         for (int j = 0; j < n; j++) m.sendSlice(j, seq, mine, encoded);
         for (int j = 0; j < n; j++) m.takeSlice(seq, 60_000);
         for (int k = 0; k < n; k++) {
